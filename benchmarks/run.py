@@ -1,0 +1,85 @@
+"""Benchmark the lab: image builds, process-table snapshots, and each notebook under nbval.
+
+    .venv/bin/python benchmarks/run.py            # prints a Markdown table
+
+Not a test: it measures, it does not assert. Needs Docker (./course test sets it up).
+"""
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import lab
+from lab import settings
+from lab.processes import SNAPSHOT_COMMAND
+from lab.settings import ImageSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOT_ROUNDS = 30
+
+
+def timed(action) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+def median_seconds(action, rounds: int = SNAPSHOT_ROUNDS) -> float:
+    return statistics.median(timed(action) for _ in range(rounds))
+
+
+def build_times() -> dict:
+    engine = lab.client()
+    if lab.image_exists(settings.REDIS_TINI.tag):
+        engine.images.remove(settings.REDIS_TINI.tag)
+    cold = timed(lambda: lab.build_image(quiet=True))
+    warm = timed(lambda: lab.build_image(quiet=True))
+    return {"cold build (base present, no lab layers)": cold, "warm build (layer cache)": warm}
+
+
+def snapshot_times() -> dict:
+    """The lab's /proc snapshot against `docker exec C ps` in an image that has ps."""
+    bench_dir = ROOT / "benchmarks" / "procps-image"
+    spec = ImageSpec("redis-tini-lab/bench-procps:1", str(bench_dir), settings.REDIS_BASE)
+    lab.build_image(spec, quiet=True)
+    box = lab.run_redis("bench", spec.tag, quiet=True)
+    lab.make_orphans(box, 3)
+    try:
+        ours = median_seconds(lambda: lab.process_table(box))
+        cli_ps = median_seconds(lambda: subprocess.run(
+            ["docker", "exec", box.name, "ps", "-eo", "pid,ppid,stat,args"], check=True, capture_output=True))
+        cli_ours = median_seconds(lambda: subprocess.run(
+            ["docker", "exec", box.name, *SNAPSHOT_COMMAND], check=True, capture_output=True))
+    finally:
+        lab.remove(box)
+        lab.client().images.remove(spec.tag)
+    return {"lab.process_table (SDK, one exec)": ours, "docker exec C ps -eo ... (CLI)": cli_ps,
+            "docker exec C sh -c 'exec grep ...' (CLI)": cli_ours}
+
+
+def notebook_times() -> dict:
+    times = {}
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        times[f"nbval {notebook.name}"] = timed(lambda: subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--nbval-current-env",
+             "-p", "no:cacheprovider", str(notebook)], check=True, capture_output=True, cwd=ROOT))
+    return times
+
+
+def main() -> None:
+    results = {}
+    results.update(build_times())
+    snapshots = snapshot_times()
+    results.update(snapshots)
+    results.update(notebook_times())
+    print("| measurement | seconds |\n|---|---|")
+    for name, seconds in results.items():
+        print(f"| {name} | {seconds:.3f} |")
+    ratio = snapshots["lab.process_table (SDK, one exec)"] / snapshots["docker exec C ps -eo ... (CLI)"]
+    print(f"\nsnapshot ratio lab / `docker exec ps`: {ratio:.2f} (median of {SNAPSHOT_ROUNDS})")
+    lab.reset(images=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""The lab's Python helpers: what the notebooks import.
+
+    import lab
+    lab.build_image()                       # docker build ... images/redis-tini
+    redis = lab.run_redis("redis", lab.redis_image())
+    lab.make_orphans(redis, 3)              # docker exec lab-redis sh -c 'sleep 1 & exit 0'
+    lab.expect_zombies(redis, 3)            # PASS: lab-redis has exactly 3 zombies ...
+    lab.reset()                             # remove what the lab labelled, nothing else
+"""
+from . import settings
+from .checks import CheckFailed, expect, expect_log_count, expect_pid1, expect_reaped, expect_zombies
+from .cleanup import labelled, reset
+from .containers import (ExecResult, exec_in, get, is_running, logs, pids_in_use, pids_limit, remove, run,
+                         send_signal, stop)
+from .engine import client, server_version
+from .errors import LabError, LabTimeout
+from .images import build_image, image_exists, resolve_base
+from .notebook import show_lab_errors_as_one_line
+from .processes import Process, ProcessTable, parse_snapshot, parse_stat, process_table, zombies
+from .redis import ORPHAN_MAKER, REDIS_COMMAND, bgsave, make_orphans, run_redis
+from .waiting import wait_until
+
+
+def redis_image() -> str:
+    """The plain redis image: the official one, or its stand-in where Docker Hub is unreachable."""
+    return resolve_base(settings.REDIS_BASE)
+
+
+show_lab_errors_as_one_line()

@@ -1,0 +1,216 @@
+"""Run, exec, read logs, signal and stop containers, the way a person would with `docker`.
+
+Every function prints the docker command it stands for. Every container gets the
+lab's label and a pids limit. ``run`` is idempotent: a second call replaces the
+container the first one made; it never touches a container the lab did not label.
+"""
+import concurrent.futures
+import os
+import shlex
+import signal as signals
+import time
+from dataclasses import dataclass
+from typing import Optional, Sequence, Union
+
+import docker.errors
+from docker.models.containers import Container
+
+from . import settings
+from .console import show_command
+from .engine import client, docker_errors
+from .errors import LabError, LabTimeout
+from .waiting import wait_until
+
+ContainerRef = Union[str, Container]
+_exec_threads = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="lab-exec")
+
+
+@dataclass
+class ExecResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
+        entrypoint: Optional[Sequence[str]] = None, init: bool = False,
+        pids_limit: int = settings.DEFAULT_PIDS_LIMIT, ports: Optional[dict] = None,
+        environment: Optional[dict] = None, quiet: bool = False) -> Container:
+    """``docker run -d`` a fresh container named ``<prefix>-<short_name>``.
+
+    ``ports`` maps container port to host port, always published on 127.0.0.1.
+    """
+    name = settings.container_name(short_name)
+    ports = ports or {}
+    if not quiet:
+        show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment))
+    _remove_if_ours(name)
+    with docker_errors(f"starting {name}"):
+        container = client().containers.run(
+            image, command=list(command) if command else None, name=name, detach=True,
+            entrypoint=list(entrypoint) if entrypoint else None, init=init,
+            pids_limit=pids_limit, labels=settings.labels(), environment=environment,
+            ports={f"{port}/tcp": ("127.0.0.1", host) for port, host in ports.items()})
+    _wait_running(container)
+    return container
+
+
+def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment):
+    argv = ["docker", "run", "-d", "--name", name, "--pids-limit", str(pids_limit)]
+    if init:
+        argv.append("--init")
+    for port, host in ports.items():
+        argv += ["-p", f"127.0.0.1:{host}:{port}"]
+    for key, value in (environment or {}).items():
+        argv += ["-e", f"{key}={value}"]
+    if entrypoint:
+        argv += ["--entrypoint", entrypoint[0]]
+    argv.append(image)
+    argv += list(entrypoint[1:]) if entrypoint else []
+    argv += list(command or [])
+    return argv
+
+
+def _remove_if_ours(name: str) -> None:
+    """Replace a container the lab made under this name; refuse to touch anyone else's."""
+    try:
+        existing = client().containers.get(name)
+    except docker.errors.NotFound:
+        return
+    owner = existing.labels.get(settings.LABEL)
+    if owner != settings.prefix():
+        whose = f"participant {owner!r}" if owner else "something other than this lab"
+        raise LabError(f"a container named {name} already exists and belongs to {whose}; the lab will not touch it. "
+                       f"Fix: remove or rename it yourself ('docker rm -f {name}'), or set another LAB_PREFIX.")
+    with docker_errors(f"replacing {name}"):
+        existing.remove(force=True)
+
+
+def _wait_running(container: Container, timeout: float = 30) -> None:
+    def started():
+        container.reload()
+        if container.status in ("exited", "dead"):
+            code = container.attrs["State"]["ExitCode"]
+            tail = container.logs(tail=5).decode(errors="replace").strip()
+            raise LabError(f"{container.name} exited with code {code} right after starting. Its last log lines:\n{tail}")
+        return container.status == "running"
+    wait_until(started, timeout=timeout, what=f"{container.name} to be running")
+
+
+def get(ref: ContainerRef) -> Container:
+    """The container for a short name (``redis``), a full name, or a Container."""
+    if isinstance(ref, Container):
+        return ref
+    for name in (settings.container_name(ref), ref):
+        try:
+            return client().containers.get(name)
+        except docker.errors.NotFound:
+            continue
+    raise LabError(f"there is no container {settings.container_name(ref)}. Fix: run the cell that starts it first.")
+
+
+def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: float = 10,
+            quiet: bool = False) -> ExecResult:
+    """``docker exec``: run ``command`` (no shell unless you ask for one), bounded by ``timeout``.
+
+    On timeout the exec'd process is SIGKILLed, as Kubernetes (containerd) does to a probe
+    that overruns timeoutSeconds: only that process, not its children.
+    """
+    container = get(ref)
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    if not quiet:
+        show_command("docker", "exec", container.name, *argv)
+    api = client().api
+    with docker_errors(f"exec in {container.name}"):
+        exec_id = api.exec_create(container.id, argv)["Id"]
+        pending = _exec_threads.submit(api.exec_start, exec_id, demux=True)
+        try:
+            stdout, stderr = pending.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            raise LabTimeout(f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; "
+                             f"{_kill_exec(exec_id)}") from None
+        exit_code = api.exec_inspect(exec_id)["ExitCode"]
+    return ExecResult(exit_code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
+
+
+def _kill_exec(exec_id: str) -> str:
+    pid = client().api.exec_inspect(exec_id).get("Pid")
+    try:
+        os.kill(pid, signals.SIGKILL)  # host PID: works where Docker runs on this kernel
+        return "it was killed (SIGKILL)."
+    except (OSError, TypeError):
+        return "it may still be running inside the container (Docker runs in a VM here)."
+
+
+def logs(ref: ContainerRef, *, tail: Union[int, str] = "all", quiet: bool = False) -> str:
+    container = get(ref)
+    if not quiet:
+        show_command("docker", "logs", *(["--tail", str(tail)] if tail != "all" else []), container.name)
+    with docker_errors(f"reading logs of {container.name}"):
+        return container.logs(tail=tail).decode(errors="replace")
+
+
+def send_signal(ref: ContainerRef, signal: str = "SIGTERM") -> None:
+    """``docker kill --signal``: deliver ``signal`` to the container's PID 1."""
+    container = get(ref)
+    show_command("docker", "kill", "--signal", signal, container.name)
+    with docker_errors(f"signalling {container.name}"):
+        container.kill(signal=signal)
+
+
+@dataclass
+class StopResult:
+    seconds: float
+    exit_code: int
+
+
+def stop(ref: ContainerRef, *, grace: int = 10) -> StopResult:
+    """``docker stop -t grace``: SIGTERM, then SIGKILL after ``grace`` seconds."""
+    container = get(ref)
+    show_command("docker", "stop", "-t", str(grace), container.name)
+    started = time.monotonic()
+    with docker_errors(f"stopping {container.name}"):
+        container.stop(timeout=grace)
+        container.reload()
+    return StopResult(time.monotonic() - started, container.attrs["State"]["ExitCode"])
+
+
+def pids_in_use(ref: ContainerRef) -> int:
+    """How many PIDs (processes, threads and zombies) the container's pids cgroup counts."""
+    container = get(ref)
+    show_command("docker", "stats", "--no-stream", "--format", "{{.PIDs}}", container.name)
+    with docker_errors(f"reading stats of {container.name}"):
+        stats = container.stats(stream=False, one_shot=True)
+    return int(stats.get("pids_stats", {}).get("current", 0))
+
+
+def pids_limit(ref: ContainerRef) -> int:
+    return int(get(ref).attrs["HostConfig"].get("PidsLimit") or 0)
+
+
+def is_running(ref: ContainerRef) -> bool:
+    container = get(ref)
+    with docker_errors(f"inspecting {container.name}"):
+        container.reload()
+    return container.status == "running"
+
+
+def remove(ref: ContainerRef) -> None:
+    """``docker rm -f`` one of the lab's own containers (and only those)."""
+    try:
+        container = get(ref)
+    except LabError:
+        return
+    if container.labels.get(settings.LABEL) != settings.prefix():
+        raise LabError(f"{container.name} was not made by this lab (prefix {settings.prefix()!r}); the lab will not remove it.")
+    show_command("docker", "rm", "-f", container.name)
+    with docker_errors(f"removing {container.name}"):
+        container.remove(force=True)
+
+
+__all__ = ["ExecResult", "StopResult", "run", "get", "exec_in", "logs", "send_signal", "stop",
+           "is_running", "pids_in_use", "pids_limit", "remove", "LabTimeout"]

@@ -1,0 +1,64 @@
+"""Names the lab gives to what it creates, and the images it builds.
+
+Everything the lab creates carries ``LABEL`` with the participant's prefix as its
+value, so ``lab.reset()`` removes exactly that and nothing else. Several people can
+share one Docker host by choosing different prefixes (``LAB_PREFIX``).
+"""
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+IMAGES_DIR = REPO_ROOT / "images"
+
+LABEL = "io.redis-tini-lab.participant"   # on containers, networks and volumes
+IMAGE_LABEL = "io.redis-tini-lab.image"   # on images the lab builds (shared by participants)
+
+DEFAULT_PIDS_LIMIT = 64  # every container the lab runs gets a pids cgroup limit
+_PREFIX_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,19}$")
+
+
+def prefix() -> str:
+    """The participant prefix: ``LAB_PREFIX``, default ``lab``."""
+    value = os.environ.get("LAB_PREFIX", "lab")
+    if not _PREFIX_PATTERN.match(value):
+        from .errors import LabError
+        raise LabError(f"LAB_PREFIX={value!r} is not valid: use 1-20 lowercase letters, digits or '-', e.g. LAB_PREFIX=alice")
+    return value
+
+
+def container_name(short_name: str) -> str:
+    """``redis`` becomes ``lab-redis`` (or ``alice-redis`` with LAB_PREFIX=alice)."""
+    return f"{prefix()}-{short_name}"
+
+
+def labels() -> dict:
+    return {LABEL: prefix()}
+
+
+@dataclass(frozen=True)
+class BaseImage:
+    """A base image the Dockerfiles take as a build argument.
+
+    ``official`` is what learners pull from Docker Hub; ``standin`` is what
+    scripts/standin-bases.sh builds from Debian packages where Hub is unreachable.
+    """
+    build_arg: str
+    official: str
+    standin: str
+
+
+REDIS_BASE = BaseImage("REDIS_IMAGE", "redis:7.2.4-bookworm", "lab-standin/redis:7")
+PYTHON_BASE = BaseImage("PYTHON_IMAGE", "python:3.11-slim-bookworm", "lab-standin/python:3")
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """An image the lab builds from a folder of images/."""
+    tag: str
+    context: str          # folder under images/
+    base: BaseImage
+
+
+REDIS_TINI = ImageSpec("redis-tini-lab/redis:7.2.4-tini", "redis-tini", REDIS_BASE)
