@@ -58,6 +58,30 @@ def snapshot_times() -> dict:
             "docker exec C sh -c 'exec grep ...' (CLI)": cli_ours}
 
 
+def dockercoins_times() -> dict:
+    """From nothing to DockerCoins mining on the docker target: cold (no lab images) and warm."""
+    from lab import dockercoins
+    from lab.docker_target import DockerTarget
+
+    def nothing_to_mining():
+        for spec in settings.ALL_IMAGES:
+            lab.build_image(spec, quiet=True)
+        target = DockerTarget()
+        target.apply()
+        target.wait_ready()
+        dockercoins.expect_mining(target.url("webui"), at_least=1, timeout=60)
+        return target
+
+    lab.reset()  # no containers, no lab images: only the base images remain
+    cold = timed(nothing_to_mining)
+    DockerTarget().delete()
+    warm = timed(nothing_to_mining)
+    samples = dockercoins.sample_hashes(DockerTarget().url("webui"), seconds=20)
+    DockerTarget().delete()
+    return {"nothing to mining, cold (images built)": cold, "nothing to mining, warm (images cached)": warm,
+            "hash rate over 20 s (hashes/second, not seconds)": dockercoins.hash_rate(samples)}
+
+
 def notebook_times() -> dict:
     times = {}
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
@@ -72,6 +96,7 @@ def main() -> None:
     results.update(build_times())
     snapshots = snapshot_times()
     results.update(snapshots)
+    results.update(dockercoins_times())
     results.update(notebook_times())
     print("| measurement | seconds |\n|---|---|")
     for name, seconds in results.items():

@@ -39,30 +39,45 @@ class ExecResult:
 def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
         entrypoint: Optional[Sequence[str]] = None, init: bool = False,
         pids_limit: int = settings.DEFAULT_PIDS_LIMIT, ports: Optional[dict] = None,
-        environment: Optional[dict] = None, quiet: bool = False) -> Container:
+        environment: Optional[dict] = None, network: Optional[str] = None,
+        aliases: Sequence[str] = (), healthcheck: Optional[dict] = None,
+        extra_labels: Optional[dict] = None, quiet: bool = False) -> Container:
     """``docker run -d`` a fresh container named ``<prefix>-<short_name>``.
 
     ``ports`` maps container port to host port, always published on 127.0.0.1.
+    ``network`` and ``aliases``: a user-defined network where the aliases resolve to it.
+    ``healthcheck``: Docker's healthcheck dict (exec form: ``["CMD", ...]``).
     """
     name = settings.container_name(short_name)
     ports = ports or {}
     if not quiet:
-        show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment))
+        show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment,
+                                network, aliases))
+        if healthcheck:
+            print(f"  healthcheck (exec form, no shell): {healthcheck['test'][1:]} every "
+                  f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
+                  f"{healthcheck['retries']} retries")
     _remove_if_ours(name)
+    endpoints = {network: client().api.create_endpoint_config(aliases=list(aliases))} if network else None
     with docker_errors(f"starting {name}"):
         container = client().containers.run(
             image, command=list(command) if command else None, name=name, detach=True,
             entrypoint=list(entrypoint) if entrypoint else None, init=init,
-            pids_limit=pids_limit, labels=settings.labels(), environment=environment,
+            pids_limit=pids_limit, labels={**settings.labels(), **(extra_labels or {})},
+            environment=environment, network=network, networking_config=endpoints, healthcheck=healthcheck,
             ports={f"{port}/tcp": ("127.0.0.1", host) for port, host in ports.items()})
     _wait_running(container)
     return container
 
 
-def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment):
+def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment, network=None, aliases=()):
     argv = ["docker", "run", "-d", "--name", name, "--pids-limit", str(pids_limit)]
     if init:
         argv.append("--init")
+    if network:
+        argv += ["--network", network]
+    for alias in aliases:
+        argv += ["--network-alias", alias]
     for port, host in ports.items():
         argv += ["-p", f"127.0.0.1:{host}:{port}"]
     for key, value in (environment or {}).items():

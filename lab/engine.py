@@ -56,7 +56,7 @@ def _explanation(error: docker.errors.APIError) -> str:
 
 
 def _friendly_api_error(text: str) -> str:
-    port = re.search(r"(?:Bind for )?([\d.]+):(\d+) failed: port is already allocated|listen tcp ([\d.]+):(\d+): bind: address already in use", text)
+    port = re.search(r"(?:Bind for )?([\d.]+):(\d+) failed: port is already allocated|listen tcp[46]? ([\d.]+):(\d+): bind: address already in use", text)
     if port:
         address = port.group(1) or port.group(3)
         number = port.group(2) or port.group(4)

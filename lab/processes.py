@@ -132,11 +132,19 @@ def process_table(ref: ContainerRef, *, quiet: bool = True) -> ProcessTable:
     container = get(ref)
     if not quiet:
         show_command("docker", "exec", container.name, *SNAPSHOT_COMMAND)
-    result = exec_in(container, SNAPSHOT_COMMAND, timeout=10, quiet=True)
+    return _table(container.name, exec_in(container, SNAPSHOT_COMMAND, timeout=10, quiet=True))
+
+
+def pod_process_table(target, deployment: str, *, quiet: bool = False) -> ProcessTable:
+    """The same snapshot through a target (`kubectl exec` on kind, `docker exec` on docker)."""
+    return _table(deployment, target.exec(deployment, SNAPSHOT_COMMAND, timeout=10, quiet=quiet))
+
+
+def _table(name: str, result) -> ProcessTable:
     processes = parse_snapshot(result.stdout)
     if not processes:
-        raise LabError(f"could not read the process table of {container.name}: {result.output.strip()[:200]}")
-    return ProcessTable(container.name, processes)
+        raise LabError(f"could not read the process table of {name}: {result.output.strip()[:200]}")
+    return ProcessTable(name, processes)
 
 
 def zombies(ref: ContainerRef) -> List[Process]:

@@ -62,3 +62,5 @@ class ImageSpec:
 
 
 REDIS_TINI = ImageSpec("redis-tini-lab/redis:7.2.4-tini", "redis-tini", REDIS_BASE)
+DOCKERCOINS = ImageSpec("redis-tini-lab/dockercoins:1.0", "dockercoins", PYTHON_BASE)
+ALL_IMAGES = (REDIS_TINI, DOCKERCOINS)

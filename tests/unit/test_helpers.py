@@ -66,3 +66,9 @@ def test_doctor_without_docker_exits_non_zero_with_the_fix():
     assert result.returncode == 1
     assert "[FAIL] docker engine: not reachable" in result.stdout
     assert "fix: start Docker" in result.stdout
+
+
+def test_port_taken_by_a_userland_proxy_names_the_port():
+    message = _friendly_api_error("driver failed programming external connectivity on endpoint x: Error starting "
+                                  "userland proxy: listen tcp4 127.0.0.1:35759: bind: address already in use")
+    assert message.startswith("port 35759 on 127.0.0.1 is already taken")

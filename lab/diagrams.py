@@ -1,0 +1,47 @@
+"""Pictures for the lessons, drawn with matplotlib."""
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyBboxPatch
+
+# name: (x, y, note)
+DOCKERCOINS_BOXES = {
+    "rng": (0.5, 3.2, "GET /<n>: random bytes"),
+    "hasher": (4.5, 3.2, "POST /: sha256 of the body"),
+    "worker": (2.5, 1.9, "loop: rng, hasher, count"),
+    "redis": (2.5, 0.5, "hashes, wallet\n(tini as PID 1)"),
+    "webui": (6.2, 0.5, "GET /json, the chart"),
+    "you": (6.2, 1.9, "browser\n127.0.0.1:8080"),
+}
+DOCKERCOINS_ARROWS = [("worker", "rng"), ("worker", "hasher"), ("worker", "redis"),
+                      ("webui", "redis"), ("you", "webui")]
+
+
+def dockercoins_architecture():
+    """The five components and who calls whom."""
+    figure, axes = plt.subplots(figsize=(8, 4.2))
+    for name, (x, y, note) in DOCKERCOINS_BOXES.items():
+        color = "#fde2e2" if name == "redis" else ("#eeeeee" if name == "you" else "#e3eefc")
+        axes.add_patch(FancyBboxPatch((x - 0.9, y - 0.4), 1.8, 0.8, boxstyle="round,pad=0.05", fc=color, ec="#333"))
+        axes.text(x, y + 0.12, name, ha="center", va="center", fontsize=11, weight="bold")
+        axes.text(x, y - 0.18, note, ha="center", va="center", fontsize=7.5)
+    for start, end in DOCKERCOINS_ARROWS:
+        (x0, y0, _), (x1, y1, _) = DOCKERCOINS_BOXES[start], DOCKERCOINS_BOXES[end]
+        axes.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                      arrowprops=dict(arrowstyle="->", lw=1.5, shrinkA=28, shrinkB=28, color="#555"))
+    axes.set_xlim(-0.6, 7.4)
+    axes.set_ylim(-0.1, 3.8)
+    axes.axis("off")
+    axes.set_title("DockerCoins: every arrow is a call through a Service name")
+    return figure
+
+
+def hash_rate_chart(samples, title="DockerCoins hash rate"):
+    """Hashes per second between consecutive (seconds, total hashes) samples."""
+    figure, axes = plt.subplots(figsize=(7, 2.8))
+    rates = [((t0 + t1) / 2, (h1 - h0) / (t1 - t0)) for (t0, h0), (t1, h1) in zip(samples, samples[1:]) if t1 > t0]
+    axes.plot([t for t, _ in rates], [r for _, r in rates], marker="o")
+    axes.set_xlabel("seconds")
+    axes.set_ylabel("hashes / second")
+    axes.set_ylim(bottom=0)
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
+    return figure

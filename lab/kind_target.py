@@ -1,0 +1,249 @@
+"""The kind target: a real Kubernetes cluster in Docker.
+
+The cluster's lifecycle goes through the `kind` CLI (create from kind-config.yaml, load
+local images, delete); everything else through the official `kubernetes` client:
+server-side apply, rollout wait, exec, logs, events and restart counts. Every object the
+lab applies goes into the participant's namespace and carries the lab's label.
+"""
+import copy
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Iterable, List
+
+import yaml
+
+from . import manifests, settings
+from .console import show_command
+from .containers import ExecResult
+from .errors import LabError, LabTimeout
+from .translate import node_port_map
+from .waiting import wait_until
+
+KIND_CONFIG = settings.REPO_ROOT / "kind-config.yaml"
+FIELD_MANAGER = "redis-tini-lab"
+KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
+                "or use the docker target: LAB_TARGET=docker")
+
+
+def cluster_name() -> str:
+    return yaml.safe_load(KIND_CONFIG.read_text())["name"]
+
+
+def namespace() -> str:
+    """One namespace per participant: the LAB_PREFIX (default `lab`)."""
+    return settings.prefix()
+
+
+def for_cluster(manifest: manifests.Manifest, ns: str) -> dict:
+    """The object to apply: in the participant's namespace, with the lab's label on it and its pods."""
+    body = copy.deepcopy(manifest.body)
+    metadata = body.setdefault("metadata", {})
+    metadata["namespace"] = ns
+    metadata.setdefault("labels", {})[settings.LABEL] = settings.prefix()
+    template = body.get("spec", {}).get("template")
+    if template is not None:
+        template.setdefault("metadata", {}).setdefault("labels", {})[settings.LABEL] = settings.prefix()
+    return body
+
+
+def _kind(*args: str, timeout: float = 300) -> str:
+    if shutil.which("kind") is None:
+        raise LabError(KIND_MISSING)
+    show_command("kind", *args)
+    try:
+        result = subprocess.run(["kind", *args], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise LabTimeout(f"'kind {' '.join(args)}' did not finish within {timeout:g}s") from None
+    if result.returncode != 0:
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise LabError(f"'kind {' '.join(args)}' failed: {last[0]}")
+    return result.stdout
+
+
+class KindTarget:
+    name = "kind"
+
+    def __init__(self):
+        if shutil.which("kind") is None:
+            raise LabError(KIND_MISSING)
+        self.cluster = cluster_name()
+        self._api = None
+
+    # -- cluster lifecycle: the kind CLI ------------------------------------------------
+    def create_cluster(self, timeout: float = 300) -> None:
+        """`kind create cluster`, or reuse the one that exists."""
+        if self.cluster in _kind("get", "clusters", timeout=30).split():
+            print(f"cluster {self.cluster} exists: reusing it")
+        else:
+            _kind("create", "cluster", "--config", str(KIND_CONFIG), "--wait", f"{int(timeout)}s", timeout=timeout + 60)
+        self._api = None
+
+    def load_images(self, tags: Iterable[str]) -> None:
+        """`kind load docker-image`: copy locally built images into the node (no registry)."""
+        for tag in tags:
+            _kind("load", "docker-image", tag, "--name", self.cluster)
+
+    def prepare(self, images: Iterable[str]) -> None:
+        """Create (or reuse) the cluster and load the lab's images into it."""
+        self.create_cluster()
+        self.load_images(images)
+
+    def delete_cluster(self) -> None:
+        _kind("delete", "cluster", "--name", self.cluster)
+        self._api = None
+
+    # -- everything else: the kubernetes client ----------------------------------------
+    def api(self):
+        if self._api is None:
+            from kubernetes import config
+            from kubernetes.config.config_exception import ConfigException
+            try:
+                self._api = config.new_client_from_config(context=f"kind-{self.cluster}")
+            except (ConfigException, FileNotFoundError):
+                raise LabError(f"no kubeconfig context kind-{self.cluster}: the cluster is missing. "
+                               "Fix: run the cell with target.create_cluster() first.") from None
+        return self._api
+
+    def _core(self):
+        from kubernetes import client
+        return client.CoreV1Api(self.api())
+
+    def _apps(self):
+        from kubernetes import client
+        return client.AppsV1Api(self.api())
+
+    def _ensure_namespace(self, ns: str) -> None:
+        from kubernetes import client
+        from kubernetes.client.rest import ApiException
+        try:
+            self._core().read_namespace(ns)
+        except ApiException as error:
+            if error.status != 404:
+                raise
+            self._core().create_namespace(client.V1Namespace(
+                metadata=client.V1ObjectMeta(name=ns, labels={settings.LABEL: settings.prefix()})))
+
+    def apply(self, paths: Iterable[Path] = ()) -> List[str]:
+        """`kubectl apply --server-side -f k8s/`, into the participant's namespace."""
+        from kubernetes.dynamic import DynamicClient
+        paths = list(paths)
+        ns = namespace()
+        show_command("kubectl", "apply", "--server-side", "-n", ns, "-f", *([str(p) for p in paths] or ["k8s/"]))
+        self._ensure_namespace(ns)
+        dynamic = DynamicClient(self.api())
+        results = []
+        for manifest in manifests.load(paths):
+            body = for_cluster(manifest, ns)
+            resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
+            dynamic.server_side_apply(resource, body=body, namespace=ns, field_manager=FIELD_MANAGER,
+                                      force_conflicts=True)
+            results.append(f"{body['kind'].lower()}/{manifest.name} serverside-applied")
+        for line in results:
+            print(line)
+        return results
+
+    def deployments(self) -> List[str]:
+        return sorted(d.metadata.name for d in self._apps().list_namespaced_deployment(namespace()).items)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        """`kubectl rollout status`: bounded; on timeout, says which pod is not ready and why."""
+        show_command("kubectl", "rollout", "status", "-n", namespace(), "deployment", "--timeout", f"{timeout:g}s")
+        try:
+            wait_until(lambda: not self._not_ready(), timeout=timeout, what="every deployment to roll out",
+                       interval=1)
+        except LabTimeout:
+            raise LabTimeout(f"not ready after {timeout:g}s: {'; '.join(self._why_not_ready())}") from None
+        print(f"all deployments ready: {', '.join(self.deployments())}")
+
+    def _not_ready(self) -> List[str]:
+        pending = []
+        for d in self._apps().list_namespaced_deployment(namespace()).items:
+            want = d.spec.replicas or 0
+            status = d.status
+            if (status.observed_generation or 0) < d.metadata.generation or (status.updated_replicas or 0) < want \
+                    or (status.available_replicas or 0) < want:
+                pending.append(d.metadata.name)
+        return pending
+
+    def _why_not_ready(self) -> List[str]:
+        reasons = []
+        for name in self._not_ready():
+            for pod in self._pods(name):
+                for status in pod.status.container_statuses or []:
+                    waiting = status.state.waiting
+                    if waiting:
+                        reasons.append(f"{pod.metadata.name}: {waiting.reason} {waiting.message or ''}".strip())
+                for event in self.events(name)[-2:]:
+                    reasons.append(f"{pod.metadata.name}: {event}")
+            if not reasons:
+                reasons.append(f"deployment {name} has no ready pod yet")
+        return reasons
+
+    def _pods(self, deployment: str):
+        return self._core().list_namespaced_pod(namespace(), label_selector=f"app={deployment}").items
+
+    def _running_pod(self, deployment: str) -> str:
+        for pod in self._pods(deployment):
+            if pod.status.phase == "Running" and not pod.metadata.deletion_timestamp:
+                return pod.metadata.name
+        raise LabError(f"no running pod for deployment {deployment}. Fix: run target.apply() and target.wait_ready().")
+
+    def exec(self, deployment: str, command, *, timeout: float = 10, quiet: bool = False) -> ExecResult:
+        """`kubectl exec deploy/NAME -- COMMAND`: exit code and output, bounded by ``timeout``."""
+        from kubernetes.stream import stream
+        argv = command if isinstance(command, list) else ["sh", "-c", command]
+        if not quiet:
+            show_command("kubectl", "exec", "-n", namespace(), f"deploy/{deployment}", "--", *argv)
+        session = stream(self._core().connect_get_namespaced_pod_exec, self._running_pod(deployment), namespace(),
+                         command=argv, stderr=True, stdin=False, stdout=True, tty=False, _preload_content=False)
+        stdout, stderr, deadline = [], [], time.monotonic() + timeout
+        while session.is_open():
+            if time.monotonic() > deadline:
+                session.close()
+                raise LabTimeout(f"'{' '.join(argv)}' in deploy/{deployment} did not finish within {timeout:g}s")
+            session.update(timeout=0.2)
+            stdout.append(session.read_stdout() if session.peek_stdout() else "")
+            stderr.append(session.read_stderr() if session.peek_stderr() else "")
+        return ExecResult(session.returncode, "".join(stdout), "".join(stderr))
+
+    def logs(self, deployment: str, *, tail="all") -> str:
+        show_command("kubectl", "logs", "-n", namespace(), f"deploy/{deployment}",
+                     *([f"--tail={tail}"] if tail != "all" else []))
+        kwargs = {} if tail == "all" else {"tail_lines": int(tail)}
+        return self._core().read_namespaced_pod_log(self._running_pod(deployment), namespace(), **kwargs)
+
+    def restart_count(self, deployment: str) -> int:
+        """The pod's restartCount: how many times the kubelet restarted its container."""
+        return sum(s.restart_count for pod in self._pods(deployment) for s in pod.status.container_statuses or [])
+
+    def events(self, deployment: str) -> List[str]:
+        """`kubectl events`: the pods' events, oldest first (probe failures, kills, restarts)."""
+        lines = []
+        for pod in self._pods(deployment):
+            found = self._core().list_namespaced_event(
+                namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items
+            found.sort(key=lambda e: e.last_timestamp or e.event_time or e.metadata.creation_timestamp)
+            lines += [f"{e.type} {e.reason}: {e.message}" for e in found]
+        return lines
+
+    def url(self, deployment: str, port: int = 80) -> str:
+        """The laptop's address of a NodePort service, through kind-config.yaml's port mapping."""
+        service = self._core().read_namespaced_service(deployment, namespace())
+        node_ports = node_port_map()
+        for service_port in service.spec.ports:
+            if service_port.port == port and service_port.node_port in node_ports:
+                return f"http://127.0.0.1:{node_ports[service_port.node_port]}"
+        raise LabError(f"service {deployment} has no nodePort published by kind-config.yaml")
+
+    def delete(self) -> None:
+        """`kubectl delete namespace`: everything the lab applied for this participant."""
+        from kubernetes.client.rest import ApiException
+        ns = namespace()
+        show_command("kubectl", "delete", "namespace", ns)
+        try:
+            self._core().delete_namespace(ns)
+        except ApiException as error:
+            if error.status != 404:
+                raise

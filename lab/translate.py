@@ -1,0 +1,154 @@
+"""Kubernetes manifests to Docker containers: the docker target's translation, a pure function.
+
+A Deployment's pod becomes one container; a Service's name becomes a network alias of
+the container it selects; a NodePort is published on 127.0.0.1 at the host port that
+kind-config.yaml maps it to; an exec livenessProbe becomes a Docker healthcheck with the
+same command (exec form, no shell) and timings. A field outside this subset is an error
+that names it.
+"""
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+import yaml
+
+from . import settings
+from .errors import LabError
+from .manifests import Manifest
+
+ANY = None  # any value accepted here
+
+PROBE_FIELDS = {"exec": {"command": ANY}, "initialDelaySeconds": ANY, "periodSeconds": ANY,
+                "timeoutSeconds": ANY, "failureThreshold": ANY, "successThreshold": ANY}
+CONTAINER_FIELDS = {"name": ANY, "image": ANY, "imagePullPolicy": ANY, "command": ANY, "args": ANY,
+                    "env": [{"name": ANY, "value": ANY}],
+                    "ports": [{"containerPort": ANY, "name": ANY, "protocol": ANY}],
+                    "livenessProbe": PROBE_FIELDS}
+DEPLOYMENT_FIELDS = {
+    "apiVersion": ANY, "kind": ANY, "metadata": {"name": ANY, "labels": ANY, "annotations": ANY},
+    "spec": {"replicas": ANY, "selector": {"matchLabels": ANY},
+             "template": {"metadata": {"labels": ANY, "annotations": ANY},
+                          "spec": {"containers": [CONTAINER_FIELDS], "shareProcessNamespace": ANY,
+                                   "terminationGracePeriodSeconds": ANY}}}}
+SERVICE_FIELDS = {
+    "apiVersion": ANY, "kind": ANY, "metadata": {"name": ANY, "labels": ANY, "annotations": ANY},
+    "spec": {"type": ANY, "selector": ANY,
+             "ports": [{"port": ANY, "targetPort": ANY, "nodePort": ANY, "name": ANY, "protocol": ANY}]}}
+SUPPORTED = {"Deployment": DEPLOYMENT_FIELDS, "Service": SERVICE_FIELDS}
+
+# Kubernetes' defaults for probes (pkg/apis/core/v1/defaults.go)
+PROBE_DEFAULTS = {"periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3, "initialDelaySeconds": 0}
+SECOND = 1_000_000_000  # Docker's healthcheck timings are in nanoseconds
+
+
+@dataclass
+class ContainerPlan:
+    """One Docker container standing for one Deployment's pod."""
+    deployment: str
+    image: str
+    entrypoint: Optional[List[str]] = None   # Kubernetes `command`
+    command: Optional[List[str]] = None      # Kubernetes `args`
+    environment: Dict[str, str] = field(default_factory=dict)
+    aliases: List[str] = field(default_factory=list)
+    ports: Dict[int, int] = field(default_factory=dict)  # container port -> 127.0.0.1 port
+    healthcheck: Optional[dict] = None
+    share_process_namespace: bool = False
+
+    def fingerprint(self) -> str:
+        """Changes exactly when the container would have to be recreated (`kubectl apply`)."""
+        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def node_port_map(kind_config_path=settings.REPO_ROOT / "kind-config.yaml") -> Dict[int, int]:
+    """nodePort -> host port, from kind-config.yaml's extraPortMappings (same port on both targets)."""
+    config = yaml.safe_load(kind_config_path.read_text())
+    return {m["containerPort"]: m["hostPort"]
+            for node in config.get("nodes", []) for m in node.get("extraPortMappings", [])}
+
+
+def check_supported(manifest: Manifest) -> None:
+    allowed = SUPPORTED.get(manifest.kind)
+    if allowed is None:
+        raise LabError(f"{manifest.source}: kind {manifest.kind} is not supported on the docker target "
+                       f"(only {', '.join(SUPPORTED)}). Fix: use the kind target, or remove it.")
+    _check_fields(manifest.body, allowed, "", manifest)
+
+
+def _check_fields(value, allowed, path: str, manifest: Manifest) -> None:
+    if allowed is ANY:
+        return
+    if isinstance(allowed, list):
+        for index, item in enumerate(value or []):
+            _check_fields(item, allowed[0], f"{path}[{index}]", manifest)
+        return
+    for key, item in (value or {}).items():
+        where = f"{path}.{key}" if path else key
+        if key not in allowed:
+            raise LabError(f"{manifest.source}: {manifest.kind} {manifest.name}: field {where} is not supported "
+                           f"on the docker target. Fix: remove it, or use the kind target.")
+        _check_fields(item, allowed[key], where, manifest)
+
+
+def healthcheck_from_probe(probe: dict) -> dict:
+    """An exec livenessProbe as a Docker healthcheck: same command, no shell, same timings."""
+    settings_ = {**PROBE_DEFAULTS, **{k: v for k, v in probe.items() if k in PROBE_DEFAULTS}}
+    return {"test": ["CMD", *probe["exec"]["command"]],
+            "interval": settings_["periodSeconds"] * SECOND,
+            "timeout": settings_["timeoutSeconds"] * SECOND,
+            "retries": settings_["failureThreshold"],
+            "start_period": settings_["initialDelaySeconds"] * SECOND}
+
+
+def translate(manifests: List[Manifest], node_ports: Optional[Dict[int, int]] = None) -> List[ContainerPlan]:
+    """Plans for every Deployment, with the Services wired in as aliases and published ports."""
+    node_ports = node_port_map() if node_ports is None else node_ports
+    for manifest in manifests:
+        check_supported(manifest)
+    plans, pod_labels = {}, {}
+    for manifest in (m for m in manifests if m.kind == "Deployment"):
+        plans[manifest.name] = _plan_deployment(manifest)
+        pod_labels[manifest.name] = manifest.body["spec"]["template"].get("metadata", {}).get("labels", {})
+    for manifest in (m for m in manifests if m.kind == "Service"):
+        _wire_service(manifest, plans, pod_labels, node_ports)
+    return list(plans.values())
+
+
+def _plan_deployment(manifest: Manifest) -> ContainerPlan:
+    spec = manifest.body["spec"]
+    where = f"{manifest.source}: Deployment {manifest.name}"
+    if spec.get("replicas", 1) != 1:
+        raise LabError(f"{where}: replicas: {spec['replicas']} is not supported on the docker target (1 only).")
+    pod = spec["template"]["spec"]
+    if len(pod["containers"]) != 1:
+        raise LabError(f"{where}: one container per pod on the docker target, found {len(pod['containers'])}.")
+    container = pod["containers"][0]
+    probe = container.get("livenessProbe")
+    if probe is not None and "exec" not in probe:
+        raise LabError(f"{where}: livenessProbe must be an exec probe on the docker target.")
+    return ContainerPlan(
+        deployment=manifest.name, image=container["image"],
+        entrypoint=container.get("command"), command=container.get("args"),
+        environment={e["name"]: str(e.get("value", "")) for e in container.get("env", [])},
+        healthcheck=healthcheck_from_probe(probe) if probe else None,
+        share_process_namespace=bool(pod.get("shareProcessNamespace", False)))
+
+
+def _wire_service(manifest: Manifest, plans, pod_labels, node_ports) -> None:
+    selector = manifest.body["spec"].get("selector", {})
+    targets = [name for name, labels in pod_labels.items()
+               if selector and all(labels.get(k) == v for k, v in selector.items())]
+    where = f"{manifest.source}: Service {manifest.name}"
+    if not targets:
+        raise LabError(f"{where}: its selector {selector} matches no Deployment's pod labels.")
+    for name in targets:
+        plans[name].aliases.append(manifest.name)
+        for port in manifest.body["spec"].get("ports", []):
+            if port.get("targetPort", port["port"]) != port["port"]:
+                raise LabError(f"{where}: port {port['port']} with targetPort {port['targetPort']} is not supported "
+                               "on the docker target (a network alias cannot remap ports). Fix: make them equal.")
+            if "nodePort" in port:
+                if port["nodePort"] not in node_ports:
+                    raise LabError(f"{where}: nodePort {port['nodePort']} is not published by kind-config.yaml "
+                                   f"(extraPortMappings has {sorted(node_ports) or 'none'}).")
+                plans[name].ports[port["port"]] = node_ports[port["nodePort"]]

@@ -1,0 +1,76 @@
+"""Offline validation of everything the learner's cluster will get: k8s/*.yaml against the
+Kubernetes API schema (kubernetes-validate, strict), kind-config.yaml against kind's config
+fields, and the rules the lessons rely on (fixed tags, IfNotPresent, loopback ports)."""
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+import lab
+from lab import manifests, settings
+from lab.translate import node_port_map
+
+ROOT = settings.REPO_ROOT
+KIND_CONFIG = yaml.safe_load((ROOT / "kind-config.yaml").read_text())
+ALL = manifests.load()
+
+
+def test_every_manifest_passes_the_kubernetes_schema_strictly():
+    assert {(m.kind, m.name) for m in ALL} >= {("Deployment", n) for n in ("redis", "rng", "hasher", "worker", "webui")}
+    assert {(m.kind, m.name) for m in ALL} >= {("Service", n) for n in ("redis", "rng", "hasher", "webui")}
+
+
+def test_kind_config_has_only_fields_kind_knows():
+    schema = json.loads((ROOT / "tests" / "schemas" / "kind-config-v1alpha4.schema.json").read_text())
+    jsonschema.validate(KIND_CONFIG, schema)
+
+
+def test_the_kind_schema_rejects_a_misspelt_field():
+    schema = json.loads((ROOT / "tests" / "schemas" / "kind-config-v1alpha4.schema.json").read_text())
+    broken = {**KIND_CONFIG, "nodes": [{"role": "control-plane", "extraPortMapping": []}]}
+    with pytest.raises(jsonschema.ValidationError, match="extraPortMapping"):
+        jsonschema.validate(broken, schema)
+
+
+def test_kubelet_patch_sets_a_pod_pids_limit():
+    patches = [yaml.safe_load(p) for p in KIND_CONFIG["kubeadmConfigPatches"]]
+    kubelet = [p for p in patches if p["kind"] == "KubeletConfiguration"]
+    assert kubelet and kubelet[0]["podPidsLimit"] > 0
+
+
+@pytest.mark.parametrize("container", [c for m in ALL if m.kind == "Deployment"
+                                       for c in m.body["spec"]["template"]["spec"]["containers"]],
+                         ids=lambda c: c["name"])
+def test_images_have_fixed_tags_and_are_never_pulled_from_a_registry(container):
+    name, _, tag = container["image"].rpartition(":")
+    assert name and tag and tag != "latest"
+    assert container["imagePullPolicy"] == "IfNotPresent"
+    assert container["image"] in {settings.REDIS_TINI.tag, settings.DOCKERCOINS.tag}
+
+
+def test_redis_runs_our_tini_image():
+    redis = next(m for m in ALL if m.kind == "Deployment" and m.name == "redis")
+    assert redis.body["spec"]["template"]["spec"]["containers"][0]["image"] == settings.REDIS_TINI.tag
+
+
+def test_webui_node_port_is_published_on_loopback_by_kind():
+    webui = next(m for m in ALL if m.kind == "Service" and m.name == "webui")
+    node_port = webui.body["spec"]["ports"][0]["nodePort"]
+    mappings = {m["containerPort"]: m for node in KIND_CONFIG["nodes"] for m in node["extraPortMappings"]}
+    assert mappings[node_port]["listenAddress"] == "127.0.0.1"
+    assert node_port_map() == {node_port: mappings[node_port]["hostPort"]}
+
+
+def test_invalid_yaml_names_file_line_and_fix():
+    with pytest.raises(lab.LabError, match=r"^redis.yaml line 4, column 7: invalid YAML .* Fix: check the indentation"):
+        manifests.parse("kind: Deployment\nmetadata:\n  name: x\n   bad: y\n", "redis.yaml")
+
+
+def test_unknown_field_names_its_path(tmp_path):
+    text = (ROOT / "k8s" / "redis.yaml").read_text().replace("imagePullPolicy", "imagePullPolcy")
+    path = tmp_path / "redis.yaml"
+    path.write_text(text)
+    with pytest.raises(lab.LabError, match=r"redis.yaml: Deployment redis: spec.template.spec.containers.0: .*'imagePullPolcy' was unexpected"):
+        manifests.load([path])

@@ -1,0 +1,46 @@
+"""Target choice and the kind target's pure parts (no cluster can run on this machine)."""
+import pytest
+
+import lab
+from lab import manifests, settings
+from lab.kind_target import KindTarget, for_cluster
+
+
+def test_target_can_be_forced(monkeypatch):
+    monkeypatch.setenv("LAB_TARGET", "docker")
+    assert lab.target_name() == "docker"
+    monkeypatch.setenv("LAB_TARGET", "kind")
+    assert lab.target_name() == "kind"
+
+
+def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path):
+    monkeypatch.delenv("LAB_TARGET", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert lab.target_name() == "docker"
+    fake_kind = tmp_path / "kind"
+    fake_kind.write_text("#!/bin/sh\n")
+    fake_kind.chmod(0o755)
+    assert lab.target_name() == "kind"
+
+
+def test_unknown_target_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("LAB_TARGET", "minikube")
+    with pytest.raises(lab.LabError, match="LAB_TARGET='minikube' is not a target. Fix:"):
+        lab.target_name()
+
+
+def test_kind_missing_is_one_line_with_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(lab.LabError) as error:
+        KindTarget()
+    assert "kind is not installed. Fix:" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_objects_go_to_the_participants_namespace_with_the_lab_label(monkeypatch):
+    monkeypatch.setenv("LAB_PREFIX", "alice")
+    deployment = next(m for m in manifests.load() if m.kind == "Deployment" and m.name == "redis")
+    body = for_cluster(deployment, "alice")
+    assert body["metadata"]["namespace"] == "alice"
+    assert body["metadata"]["labels"][settings.LABEL] == "alice"
+    assert body["spec"]["template"]["metadata"]["labels"] == {"app": "redis", settings.LABEL: "alice"}
+    assert settings.LABEL not in deployment.body["metadata"].get("labels", {})  # the source is untouched
