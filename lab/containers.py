@@ -41,18 +41,20 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
         pids_limit: int = settings.DEFAULT_PIDS_LIMIT, ports: Optional[dict] = None,
         environment: Optional[dict] = None, network: Optional[str] = None,
         aliases: Sequence[str] = (), healthcheck: Optional[dict] = None,
-        extra_labels: Optional[dict] = None, quiet: bool = False) -> Container:
+        extra_labels: Optional[dict] = None, pid_mode: Optional[str] = None,
+        quiet: bool = False) -> Container:
     """``docker run -d`` a fresh container named ``<prefix>-<short_name>``.
 
     ``ports`` maps container port to host port, always published on 127.0.0.1.
     ``network`` and ``aliases``: a user-defined network where the aliases resolve to it.
     ``healthcheck``: Docker's healthcheck dict (exec form: ``["CMD", ...]``).
+    ``pid_mode``: ``container:<name>`` joins that container's PID namespace.
     """
     name = settings.container_name(short_name)
     ports = ports or {}
     if not quiet:
         show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment,
-                                network, aliases))
+                                network, aliases, pid_mode))
         if healthcheck:
             print(f"  healthcheck (exec form, no shell): {healthcheck['test'][1:]} every "
                   f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
@@ -65,15 +67,19 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
             entrypoint=list(entrypoint) if entrypoint else None, init=init,
             pids_limit=pids_limit, labels={**settings.labels(), **(extra_labels or {})},
             environment=environment, network=network, networking_config=endpoints, healthcheck=healthcheck,
+            pid_mode=pid_mode,
             ports={f"{port}/tcp": ("127.0.0.1", host) for port, host in ports.items()})
     _wait_running(container)
     return container
 
 
-def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment, network=None, aliases=()):
+def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment, network=None, aliases=(),
+              pid_mode=None):
     argv = ["docker", "run", "-d", "--name", name, "--pids-limit", str(pids_limit)]
     if init:
         argv.append("--init")
+    if pid_mode:
+        argv += ["--pid", pid_mode]
     if network:
         argv += ["--network", network]
     for alias in aliases:

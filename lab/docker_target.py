@@ -1,9 +1,12 @@
 """The docker target: the manifests in k8s/ run on Docker Engine (see translate.py).
 
-What kubectl would do, and what the lab does instead, are printed side by side.
+What kubectl would do, and what the lab does instead, are printed side by side. Docker
+runs a liveness probe as a healthcheck but never restarts an unhealthy container: the
+lab's watcher (``watch``) does what the kubelet would, while a cell runs it.
 """
+import time
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional
 
 import docker.errors
 
@@ -15,8 +18,11 @@ from .errors import LabError, LabTimeout
 from .translate import ContainerPlan, translate
 from .waiting import wait_until
 
-FINGERPRINT_LABEL = "io.redis-tini-lab.spec"
+PLAN_LABEL = "io.redis-tini-lab.plan"            # the plan, as JSON: what to recreate on restart
+FINGERPRINT_LABEL = "io.redis-tini-lab.spec"     # changes exactly when the plan changes
 DEPLOYMENT_LABEL = "io.redis-tini-lab.deployment"
+RESTARTS_LABEL = "io.redis-tini-lab.restarts"    # the pod's restartCount
+SANDBOX_LABEL = "io.redis-tini-lab.sandbox"      # the shared-PID-namespace sandbox of a deployment
 
 
 class DockerTarget:
@@ -33,12 +39,16 @@ class DockerTarget:
     def network_name(self) -> str:
         return settings.container_name("k8s")
 
+    # -- apply -----------------------------------------------------------------------
     def apply(self, paths: Iterable[Path] = ()) -> List[str]:
         """`kubectl apply -f k8s/`: create what is missing, recreate what changed, keep the rest."""
         paths = list(paths)
-        show_command("kubectl", "apply", "-f", *( [str(p) for p in paths] or ["k8s/"]))
+        show_command("kubectl", "apply", "-f", *([str(p) for p in paths] or ["k8s/"]))
+        return self.apply_manifests(manifests.load(paths))
+
+    def apply_manifests(self, objects: List[manifests.Manifest]) -> List[str]:
         print("  (docker target: the same manifests, run as containers; the docker commands follow)")
-        plans = translate(manifests.load(paths), self.node_ports)
+        plans = translate(objects, self.node_ports)
         network = self._ensure_network()
         results = [self._apply_plan(plan, network) for plan in plans]
         for line in results:
@@ -54,24 +64,52 @@ class DockerTarget:
         return name
 
     def _apply_plan(self, plan: ContainerPlan, network: str) -> str:
-        fingerprint = plan.fingerprint()
         try:
             current = get(plan.deployment)
             current.reload()
-            if current.labels.get(FINGERPRINT_LABEL) == fingerprint and current.status == "running":
+            if current.labels.get(FINGERPRINT_LABEL) == plan.fingerprint() and current.status == "running":
                 return f"deployment.apps/{plan.deployment} unchanged"
             verb = "configured"
         except LabError:
             verb = "created"
-        run(plan.deployment, plan.image, plan.command, entrypoint=plan.entrypoint, ports=plan.ports,
-            environment=plan.environment, network=network, aliases=plan.aliases, healthcheck=plan.healthcheck,
-            extra_labels={FINGERPRINT_LABEL: fingerprint, DEPLOYMENT_LABEL: plan.deployment})
+        self._start(plan, network, restarts=0)
         return f"deployment.apps/{plan.deployment} {verb}"
 
+    def _start(self, plan: ContainerPlan, network: str, *, restarts: int) -> None:
+        pid_mode = f"container:{self._start_sandbox(plan)}" if plan.share_process_namespace else None
+        run(plan.deployment, plan.image, plan.command, entrypoint=plan.entrypoint, ports=plan.ports,
+            environment=plan.environment, network=network, aliases=plan.aliases, healthcheck=plan.healthcheck,
+            pid_mode=pid_mode, extra_labels={
+                PLAN_LABEL: plan.to_json(), FINGERPRINT_LABEL: plan.fingerprint(),
+                DEPLOYMENT_LABEL: plan.deployment, RESTARTS_LABEL: str(restarts)})
+
+    def _start_sandbox(self, plan: ContainerPlan) -> str:
+        """shareProcessNamespace: Kubernetes makes the pod's `pause` container PID 1 of one PID
+        namespace for all its containers, and pause reaps. Here: a sandbox whose PID 1 is
+        docker-init (tini), which reaps too; the pod's container joins its namespace."""
+        print(f"  shareProcessNamespace: a sandbox whose PID 1 reaps, like the pod's pause container")
+        sandbox = run(f"{plan.deployment}-sandbox", plan.image, ["infinity"], entrypoint=["sleep"], init=True,
+                      extra_labels={SANDBOX_LABEL: plan.deployment})
+        return sandbox.name
+
+    # -- state -------------------------------------------------------------------------
     def deployments(self) -> List[str]:
-        mine = {"label": [f"{settings.LABEL}={settings.prefix()}", DEPLOYMENT_LABEL]}
+        return sorted(c.labels[DEPLOYMENT_LABEL] for c in self._containers(DEPLOYMENT_LABEL))
+
+    def _containers(self, label: str):
+        mine = {"label": [f"{settings.LABEL}={settings.prefix()}", label]}
         with docker_errors("listing deployments"):
-            return sorted(c.labels[DEPLOYMENT_LABEL] for c in client().containers.list(all=True, filters=mine))
+            return client().containers.list(all=True, filters=mine)
+
+    def restart_count(self, deployment: str) -> int:
+        """The pod's restartCount: how often the watcher restarted it (the kubelet's job)."""
+        return int(get(deployment).labels.get(RESTARTS_LABEL, "0"))
+
+    def health(self, deployment: str) -> dict:
+        """Docker's health state: Status, FailingStreak, and the last 5 probe results."""
+        container = get(deployment)
+        container.reload()
+        return container.attrs["State"].get("Health") or {}
 
     def wait_ready(self, timeout: float = 120) -> None:
         """`kubectl rollout status`: every deployment running (and healthy, if it has a probe)."""
@@ -101,6 +139,55 @@ class DockerTarget:
                 problems.append(f"{name} is {health}")
         return problems
 
+    # -- the kubelet's job, done in the foreground ------------------------------------
+    def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
+              interval: float = 0.5) -> List[dict]:
+        """Follow every deployment's probe for at most ``seconds``; restart one that turns
+        unhealthy or exits, as the kubelet would. Returns the timeline as rows."""
+        print(f"watching for up to {seconds:g}s (Docker never restarts an unhealthy container: "
+              "the lab does it here, as the kubelet would)")
+        started, streaks, timeline = time.monotonic(), {}, []
+
+        def note(deployment: str, event: str, detail: str) -> None:
+            row = {"t": round(time.monotonic() - started, 1), "deployment": deployment, "event": event,
+                   "detail": detail, "restarts": self.restart_count(deployment)}
+            timeline.append(row)
+            print(f"{row['t']:6.1f}s  {deployment}: {event}: {detail}")
+
+        while time.monotonic() - started < seconds:
+            for name in self.deployments():
+                container = get(name)
+                container.reload()
+                health = container.attrs["State"].get("Health") or {}
+                streak = health.get("FailingStreak", 0)
+                if streak and streak != streaks.get(name):
+                    last = (health.get("Log") or [{}])[-1]
+                    retries = (container.attrs["Config"].get("Healthcheck") or {}).get("Retries", 3)
+                    note(name, "probe failed", f"{streak}/{retries} ({(last.get('Output') or '').strip()[:60]})")
+                streaks[name] = streak
+                if container.status != "running" or health.get("Status") == "unhealthy":
+                    why = "liveness probe failed" if container.status == "running" else f"container {container.status}"
+                    self.restart(name, reason=why)
+                    note(name, "restarted", why)
+                    streaks[name] = 0
+            if until is not None and until():
+                break
+            time.sleep(interval)
+        return timeline
+
+    def restart(self, deployment: str, *, reason: str = "") -> None:
+        """Kill and recreate the deployment's container, restartCount + 1 (what the kubelet does)."""
+        container = get(deployment)
+        plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
+        restarts = int(container.labels.get(RESTARTS_LABEL, "0")) + 1
+        print(f"  kubelet would log: Container {deployment} failed liveness probe, will be restarted"
+              if reason == "liveness probe failed" else f"  restarting {deployment}: {reason}")
+        show_command("docker", "stop", "-t", str(plan.grace_seconds), container.name)
+        with docker_errors(f"stopping {container.name}"):
+            container.stop(timeout=plan.grace_seconds)
+        self._start(plan, self._ensure_network(), restarts=restarts)
+
+    # -- exec, logs, addresses -----------------------------------------------------------
     def exec(self, deployment: str, command, *, timeout: float = 10, quiet: bool = False) -> ExecResult:
         if not quiet:
             argv = command if isinstance(command, list) else [command]
@@ -111,9 +198,6 @@ class DockerTarget:
         show_command("kubectl", "logs", f"deploy/{deployment}", *([f"--tail={tail}"] if tail != "all" else []))
         return logs(deployment, tail=tail, quiet=True)
 
-    def container_name(self, deployment: str) -> str:
-        return get(deployment).name
-
     def url(self, deployment: str, port: int = 80) -> str:
         """The 127.0.0.1 address of a published (NodePort) service."""
         bindings = get(deployment).attrs["HostConfig"]["PortBindings"] or {}
@@ -121,13 +205,22 @@ class DockerTarget:
             return f"http://127.0.0.1:{binding['HostPort']}"
         raise LabError(f"{deployment} publishes no port {port}: is its Service a NodePort in kind-config.yaml?")
 
-    def delete(self) -> None:
-        """`kubectl delete -f k8s/`: remove the deployments' containers and the network."""
-        show_command("kubectl", "delete", "-f", "k8s/")
-        for name in self.deployments():
-            with docker_errors(f"removing {name}"):
-                get(name).remove(force=True)
-        try:
-            client().networks.get(self.network_name()).remove()
-        except docker.errors.NotFound:
-            pass
+    # -- delete --------------------------------------------------------------------------
+    def delete(self, deployments: Iterable[str] = ()) -> None:
+        """`kubectl delete`: remove the deployments' containers (and sandboxes); all of them
+        and the network when ``deployments`` is empty."""
+        wanted = set(deployments)
+        show_command("kubectl", "delete", *(["deployment", *sorted(wanted)] if wanted else ["-f", "k8s/"]))
+        for label in (DEPLOYMENT_LABEL, SANDBOX_LABEL):
+            for container in self._containers(label):
+                if not wanted or container.labels[label] in wanted:
+                    with docker_errors(f"removing {container.name}"):
+                        try:
+                            container.remove(force=True)
+                        except docker.errors.NotFound:
+                            pass
+        if not wanted:
+            try:
+                client().networks.get(self.network_name()).remove()
+            except docker.errors.NotFound:
+                pass

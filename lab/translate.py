@@ -54,10 +54,20 @@ class ContainerPlan:
     ports: Dict[int, int] = field(default_factory=dict)  # container port -> 127.0.0.1 port
     healthcheck: Optional[dict] = None
     share_process_namespace: bool = False
+    grace_seconds: int = 30  # terminationGracePeriodSeconds: SIGTERM, then SIGKILL after this
 
     def fingerprint(self) -> str:
         """Changes exactly when the container would have to be recreated (`kubectl apply`)."""
-        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ContainerPlan":
+        data = json.loads(text)
+        data["ports"] = {int(port): host for port, host in data["ports"].items()}  # JSON keys are strings
+        return cls(**data)
 
 
 def node_port_map(kind_config_path=settings.REPO_ROOT / "kind-config.yaml") -> Dict[int, int]:
@@ -131,7 +141,8 @@ def _plan_deployment(manifest: Manifest) -> ContainerPlan:
         entrypoint=container.get("command"), command=container.get("args"),
         environment={e["name"]: str(e.get("value", "")) for e in container.get("env", [])},
         healthcheck=healthcheck_from_probe(probe) if probe else None,
-        share_process_namespace=bool(pod.get("shareProcessNamespace", False)))
+        share_process_namespace=bool(pod.get("shareProcessNamespace", False)),
+        grace_seconds=int(pod.get("terminationGracePeriodSeconds", 30)))
 
 
 def _wire_service(manifest: Manifest, plans, pod_labels, node_ports) -> None:
