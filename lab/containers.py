@@ -56,7 +56,7 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
         show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment,
                                 network, aliases, pid_mode))
         if healthcheck:
-            print(f"  healthcheck (exec form, no shell): {healthcheck['test'][1:]} every "
+            print(f"  healthcheck, the probe's command as is (no shell added): {healthcheck['test'][1:]} every "
                   f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
                   f"{healthcheck['retries']} retries")
     _remove_if_ours(name)

@@ -45,3 +45,52 @@ def hash_rate_chart(samples, title="DockerCoins hash rate"):
     axes.set_title(title)
     axes.grid(alpha=0.3)
     return figure
+
+
+def liveness_timeline(result, title="redis stalled: probe failures, restart, and DockerCoins' hash counter"):
+    """The hash counter over time (gaps: the webui could not read redis), probe failures and restarts."""
+    figure, axes = plt.subplots(figsize=(8, 3))
+    points = [(s["t"], s["hashes"]) for s in result.samples if s["hashes"] is not None]
+    axes.plot([t for t, _ in points], [h for _, h in points], "o-", ms=3, label="hashes (webui /json)")
+    for row in result.timeline:
+        style = dict(color="#d62728", lw=2) if row["event"] == "restarted" else dict(color="#ff7f0e", ls=":", lw=1)
+        axes.axvline(row["t"], **style)
+    axes.plot([], [], color="#ff7f0e", ls=":", label="probe failed")
+    axes.plot([], [], color="#d62728", lw=2, label="restarted")
+    axes.set_xlabel("seconds since the stall")
+    axes.set_ylabel("total hashes")
+    axes.set_title(title, fontsize=10)
+    axes.legend(fontsize=8, loc="upper left")
+    axes.grid(alpha=0.3)
+    return figure
+
+
+def zombies_over_time(series, title="zombies while redis is paused"):
+    """One line per variant: zombies counted every half second."""
+    figure, axes = plt.subplots(figsize=(8, 3.2))
+    for variant in dict.fromkeys(row["variant"] for row in series):
+        rows = [r for r in series if r["variant"] == variant]
+        axes.step([r["t"] for r in rows], [r["zombies"] for r in rows], where="post", label=variant)
+    axes.set_xlabel("seconds since the pause began")
+    axes.set_ylabel("zombies")
+    axes.set_title(title, fontsize=10)
+    axes.legend(fontsize=8, ncol=2)
+    axes.grid(alpha=0.3)
+    return figure
+
+
+def pids_over_time(result, title="zombies pile up until the pids limit; the restart hides it"):
+    figure, axes = plt.subplots(figsize=(8, 3.2))
+    rows = [r for r in result.series if r["pids"] is not None]
+    axes.plot([r["t"] for r in rows], [r["pids"] for r in rows], "o-", ms=3, label="PIDs in use")
+    zombie_rows = [r for r in result.series if r["zombies"] is not None]
+    axes.step([r["t"] for r in zombie_rows], [r["zombies"] for r in zombie_rows], where="post", label="zombies")
+    axes.axhline(result.pids_limit, color="#d62728", ls="--", label=f"pids limit {result.pids_limit}")
+    for row in result.timeline:
+        if row["event"] == "restarted":
+            axes.axvline(row["t"], color="#d62728", lw=2)
+    axes.set_xlabel("seconds")
+    axes.set_title(title, fontsize=10)
+    axes.legend(fontsize=8)
+    axes.grid(alpha=0.3)
+    return figure

@@ -78,6 +78,7 @@ class DockerTarget:
     def _start(self, plan: ContainerPlan, network: str, *, restarts: int) -> None:
         pid_mode = f"container:{self._start_sandbox(plan)}" if plan.share_process_namespace else None
         run(plan.deployment, plan.image, plan.command, entrypoint=plan.entrypoint, ports=plan.ports,
+            pids_limit=plan.pids_limit,
             environment=plan.environment, network=network, aliases=plan.aliases, healthcheck=plan.healthcheck,
             pid_mode=pid_mode, extra_labels={
                 PLAN_LABEL: plan.to_json(), FINGERPRINT_LABEL: plan.fingerprint(),
@@ -111,6 +112,26 @@ class DockerTarget:
         container.reload()
         return container.attrs["State"].get("Health") or {}
 
+    def liveness_passing(self, deployment: str) -> bool:
+        """The probe has passed since the container started (Docker: health is `healthy`)."""
+        return self.health(deployment).get("Status") == "healthy"
+
+    def timed_out_probes(self, deployment: str) -> set:
+        """Identifiers of the probe runs Docker killed for exceeding the timeout (from the
+        health log, which keeps the last 5: poll it at least every 5 probe periods)."""
+        return {entry["Start"] for entry in self.health(deployment).get("Log") or []
+                if "exceeded timeout" in (entry.get("Output") or "")}
+
+    def pids_in_use(self, deployment: str) -> Optional[int]:
+        """What the pod's pids cgroup counts (processes, threads and zombies)."""
+        container = get(deployment)
+        with docker_errors(f"reading stats of {container.name}"):
+            stats = container.stats(stream=False, one_shot=True)
+        return int(stats.get("pids_stats", {}).get("current", 0))
+
+    def pids_limit(self, deployment: str) -> int:
+        return int(get(deployment).attrs["HostConfig"].get("PidsLimit") or 0)
+
     def wait_ready(self, timeout: float = 120) -> None:
         """`kubectl rollout status`: every deployment running (and healthy, if it has a probe)."""
         show_command("kubectl", "rollout", "status", "deployment", "--timeout", f"{timeout:g}s")
@@ -141,12 +162,12 @@ class DockerTarget:
 
     # -- the kubelet's job, done in the foreground ------------------------------------
     def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
-              interval: float = 0.5) -> List[dict]:
+              on_tick: Optional[Callable[[float], None]] = None, interval: float = 0.5) -> List[dict]:
         """Follow every deployment's probe for at most ``seconds``; restart one that turns
         unhealthy or exits, as the kubelet would. Returns the timeline as rows."""
         print(f"watching for up to {seconds:g}s (Docker never restarts an unhealthy container: "
               "the lab does it here, as the kubelet would)")
-        started, streaks, timeline = time.monotonic(), {}, []
+        started, seen, timeline = time.monotonic(), set(), []
 
         def note(deployment: str, event: str, detail: str) -> None:
             row = {"t": round(time.monotonic() - started, 1), "deployment": deployment, "event": event,
@@ -159,17 +180,21 @@ class DockerTarget:
                 container = get(name)
                 container.reload()
                 health = container.attrs["State"].get("Health") or {}
-                streak = health.get("FailingStreak", 0)
-                if streak and streak != streaks.get(name):
-                    last = (health.get("Log") or [{}])[-1]
-                    retries = (container.attrs["Config"].get("Healthcheck") or {}).get("Retries", 3)
-                    note(name, "probe failed", f"{streak}/{retries} ({(last.get('Output') or '').strip()[:60]})")
-                streaks[name] = streak
+                retries = (container.attrs["Config"].get("Healthcheck") or {}).get("Retries", 3)
+                for entry in health.get("Log") or []:  # every probe run, once
+                    key = (container.id, entry["Start"])
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    if entry["ExitCode"] != 0:
+                        output = " ".join((entry.get("Output") or "").split())[:70]
+                        note(name, "probe failed", f"{output} [failing streak: {health.get('FailingStreak', '?')} of {retries}]")
                 if container.status != "running" or health.get("Status") == "unhealthy":
                     why = "liveness probe failed" if container.status == "running" else f"container {container.status}"
                     self.restart(name, reason=why)
                     note(name, "restarted", why)
-                    streaks[name] = 0
+            if on_tick is not None:
+                on_tick(time.monotonic() - started)
             if until is not None and until():
                 break
             time.sleep(interval)

@@ -51,3 +51,21 @@ def expect_mining(url: str, *, at_least: int = 5, timeout: float = 60) -> int:
                           "Look at its logs (target.logs('worker')).") from None
     passed(f"DockerCoins is mining: hashes went from {first} to {latest}")
     return latest - first
+
+
+COMPONENTS = {"redis", "rng", "hasher", "worker", "webui"}
+
+
+def ensure_running(target) -> str:
+    """What lesson 3 leaves behind, for a lesson started on its own: build and deploy
+    DockerCoins if any component is missing; return the webui's address."""
+    from . import settings
+    from .images import build_image
+
+    missing = COMPONENTS - set(target.deployments())
+    if missing:
+        print(f"DockerCoins is not (fully) deployed, missing: {', '.join(sorted(missing))}: doing lesson 3's steps")
+        target.prepare([build_image(spec, quiet=True) for spec in settings.ALL_IMAGES])
+        target.apply()
+    target.wait_ready(timeout=180)
+    return target.url("webui")

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 import yaml
 
@@ -127,14 +127,18 @@ class KindTarget:
 
     def apply(self, paths: Iterable[Path] = ()) -> List[str]:
         """`kubectl apply --server-side -f k8s/`, into the participant's namespace."""
-        from kubernetes.dynamic import DynamicClient
         paths = list(paths)
+        show_command("kubectl", "apply", "--server-side", "-n", namespace(), "-f",
+                     *([str(p) for p in paths] or ["k8s/"]))
+        return self.apply_manifests(manifests.load(paths))
+
+    def apply_manifests(self, objects: List[manifests.Manifest]) -> List[str]:
+        from kubernetes.dynamic import DynamicClient
         ns = namespace()
-        show_command("kubectl", "apply", "--server-side", "-n", ns, "-f", *([str(p) for p in paths] or ["k8s/"]))
         self._ensure_namespace(ns)
         dynamic = DynamicClient(self.api())
         results = []
-        for manifest in manifests.load(paths):
+        for manifest in objects:
             body = for_cluster(manifest, ns)
             resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
             dynamic.server_side_apply(resource, body=body, namespace=ns, field_manager=FIELD_MANAGER,
@@ -237,13 +241,68 @@ class KindTarget:
                 return f"http://127.0.0.1:{node_ports[service_port.node_port]}"
         raise LabError(f"service {deployment} has no nodePort published by kind-config.yaml")
 
-    def delete(self) -> None:
-        """`kubectl delete namespace`: everything the lab applied for this participant."""
+    def endpoints(self, service: str) -> List[str]:
+        """`kubectl get endpoints`: the ready pod addresses behind a Service."""
+        show_command("kubectl", "get", "endpoints", "-n", namespace(), service)
+        found = self._core().read_namespaced_endpoints(service, namespace())
+        return [address.ip for subset in found.subsets or [] for address in subset.addresses or []]
+
+    def liveness_passing(self, deployment: str) -> bool:
+        """Running, ready, and no Unhealthy event since the pod started."""
+        pods = self._pods(deployment)
+        ready = bool(pods) and all(s.ready for pod in pods for s in pod.status.container_statuses or [])
+        return ready and not any("Unhealthy" in line for line in self.events(deployment))
+
+    def timed_out_probes(self, deployment: str) -> set:
+        """One identifier per probe run the kubelet reported as timed out (events carry a count)."""
+        ids = set()
+        for pod in self._pods(deployment):
+            for event in self._core().list_namespaced_event(
+                    namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items:
+                if event.reason == "Unhealthy" and "timed out" in (event.message or ""):
+                    ids.update(f"{event.metadata.uid}:{n}" for n in range(event.count or 1))
+        return ids
+
+    def pids_in_use(self, deployment: str) -> Optional[int]:
+        return None  # the pod's pids cgroup is inside the kind node; reading it needs a PID itself
+
+    def pids_limit(self, deployment: str) -> int:
+        patches = [yaml.safe_load(p) for p in yaml.safe_load(KIND_CONFIG.read_text()).get("kubeadmConfigPatches", [])]
+        return next((p["podPidsLimit"] for p in patches if p.get("kind") == "KubeletConfiguration"), 0)
+
+    def watch(self, seconds: float, *, until=None, on_tick=None, interval: float = 1) -> List[dict]:
+        """Follow probe events and restarts for at most ``seconds``: the kubelet does the work."""
+        print(f"watching for up to {seconds:g}s (the kubelet runs the probes and restarts containers)")
+        started, seen, timeline = time.monotonic(), {}, []
+        while time.monotonic() - started < seconds:
+            for name in self.deployments():
+                events = self.events(name)
+                for line in events[len(seen.get(name, [])):]:
+                    row = {"t": round(time.monotonic() - started, 1), "deployment": name,
+                           "event": "restarted" if "Killing" in line else "event", "detail": line,
+                           "restarts": self.restart_count(name)}
+                    timeline.append(row)
+                    print(f"{row['t']:6.1f}s  {name}: {line}")
+                seen[name] = events
+            if on_tick is not None:
+                on_tick(time.monotonic() - started)
+            if until is not None and until():
+                break
+            time.sleep(interval)
+        return timeline
+
+    def delete(self, deployments: Iterable[str] = ()) -> None:
+        """`kubectl delete`: the named deployments, or the participant's whole namespace."""
         from kubernetes.client.rest import ApiException
         ns = namespace()
-        show_command("kubectl", "delete", "namespace", ns)
+        wanted = list(deployments)
+        show_command("kubectl", "delete", "-n", ns, *(["deployment", *wanted] if wanted else ["namespace", ns]))
         try:
-            self._core().delete_namespace(ns)
+            if wanted:
+                for name in wanted:
+                    self._apps().delete_namespaced_deployment(name, ns)
+            else:
+                self._core().delete_namespace(ns)
         except ApiException as error:
             if error.status != 404:
                 raise

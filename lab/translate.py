@@ -38,6 +38,10 @@ SERVICE_FIELDS = {
 SUPPORTED = {"Deployment": DEPLOYMENT_FIELDS, "Service": SERVICE_FIELDS}
 
 # Kubernetes' defaults for probes (pkg/apis/core/v1/defaults.go)
+# The docker target's pids limit for a pod: like the kubelet's podPidsLimit (kind-config.yaml),
+# and settable per pod with this annotation (docker target only; on kind podPidsLimit applies).
+PIDS_LIMIT_ANNOTATION = "redis-tini-lab/docker-pids-limit"
+
 PROBE_DEFAULTS = {"periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3, "initialDelaySeconds": 0}
 SECOND = 1_000_000_000  # Docker's healthcheck timings are in nanoseconds
 
@@ -55,6 +59,7 @@ class ContainerPlan:
     healthcheck: Optional[dict] = None
     share_process_namespace: bool = False
     grace_seconds: int = 30  # terminationGracePeriodSeconds: SIGTERM, then SIGKILL after this
+    pids_limit: int = settings.DEFAULT_PIDS_LIMIT
 
     def fingerprint(self) -> str:
         """Changes exactly when the container would have to be recreated (`kubectl apply`)."""
@@ -142,7 +147,9 @@ def _plan_deployment(manifest: Manifest) -> ContainerPlan:
         environment={e["name"]: str(e.get("value", "")) for e in container.get("env", [])},
         healthcheck=healthcheck_from_probe(probe) if probe else None,
         share_process_namespace=bool(pod.get("shareProcessNamespace", False)),
-        grace_seconds=int(pod.get("terminationGracePeriodSeconds", 30)))
+        grace_seconds=int(pod.get("terminationGracePeriodSeconds", 30)),
+        pids_limit=int(spec["template"].get("metadata", {}).get("annotations", {}).get(
+            PIDS_LIMIT_ANNOTATION, settings.DEFAULT_PIDS_LIMIT)))
 
 
 def _wire_service(manifest: Manifest, plans, pod_labels, node_ports) -> None:

@@ -6,12 +6,7 @@ import pytest
 import lab
 from lab import dockercoins, settings
 from lab.docker_target import DockerTarget
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.helpers import free_port
 
 
 @pytest.fixture

@@ -15,11 +15,23 @@ from lab.translate import node_port_map
 ROOT = settings.REPO_ROOT
 KIND_CONFIG = yaml.safe_load((ROOT / "kind-config.yaml").read_text())
 ALL = manifests.load()
+LESSON_FILES = sorted((ROOT / "k8s").glob("lesson-*/*.yaml"))
 
 
 def test_every_manifest_passes_the_kubernetes_schema_strictly():
     assert {(m.kind, m.name) for m in ALL} >= {("Deployment", n) for n in ("redis", "rng", "hasher", "worker", "webui")}
     assert {(m.kind, m.name) for m in ALL} >= {("Service", n) for n in ("redis", "rng", "hasher", "webui")}
+
+
+def test_lesson_manifests_pass_the_schema_and_add_only_the_probe():
+    assert LESSON_FILES
+    lesson = {(m.kind, m.name): m for m in manifests.load(LESSON_FILES)}
+    redis = lesson[("Deployment", "redis")].body["spec"]["template"]["spec"]["containers"][0]
+    assert redis["livenessProbe"]["exec"]["command"] == ["redis-cli", "ping"]  # exec form, no shell
+    assert "readinessProbe" not in redis  # one replica: readiness would only remove the endpoint
+    original = next(m for m in ALL if (m.kind, m.name) == ("Deployment", "redis"))
+    without_probe = {k: v for k, v in redis.items() if k != "livenessProbe"}
+    assert without_probe == original.body["spec"]["template"]["spec"]["containers"][0]
 
 
 def test_kind_config_has_only_fields_kind_knows():
@@ -37,7 +49,7 @@ def test_the_kind_schema_rejects_a_misspelt_field():
 def test_kubelet_patch_sets_a_pod_pids_limit():
     patches = [yaml.safe_load(p) for p in KIND_CONFIG["kubeadmConfigPatches"]]
     kubelet = [p for p in patches if p["kind"] == "KubeletConfiguration"]
-    assert kubelet and kubelet[0]["podPidsLimit"] > 0
+    assert kubelet and kubelet[0]["podPidsLimit"] == settings.DEFAULT_PIDS_LIMIT  # same on both targets
 
 
 @pytest.mark.parametrize("container", [c for m in ALL if m.kind == "Deployment"

@@ -1,0 +1,243 @@
+"""The measured demos of lessons 4 and 5, as functions that return plain rows.
+
+Each experiment deploys what it needs through the active target (the same Deployment
+objects on kind and on Docker), is bounded in time, and removes what it deployed when it
+ends, also when interrupted.
+"""
+import time
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional
+
+from . import settings
+from .console import show_command
+from .errors import LabError
+from .manifests import Manifest
+from .processes import pod_process_table
+from .translate import PIDS_LIMIT_ANNOTATION
+
+REDIS_ARGS = ["redis-server", "--save", ""]
+# Overriding the image's ENTRYPOINT (tini) with the official entrypoint script keeps
+# redis-server as PID 1 while tini stays installed in the image, for the probe variants.
+REDIS_AS_PID1 = ["docker-entrypoint.sh"]
+
+
+@dataclass(frozen=True)
+class ProbeVariant:
+    """One row of the probe-timeout matrix (facts.md)."""
+    name: str
+    probe: List[str]
+    redis_is_pid1: bool = True
+    share_process_namespace: bool = False
+    leaks: bool = False  # facts.md: one zombie per timed-out probe, or none
+
+    @property
+    def deployment(self) -> str:
+        return f"zombies-{self.name}"
+
+
+VARIANTS = [
+    ProbeVariant("exec-form", ["redis-cli", "ping"]),
+    ProbeVariant("shell-form", ["sh", "-c", "redis-cli ping"], leaks=True),
+    ProbeVariant("tini-in-probe", ["tini", "--", "redis-cli", "ping"], leaks=True),
+    ProbeVariant("tini-s-in-probe", ["tini", "-s", "--", "redis-cli", "ping"], leaks=True),
+    ProbeVariant("tini-pid1", ["sh", "-c", "redis-cli ping"], redis_is_pid1=False),
+    ProbeVariant("shared-pid-ns", ["sh", "-c", "redis-cli ping"], share_process_namespace=True),
+]
+
+
+def redis_deployment(name: str, probe: List[str], *, redis_is_pid1: bool = True, share_process_namespace: bool = False,
+                     period: int = 2, timeout: int = 1, failure_threshold: int = 1000,
+                     pids_limit: Optional[int] = None) -> Manifest:
+    """A one-replica redis Deployment with an exec liveness probe, as the learner would write it."""
+    container = {"name": "redis", "image": settings.REDIS_TINI.tag, "imagePullPolicy": "IfNotPresent",
+                 "args": REDIS_ARGS,
+                 "livenessProbe": {"exec": {"command": probe}, "periodSeconds": period,
+                                   "timeoutSeconds": timeout, "failureThreshold": failure_threshold}}
+    if redis_is_pid1:
+        container["command"] = REDIS_AS_PID1
+    template_metadata = {"labels": {"app": name}}
+    if pids_limit:
+        template_metadata["annotations"] = {PIDS_LIMIT_ANNOTATION: str(pids_limit)}
+    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": {"app": name}},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": template_metadata,
+                                  "spec": {"shareProcessNamespace": share_process_namespace,
+                                           "terminationGracePeriodSeconds": 5, "containers": [container]}}}}
+    return Manifest(f"(experiment {name})", body)
+
+
+def stall(target, deployment: str, milliseconds: int, *, quiet: bool = True) -> None:
+    """Make redis answer nothing for a while, without DEBUG: CLIENT PAUSE ... ALL."""
+    result = target.exec(deployment, ["redis-cli", "CLIENT", "PAUSE", str(milliseconds), "ALL"], quiet=quiet)
+    if result.exit_code != 0:
+        raise LabError(f"could not pause redis in {deployment}: {result.output.strip()}")
+
+
+# -- lesson 5: the probe-timeout matrix ------------------------------------------------
+
+@dataclass
+class MatrixResult:
+    rows: List[dict]                                   # one per variant: the table
+    series: List[dict] = field(default_factory=list)   # (t, variant, zombies): the plot
+    seconds: float = 0.0
+
+
+def probe_timeout_matrix(target, variants: List[ProbeVariant] = VARIANTS, *, pause_ms: int = 5000,
+                         settle_seconds: float = 4) -> MatrixResult:
+    """Stall redis under every variant at once; count timed-out probes and zombies."""
+    started = time.monotonic()
+    objects = [redis_deployment(v.deployment, v.probe, redis_is_pid1=v.redis_is_pid1,
+                                share_process_namespace=v.share_process_namespace) for v in variants]
+    try:
+        target.apply_manifests(objects)
+        target.wait_ready(timeout=120)
+        show_command("kubectl", "exec", "deploy/zombies-...", "--", "redis-cli", "CLIENT", "PAUSE", str(pause_ms), "ALL")
+        for variant in variants:
+            stall(target, variant.deployment, pause_ms)
+        timeouts = {v.name: set() for v in variants}
+        series, stall_started = [], time.monotonic()
+        print(f"redis paused for {pause_ms / 1000:g}s in {len(variants)} pods; sampling...")
+        while time.monotonic() - stall_started < pause_ms / 1000 + settle_seconds:
+            t = round(time.monotonic() - stall_started, 1)
+            for variant in variants:
+                timeouts[variant.name] |= target.timed_out_probes(variant.deployment)
+                table = pod_process_table(target, variant.deployment, quiet=True)
+                series.append({"t": t, "variant": variant.name, "zombies": len(table.zombies)})
+            time.sleep(0.5)
+        rows = [_matrix_row(target, v, len(timeouts[v.name])) for v in variants]
+    finally:
+        target.delete([v.deployment for v in variants])
+    return MatrixResult(rows, series, round(time.monotonic() - started, 1))
+
+
+def _matrix_row(target, variant: ProbeVariant, timed_out: int) -> dict:
+    table = pod_process_table(target, variant.deployment, quiet=True)
+    expected = timed_out if variant.leaks else 0
+    return {"variant": variant.name, "probe": " ".join(variant.probe), "PID 1": table.pid1().comm,
+            "timed-out probes": timed_out, "zombies": len(table.zombies),
+            "zombie commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-",
+            "expected (facts.md)": "= timed-out probes" if variant.leaks else "0",
+            "matches": len(table.zombies) == expected and timed_out > 0}
+
+
+# -- lesson 5: PID exhaustion ------------------------------------------------------------
+
+@dataclass
+class ExhaustionResult:
+    series: List[dict]      # t, zombies (None when no snapshot could be taken), pids, restarts
+    timeline: List[dict]    # probe failures and the restart
+    pids_limit: int
+    restarted: bool
+    seconds: float
+
+
+def pid_exhaustion(target, *, pids_limit: int = 12, pause_ms: int = 2500, cycle_seconds: float = 3.2,
+                   timeout: float = 120, on_sample: Optional[Callable[[dict], None]] = None) -> ExhaustionResult:
+    """A shell-form probe under redis as PID 1, and short stalls (fewer timeouts in a row than
+    failureThreshold) that each leave zombies behind, until no PID is left: then the probe
+    itself cannot fork, fails three times, and the restart 'fixes' it."""
+    name = "zombies-exhaustion"
+    started = time.monotonic()
+    target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1, timeout=1,
+                                             failure_threshold=3, pids_limit=pids_limit)])
+    series: List[dict] = []
+    next_stall = [0.0]
+    try:
+        target.wait_ready(timeout=60)
+        limit = target.pids_limit(name)
+        print(f"pids limit of the pod: {limit}; redis paused for {pause_ms / 1000:g}s every {cycle_seconds:g}s")
+
+        def sample(elapsed: float) -> None:
+            row = {"t": round(elapsed, 1), "restarts": target.restart_count(name), "pids": target.pids_in_use(name)}
+            try:
+                row["zombies"] = len(pod_process_table(target, name, quiet=True).zombies)
+            except LabError:
+                row["zombies"] = None  # the snapshot's own exec could not get a PID
+            series.append(row)
+            if on_sample:
+                on_sample(row)
+
+        def tick(elapsed: float) -> None:
+            if elapsed >= next_stall[0] and target.restart_count(name) == 0:
+                next_stall[0] = elapsed + cycle_seconds
+                try:
+                    stall(target, name, pause_ms)
+                except LabError as error:
+                    print(f"{elapsed:6.1f}s  {name}: could not even exec into it: {str(error)[-60:]}")
+            sample(elapsed)
+
+        watch_started = time.monotonic()
+        timeline = target.watch(timeout, on_tick=tick, until=lambda: target.restart_count(name) > 0)
+        restarted = target.restart_count(name) > 0
+        if restarted:
+            target.wait_ready(timeout=60)
+            sample(time.monotonic() - watch_started)
+    finally:
+        target.delete([name])
+    return ExhaustionResult(series, timeline, limit, restarted, round(time.monotonic() - started, 1))
+
+
+# -- lesson 4: stall redis under DockerCoins and watch the restart ------------------------
+
+@dataclass
+class LivenessResult:
+    samples: List[dict]     # t, hashes (None while the webui cannot read redis)
+    timeline: List[dict]
+    restarts_before: int
+    restarts_after: int
+    seconds: float
+
+
+def stall_until_restart(target, url: str, *, pause_ms: int = 60000, timeout: float = 90,
+                        recovery_samples: int = 4) -> LivenessResult:
+    """Pause redis (longer than failureThreshold x periodSeconds), watch the probe fail and
+    the restart, and keep sampling DockerCoins' hash counter until it climbs again."""
+    from .dockercoins import stats
+    started = time.monotonic()
+    before = target.restart_count("redis")
+    samples: List[dict] = []
+
+    def sample(_elapsed: float) -> None:
+        samples.append({"t": round(time.monotonic() - started, 1), "hashes": stats(url).get("hashes")})
+
+    def recovered() -> bool:
+        if target.restart_count("redis") == before:
+            return False
+        after_restart = [s["hashes"] for s in samples[-recovery_samples:]]
+        return len(after_restart) == recovery_samples and None not in after_restart and \
+            after_restart == sorted(after_restart) and after_restart[-1] > after_restart[0]
+
+    sample(0)
+    stall(target, "redis", pause_ms, quiet=False)
+    timeline = target.watch(timeout, on_tick=sample, until=recovered)
+    return LivenessResult(samples, timeline, before, target.restart_count("redis"),
+                          round(time.monotonic() - started, 1))
+
+
+# -- lesson 5: redis reaps by accident while a BGSAVE child runs ---------------------------
+
+def accidental_reaping(target, *, pause_ms: int = 4000) -> dict:
+    """Leak zombies with a shell-form probe, then let redis' own save rules start a BGSAVE:
+    while that child runs, redis calls waitpid(-1) and reaps every stray, logging each one."""
+    name = "zombies-bgsave"
+    started = time.monotonic()
+    target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1)])
+    try:
+        target.wait_ready(timeout=60)
+        stall(target, name, pause_ms, quiet=False)
+        time.sleep(pause_ms / 1000 + 1.5)  # the orphaned redis-cli processes exit once the pause ends
+        before = len(pod_process_table(target, name, quiet=True).zombies)
+        print(f"{before} zombies under redis-server; now the default-like save rule '1 1' and one write:")
+        target.exec(name, ["redis-cli", "CONFIG", "SET", "save", "1 1"])
+        target.exec(name, ["redis-cli", "INCR", "lab:one-write"])
+        reaped_at = time.monotonic()
+        from .waiting import wait_until
+        wait_until(lambda: not pod_process_table(target, name, quiet=True).zombies, timeout=15,
+                   what="a BGSAVE to reap the zombies", interval=0.2)
+        seconds = time.monotonic() - reaped_at
+        log_lines = [line for line in target.logs(name).splitlines() if "unmatched pid" in line]
+    finally:
+        target.delete([name])
+    return {"zombies before": before, "zombies after": 0, "'unmatched pid' log lines": len(log_lines),
+            "seconds from the write to none left": round(seconds, 1), "log": log_lines,
+            "experiment seconds": round(time.monotonic() - started, 1)}
