@@ -82,6 +82,31 @@ def dockercoins_times() -> dict:
             "hash rate over 20 s (hashes/second, not seconds)": dockercoins.hash_rate(samples)}
 
 
+def experiment_times() -> dict:
+    """Wall time of each experiment of lessons 4 and 5 on the docker target, and its outcome."""
+    from lab import dockercoins, experiments
+    from lab.docker_target import DockerTarget
+    target = DockerTarget()
+    url = dockercoins.ensure_running(target)
+    target.apply([ROOT / "k8s" / "lesson-04" / "redis.yaml"])
+    target.wait_ready()
+    lab.wait_until(lambda: target.liveness_passing("redis"), timeout=30, what="the probe to pass")
+    results = {}
+    liveness = experiments.stall_until_restart(target, url)
+    results["experiment: stall until restart and recovery (lesson 4)"] = liveness.seconds
+    matrix = experiments.probe_timeout_matrix(target)
+    results["experiment: probe-timeout matrix, 6 variants at once"] = matrix.seconds
+    exhaustion = experiments.pid_exhaustion(target)
+    results["experiment: PID exhaustion until restart"] = exhaustion.seconds
+    reaping = experiments.accidental_reaping(target)
+    results["experiment: accidental reaping by BGSAVE"] = reaping["experiment seconds"]
+    target.delete()
+    print("matrix as measured:")
+    for row in matrix.rows:
+        print(f"  {row['variant']:16} PID 1 {row['PID 1']:12} timed out {row['timed-out probes']}  zombies {row['zombies']}")
+    return results
+
+
 def notebook_times() -> dict:
     times = {}
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
@@ -97,6 +122,7 @@ def main() -> None:
     snapshots = snapshot_times()
     results.update(snapshots)
     results.update(dockercoins_times())
+    results.update(experiment_times())
     results.update(notebook_times())
     print("| measurement | seconds |\n|---|---|")
     for name, seconds in results.items():

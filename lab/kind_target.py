@@ -210,6 +210,8 @@ class KindTarget:
             session.update(timeout=0.2)
             stdout.append(session.read_stdout() if session.peek_stdout() else "")
             stderr.append(session.read_stderr() if session.peek_stderr() else "")
+        stdout.append(session.read_stdout() if session.peek_stdout() else "")  # what came with the close
+        stderr.append(session.read_stderr() if session.peek_stderr() else "")
         return ExecResult(session.returncode, "".join(stdout), "".join(stderr))
 
     def logs(self, deployment: str, *, tail="all") -> str:
@@ -254,12 +256,14 @@ class KindTarget:
         return ready and not any("Unhealthy" in line for line in self.events(deployment))
 
     def timed_out_probes(self, deployment: str) -> set:
-        """One identifier per probe run the kubelet reported as timed out (events carry a count)."""
+        """One identifier per failed liveness probe run (an event carries a count). Used while
+        redis is paused, when every failure is a timeout: the kubelet's event text for an exec
+        timeout is only the probe's (empty) output (pkg/probe/exec/exec.go)."""
         ids = set()
         for pod in self._pods(deployment):
             for event in self._core().list_namespaced_event(
                     namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items:
-                if event.reason == "Unhealthy" and "timed out" in (event.message or ""):
+                if event.reason == "Unhealthy" and (event.message or "").startswith("Liveness probe"):
                     ids.update(f"{event.metadata.uid}:{n}" for n in range(event.count or 1))
         return ids
 
@@ -306,3 +310,16 @@ class KindTarget:
         except ApiException as error:
             if error.status != 404:
                 raise
+        # Bounded: a namespace being deleted refuses new objects, so wait until it is gone.
+        wait_until(lambda: not (set(wanted) & set(self.deployments()) if wanted else self._namespace_exists(ns)),
+                   timeout=120, what=f"the deletion in namespace {ns} to finish", interval=1)
+
+    def _namespace_exists(self, ns: str) -> bool:
+        from kubernetes.client.rest import ApiException
+        try:
+            self._core().read_namespace(ns)
+            return True
+        except ApiException as error:
+            if error.status == 404:
+                return False
+            raise
