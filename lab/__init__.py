@@ -7,7 +7,7 @@
     lab.expect_zombies(redis, 3)            # PASS: lab-redis has exactly 3 zombies ...
     lab.reset()                             # remove what the lab labelled, nothing else
 """
-from . import settings
+from . import exercises, progress, settings
 from .checks import CheckFailed, expect, expect_log_count, expect_pid1, expect_reaped, expect_zombies
 from .cleanup import labelled, reset
 from .containers import (ExecResult, exec_in, get, is_running, logs, pids_in_use, pids_limit, remove, run,

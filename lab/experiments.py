@@ -86,38 +86,62 @@ def probe_timeout_matrix(target, variants: List[ProbeVariant] = VARIANTS, *, pau
                          settle_seconds: float = 4) -> MatrixResult:
     """Stall redis under every variant at once; count timed-out probes and zombies."""
     started = time.monotonic()
-    objects = [redis_deployment(v.deployment, v.probe, redis_is_pid1=v.redis_is_pid1,
-                                share_process_namespace=v.share_process_namespace) for v in variants]
-    try:
-        target.apply_manifests(objects)
-        target.wait_ready(timeout=120)
-        show_command("kubectl", "exec", "deploy/zombies-...", "--", "redis-cli", "CLIENT", "PAUSE", str(pause_ms), "ALL")
-        for variant in variants:
-            stall(target, variant.deployment, pause_ms)
-        timeouts = {v.name: set() for v in variants}
-        series, stall_started = [], time.monotonic()
-        print(f"redis paused for {pause_ms / 1000:g}s in {len(variants)} pods; sampling...")
-        while time.monotonic() - stall_started < pause_ms / 1000 + settle_seconds:
-            t = round(time.monotonic() - stall_started, 1)
-            for variant in variants:
-                timeouts[variant.name] |= target.timed_out_probes(variant.deployment)
-                table = pod_process_table(target, variant.deployment, quiet=True)
-                series.append({"t": t, "variant": variant.name, "zombies": len(table.zombies)})
-            time.sleep(0.5)
-        rows = [_matrix_row(target, v, len(timeouts[v.name])) for v in variants]
-    finally:
-        target.delete([v.deployment for v in variants])
+    objects = {v.deployment: redis_deployment(v.deployment, v.probe, redis_is_pid1=v.redis_is_pid1,
+                                              share_process_namespace=v.share_process_namespace) for v in variants}
+    by_deployment = {v.deployment: v for v in variants}
+    measured, series = measure_stall(target, objects, pause_ms=pause_ms, settle_seconds=settle_seconds)
+    for row in series:
+        row["variant"] = by_deployment[row.pop("deployment")].name
+    rows = [_matrix_row(by_deployment[name], counts) for name, counts in measured.items()]
     return MatrixResult(rows, series, round(time.monotonic() - started, 1))
 
 
-def _matrix_row(target, variant: ProbeVariant, timed_out: int) -> dict:
-    table = pod_process_table(target, variant.deployment, quiet=True)
-    expected = timed_out if variant.leaks else 0
-    return {"variant": variant.name, "probe": " ".join(variant.probe), "PID 1": table.pid1().comm,
-            "timed-out probes": timed_out, "zombies": len(table.zombies),
-            "zombie commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-",
+def measure_stall(target, objects: dict, *, pause_ms: int = 5000, settle_seconds: float = 4):
+    """Deploy ``objects`` (deployment name -> Manifest), pause every redis at once, sample
+    zombies every half second; return per deployment {PID 1, timed-out probes, zombies,
+    zombie commands} and the samples. Removes what it deployed, also when interrupted."""
+    try:
+        target.apply_manifests(list(objects.values()))
+        target.wait_ready(timeout=120)
+        show_command("kubectl", "exec", "deploy/...", "--", "redis-cli", "CLIENT", "PAUSE", str(pause_ms), "ALL")
+        for name in objects:
+            stall(target, name, pause_ms)
+        timeouts = {name: set() for name in objects}
+        series, stall_started = [], time.monotonic()
+        print(f"redis paused for {pause_ms / 1000:g}s in {len(objects)} pod(s); sampling...")
+        while time.monotonic() - stall_started < pause_ms / 1000 + settle_seconds:
+            t = round(time.monotonic() - stall_started, 1)
+            for name in objects:
+                timeouts[name] |= target.timed_out_probes(name)
+                table = pod_process_table(target, name, quiet=True)
+                series.append({"t": t, "deployment": name, "zombies": len(table.zombies)})
+            time.sleep(0.5)
+        measured = {}
+        for name in objects:
+            table = pod_process_table(target, name, quiet=True)
+            measured[name] = {"PID 1": table.pid1().comm, "timed-out probes": len(timeouts[name]),
+                              "zombies": len(table.zombies),
+                              "zombie commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-"}
+    finally:
+        target.delete(list(objects))
+    return measured, series
+
+
+def measure_pod_spec(target, spec: dict, **stall_options) -> dict:
+    """An exercise answer (a pod spec) measured like a matrix variant."""
+    name = "zombies-exercise"
+    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": {"app": name}},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}}, "spec": spec}}}
+    measured, _ = measure_stall(target, {name: Manifest("(your answer)", body)}, **stall_options)
+    return measured[name]
+
+
+def _matrix_row(variant: ProbeVariant, counts: dict) -> dict:
+    expected = counts["timed-out probes"] if variant.leaks else 0
+    return {"variant": variant.name, "probe": " ".join(variant.probe), **counts,
             "expected (facts.md)": "= timed-out probes" if variant.leaks else "0",
-            "matches": len(table.zombies) == expected and timed_out > 0}
+            "matches": counts["zombies"] == expected and counts["timed-out probes"] > 0}
 
 
 # -- lesson 5: PID exhaustion ------------------------------------------------------------

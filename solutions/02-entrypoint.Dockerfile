@@ -1,0 +1,2 @@
+ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]
+CMD ["redis-server"]
