@@ -1,32 +1,90 @@
-"""`python -m lab doctor | build | reset`: the lab from a terminal."""
+"""python -m lab: the lab from a terminal, for learners and for people who run workshops.
+
+  doctor              what the lab needs, with a fix for each problem (non-zero exit on a problem)
+  up / down           deploy DockerCoins on the target (build, load, apply, wait) / remove it
+  reset               remove every container, network, volume (and image) the lab labelled
+  bundle / load       all the course's images in one archive, for a room without internet
+  push REGISTRY       the lab's images to a registry, for a shared cluster (LAB_REGISTRY)
+  progress            which exercises this participant has passed
+
+--participant NAME (or LAB_PREFIX) keeps each person's containers, networks and namespace apart.
+"""
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from .errors import LabError
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lab", description=__doc__)
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m lab", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--participant", help="a prefix of your own (lowercase, digits, '-'): sets LAB_PREFIX")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("doctor", help="check what the lab needs, with a fix for each problem")
+    commands.add_parser("doctor", help="check what the lab needs")
     commands.add_parser("build", help="build the lab's images")
+    commands.add_parser("up", help="deploy DockerCoins on the target")
+    commands.add_parser("down", help="remove what `up` deployed")
     reset = commands.add_parser("reset", help="remove what the lab labelled (and nothing else)")
     reset.add_argument("--keep-images", action="store_true", help="keep the built images")
-    args = parser.parse_args(argv)
+    bundle = commands.add_parser("bundle", help="save every image the course needs into one archive")
+    bundle.add_argument("-o", "--output", type=Path, default=Path("redis-tini-lab-images.tar"))
+    load = commands.add_parser("load", help="load an archive made by `bundle`")
+    load.add_argument("archive", type=Path)
+    push = commands.add_parser("push", help="push the lab's images to a registry")
+    push.add_argument("registry", help="e.g. registry.example.com/course")
+    commands.add_parser("progress", help="which exercises you have passed")
+    return parser.parse_args(argv)
+
+
+def run(args) -> int:
+    if args.command == "doctor":
+        from .doctor import report
+        return 0 if all(f.ok or not f.required for f in report()) else 1
+    if args.command == "build":
+        from . import settings
+        from .images import build_image
+        for spec in settings.ALL_IMAGES:
+            build_image(spec)
+    elif args.command == "up":
+        from .dockercoins import ensure_running
+        from .targets import target
+        print("webui:", ensure_running(target()))
+    elif args.command == "down":
+        from .targets import target
+        target().delete()
+    elif args.command == "reset":
+        from .cleanup import reset as reset_lab
+        reset_lab(images=not args.keep_images)
+    elif args.command == "bundle":
+        from .bundle import bundle as make_bundle
+        make_bundle(args.output)
+    elif args.command == "load":
+        from .bundle import load as load_bundle
+        load_bundle(args.archive)
+    elif args.command == "push":
+        from .bundle import push as push_images
+        push_images(args.registry)
+    elif args.command == "progress":
+        from .progress import summary
+        print(summary())
+    return 0
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    if args.participant:
+        os.environ["LAB_PREFIX"] = args.participant
     try:
-        if args.command == "doctor":
-            from .doctor import report
-            return 0 if all(f.ok or not f.required for f in report()) else 1
-        if args.command == "build":
-            from .images import build_image
-            build_image()
-        if args.command == "reset":
-            from .cleanup import reset as reset_lab
-            reset_lab(images=not args.keep_images)
-        return 0
+        return run(args)
     except LabError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: run the same command again to finish, or 'python -m lab reset' to clean up",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Preflight: what is installed, what is missing, and the fix for each problem."""
 import platform
 import shutil
+import socket
 import subprocess
 import sys
+from pathlib import Path
 from dataclasses import dataclass
 from typing import List
 
@@ -59,14 +61,73 @@ def check_base_images() -> Finding:
     return Finding("redis base image", True, f"{base} will be pulled from Docker Hub by the first build", required=False)
 
 
+MIN_MEMORY_GIB = 4
+MIN_DISK_GIB = 10
+# kind's known issues: "Pod errors due to too many open files" on Linux
+INOTIFY_MINIMUMS = {"max_user_watches": 524288, "max_user_instances": 512}
+
+
+def check_resources() -> List[Finding]:
+    """Memory and disk as the Docker Engine sees them (inside Docker Desktop's VM, too)."""
+    from .engine import client
+    info = client().info()
+    memory_gib = info.get("MemTotal", 0) / 2**30
+    found = [Finding("memory", memory_gib >= MIN_MEMORY_GIB, f"{memory_gib:.1f} GiB for Docker",
+                     f"give Docker at least {MIN_MEMORY_GIB} GiB (Docker Desktop: Settings > Resources)", required=False)]
+    root = Path(info.get("DockerRootDir", "/var/lib/docker"))
+    if root.exists():
+        free_gib = shutil.disk_usage(root).free / 2**30
+        found.append(Finding("disk", free_gib >= MIN_DISK_GIB, f"{free_gib:.0f} GiB free under {root}",
+                             f"free at least {MIN_DISK_GIB} GiB ('docker system df' shows what Docker uses)",
+                             required=False))
+    return found
+
+
+def check_port(port: int) -> Finding:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return Finding(f"port {port}", True, "free on 127.0.0.1 (the webui will be there)")
+        except OSError:
+            return Finding(f"port {port}", False, "already taken on 127.0.0.1 (the webui needs it)",
+                           f"stop what listens there (Linux: 'ss -ltnp | grep :{port}'), or, if it is this "
+                           "lab's webui from an earlier run, that is fine: 'python -m lab down' frees it",
+                           required=False)
+
+
+def check_inotify() -> List[Finding]:
+    found = []
+    for name, minimum in INOTIFY_MINIMUMS.items():
+        path = Path("/proc/sys/fs/inotify") / name
+        if not path.exists():
+            continue  # not Linux: Docker Desktop's VM has its own settings
+        value = int(path.read_text())
+        found.append(Finding(f"inotify {name}", value >= minimum, f"{value} (kind needs >= {minimum})",
+                             f"kind needs >= {minimum}: sudo sysctl fs.inotify.{name}={minimum}", required=False))
+    return found
+
+
+def check_target() -> Finding:
+    from .targets import target_name
+    import os
+    context = os.environ.get("LAB_KUBE_CONTEXT")
+    name = f"kubernetes context {context}" if context else target_name()
+    return Finding("target", True, f"lessons 3-5 will run on: {name}")
+
+
 def findings() -> List[Finding]:
+    from .translate import node_port_map
     found = [check_python(), check_docker()]
     if found[-1].ok:
         found.append(check_base_images())
+        found += check_resources()
+    found += [check_port(port) for port in node_port_map().values()]
+    found += check_inotify()
     found.append(check_cli("kind", ["kind", "version"],
                            "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"))
     found.append(check_cli("kubectl", ["kubectl", "version", "--client"],
                            "install kubectl: https://kubernetes.io/docs/tasks/tools/"))
+    found.append(check_target())
     return found
 
 

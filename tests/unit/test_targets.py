@@ -3,7 +3,7 @@ import pytest
 
 import lab
 from lab import manifests, settings
-from lab.kind_target import KindTarget, for_cluster
+from lab.kubernetes_target import KindTarget, for_cluster
 
 
 def test_target_can_be_forced(monkeypatch):
@@ -44,3 +44,43 @@ def test_objects_go_to_the_participants_namespace_with_the_lab_label(monkeypatch
     assert body["metadata"]["labels"][settings.LABEL] == "alice"
     assert body["spec"]["template"]["metadata"]["labels"] == {"app": "redis", settings.LABEL: "alice"}
     assert settings.LABEL not in deployment.body["metadata"].get("labels", {})  # the source is untouched
+
+
+def test_a_shared_cluster_takes_images_from_the_registry(monkeypatch):
+    monkeypatch.setenv("LAB_PREFIX", "bob")
+    for manifest in manifests.load():
+        body = for_cluster(manifest, "bob", registry="registry.example.com/course", shared=True)
+        assert body["metadata"]["namespace"] == "bob"
+        for container in body.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
+            assert container["image"].startswith("registry.example.com/course/redis-tini-lab/")
+            assert container["imagePullPolicy"] == "IfNotPresent"
+
+
+def test_a_shared_cluster_has_no_node_ports_to_collide_on():
+    webui = next(m for m in manifests.load() if m.kind == "Service" and m.name == "webui")
+    shared = for_cluster(webui, "alice", shared=True)
+    assert shared["spec"]["type"] == "ClusterIP" and "nodePort" not in shared["spec"]["ports"][0]
+    own = for_cluster(webui, "alice")
+    assert own["spec"]["type"] == "NodePort" and own["spec"]["ports"][0]["nodePort"] == 30080
+
+
+def test_kube_context_selects_the_shared_cluster_target(monkeypatch):
+    from lab.kubernetes_target import KubernetesTarget
+    monkeypatch.setenv("LAB_KUBE_CONTEXT", "workshop")
+    monkeypatch.setenv("LAB_REGISTRY", "registry.example.com/course")
+    chosen = lab.target()
+    assert isinstance(chosen, KubernetesTarget) and chosen.shared
+    assert (chosen.context, chosen.registry) == ("workshop", "registry.example.com/course")
+
+
+def test_registry_image_names():
+    from lab.kubernetes_target import registry_image
+    assert registry_image(settings.REDIS_TINI.tag, "registry.example.com/course/") == \
+        "registry.example.com/course/redis-tini-lab/redis:7.2.4-tini"
+
+
+def test_missing_context_is_a_clear_error(monkeypatch, tmp_path):
+    from lab.kubernetes_target import KubernetesTarget
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
+    with pytest.raises(lab.LabError, match="no kubeconfig context workshop. Fix:"):
+        KubernetesTarget("workshop").api()

@@ -1,9 +1,11 @@
-"""The kind target: a real Kubernetes cluster in Docker.
+"""The Kubernetes targets: a kind cluster on the learner's machine, or any cluster.
 
-The cluster's lifecycle goes through the `kind` CLI (create from kind-config.yaml, load
-local images, delete); everything else through the official `kubernetes` client:
-server-side apply, rollout wait, exec, logs, events and restart counts. Every object the
-lab applies goes into the participant's namespace and carries the lab's label.
+`KubernetesTarget` talks to any kubeconfig context through the official `kubernetes`
+client: server-side apply, rollout wait, exec, logs, events and restart counts. Every
+object goes into the participant's namespace (LAB_PREFIX) and carries the lab's label;
+with a registry (LAB_REGISTRY) the images are pulled from there. `KindTarget` adds the
+cluster's lifecycle through the `kind` CLI: create from kind-config.yaml, load local
+images (no registry), delete.
 """
 import copy
 import shutil
@@ -36,15 +38,31 @@ def namespace() -> str:
     return settings.prefix()
 
 
-def for_cluster(manifest: manifests.Manifest, ns: str) -> dict:
-    """The object to apply: in the participant's namespace, with the lab's label on it and its pods."""
+def registry_image(image: str, registry: str) -> str:
+    """`redis-tini-lab/redis:7.2.4-tini` as pushed to ``registry`` (e.g. registry.example.com/course)."""
+    return f"{registry.rstrip('/')}/{image}"
+
+
+def for_cluster(manifest: manifests.Manifest, ns: str, registry: Optional[str] = None,
+                shared: bool = False) -> dict:
+    """The object to apply: in the participant's namespace, with the lab's label on it and its
+    pods, and with images from ``registry`` when one is named. On a ``shared`` cluster a
+    NodePort would collide between participants (node ports are cluster-wide), so Services
+    become ClusterIP and the webui is reached with `kubectl port-forward`."""
     body = copy.deepcopy(manifest.body)
+    if shared and body.get("kind") == "Service" and body["spec"].get("type") == "NodePort":
+        body["spec"]["type"] = "ClusterIP"
+        for port in body["spec"].get("ports", []):
+            port.pop("nodePort", None)
     metadata = body.setdefault("metadata", {})
     metadata["namespace"] = ns
     metadata.setdefault("labels", {})[settings.LABEL] = settings.prefix()
     template = body.get("spec", {}).get("template")
     if template is not None:
         template.setdefault("metadata", {}).setdefault("labels", {})[settings.LABEL] = settings.prefix()
+        if registry:
+            for container in template["spec"]["containers"]:
+                container["image"] = registry_image(container["image"], registry)
     return body
 
 
@@ -62,50 +80,35 @@ def _kind(*args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-class KindTarget:
-    name = "kind"
+class KubernetesTarget:
+    """Any cluster in the kubeconfig: a shared one for a workshop room, one namespace each."""
+    name = "kubernetes"
 
-    def __init__(self):
-        if shutil.which("kind") is None:
-            raise LabError(KIND_MISSING)
-        self.cluster = cluster_name()
+    shared = True  # one cluster, many participants
+
+    def __init__(self, context: str, registry: Optional[str] = None):
+        self.context = context
+        self.registry = registry
         self._api = None
-
-    # -- cluster lifecycle: the kind CLI ------------------------------------------------
-    def create_cluster(self, timeout: float = 300) -> None:
-        """`kind create cluster`, or reuse the one that exists."""
-        if self.cluster in _kind("get", "clusters", timeout=30).split():
-            print(f"cluster {self.cluster} exists: reusing it")
-        else:
-            _kind("create", "cluster", "--config", str(KIND_CONFIG), "--wait", f"{int(timeout)}s", timeout=timeout + 60)
-        self._api = None
-
-    def load_images(self, tags: Iterable[str]) -> None:
-        """`kind load docker-image`: copy locally built images into the node (no registry)."""
-        for tag in tags:
-            _kind("load", "docker-image", tag, "--name", self.cluster)
 
     def prepare(self, images: Iterable[str]) -> None:
-        """Create (or reuse) the cluster and load the lab's images into it."""
-        self.create_cluster()
-        self.load_images(images)
+        """A shared cluster pulls the images from the instructor's registry (`python -m lab push`)."""
+        where = f"from {self.registry}" if self.registry else "from wherever the cluster's nodes find them"
+        print(f"context {self.context}: images are pulled {where}: "
+              + ", ".join(registry_image(i, self.registry) if self.registry else i for i in images))
 
-    def delete_cluster(self) -> None:
-        _kind("delete", "cluster", "--name", self.cluster)
-        self._api = None
-
-    # -- everything else: the kubernetes client ----------------------------------------
     def api(self):
         if self._api is None:
             from kubernetes import config
             from kubernetes.config.config_exception import ConfigException
             try:
-                self._api = config.new_client_from_config(context=f"kind-{self.cluster}")
+                self._api = config.new_client_from_config(context=self.context)
             except (ConfigException, FileNotFoundError):
-                raise LabError(f"no kubeconfig context kind-{self.cluster}: the cluster is missing. "
-                               "Fix: run the cell with target.create_cluster() first.") from None
+                raise LabError(f"no kubeconfig context {self.context}. Fix: 'kubectl config get-contexts' lists "
+                               "them; set LAB_KUBE_CONTEXT to one, or create the kind cluster.") from None
         return self._api
 
+    # -- the kubernetes client ----------------------------------------------------------
     def _core(self):
         from kubernetes import client
         return client.CoreV1Api(self.api())
@@ -139,7 +142,7 @@ class KindTarget:
         dynamic = DynamicClient(self.api())
         results = []
         for manifest in objects:
-            body = for_cluster(manifest, ns)
+            body = for_cluster(manifest, ns, self.registry, shared=self.shared)
             resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
             dynamic.server_side_apply(resource, body=body, namespace=ns, field_manager=FIELD_MANAGER,
                                       force_conflicts=True)
@@ -235,13 +238,9 @@ class KindTarget:
         return lines
 
     def url(self, deployment: str, port: int = 80) -> str:
-        """The laptop's address of a NodePort service, through kind-config.yaml's port mapping."""
-        service = self._core().read_namespaced_service(deployment, namespace())
-        node_ports = node_port_map()
-        for service_port in service.spec.ports:
-            if service_port.port == port and service_port.node_port in node_ports:
-                return f"http://127.0.0.1:{node_ports[service_port.node_port]}"
-        raise LabError(f"service {deployment} has no nodePort published by kind-config.yaml")
+        raise LabError(f"a shared cluster publishes no port on this machine. Fix: in a terminal run "
+                       f"'kubectl --context {self.context} port-forward -n {namespace()} svc/{deployment} 8080:{port}', "
+                       "then use http://127.0.0.1:8080")
 
     def endpoints(self, service: str) -> List[str]:
         """`kubectl get endpoints`: the ready pod addresses behind a Service."""
@@ -271,8 +270,7 @@ class KindTarget:
         return None  # the pod's pids cgroup is inside the kind node; reading it needs a PID itself
 
     def pids_limit(self, deployment: str) -> int:
-        patches = [yaml.safe_load(p) for p in yaml.safe_load(KIND_CONFIG.read_text()).get("kubeadmConfigPatches", [])]
-        return next((p["podPidsLimit"] for p in patches if p.get("kind") == "KubeletConfiguration"), 0)
+        return 0  # the kubelet's podPidsLimit of a shared cluster is not visible from here: unknown
 
     def watch(self, seconds: float, *, until=None, on_tick=None, interval: float = 1) -> List[dict]:
         """Follow probe events and restarts for at most ``seconds``: the kubelet does the work."""
@@ -323,3 +321,59 @@ class KindTarget:
             if error.status == 404:
                 return False
             raise
+
+
+class KindTarget(KubernetesTarget):
+    """The learner's own kind cluster; images get in with `kind load docker-image`."""
+    name = "kind"
+    shared = False
+
+    def __init__(self):
+        if shutil.which("kind") is None:
+            raise LabError(KIND_MISSING)
+        self.cluster = cluster_name()
+        super().__init__(context=f"kind-{self.cluster}")
+
+    def api(self):
+        try:
+            return super().api()
+        except LabError:
+            raise LabError(f"the kind cluster {self.cluster} does not exist yet. "
+                           "Fix: run the cell with target.prepare(...) (it runs kind create cluster).") from None
+
+    # -- cluster lifecycle: the kind CLI ------------------------------------------------
+    def create_cluster(self, timeout: float = 300) -> None:
+        """`kind create cluster`, or reuse the one that exists."""
+        if self.cluster in _kind("get", "clusters", timeout=30).split():
+            print(f"cluster {self.cluster} exists: reusing it")
+        else:
+            _kind("create", "cluster", "--config", str(KIND_CONFIG), "--wait", f"{int(timeout)}s", timeout=timeout + 60)
+        self._api = None
+
+    def load_images(self, tags: Iterable[str]) -> None:
+        """`kind load docker-image`: copy locally built images into the node (no registry)."""
+        for tag in tags:
+            _kind("load", "docker-image", tag, "--name", self.cluster)
+
+    def prepare(self, images: Iterable[str]) -> None:
+        """Create (or reuse) the cluster and load the lab's images into it."""
+        self.create_cluster()
+        self.load_images(images)
+
+    def delete_cluster(self) -> None:
+        _kind("delete", "cluster", "--name", self.cluster)
+        self._api = None
+
+    def url(self, deployment: str, port: int = 80) -> str:
+        """The laptop's address of a NodePort service, through kind-config.yaml's port mapping."""
+        service = self._core().read_namespaced_service(deployment, namespace())
+        node_ports = node_port_map()
+        for service_port in service.spec.ports:
+            if service_port.port == port and service_port.node_port in node_ports:
+                return f"http://127.0.0.1:{node_ports[service_port.node_port]}"
+        raise LabError(f"service {deployment} has no nodePort published by kind-config.yaml")
+
+    def pids_limit(self, deployment: str) -> int:
+        """The kubelet's podPidsLimit, from kind-config.yaml."""
+        patches = [yaml.safe_load(p) for p in yaml.safe_load(KIND_CONFIG.read_text()).get("kubeadmConfigPatches", [])]
+        return next((p["podPidsLimit"] for p in patches if p.get("kind") == "KubeletConfiguration"), 0)

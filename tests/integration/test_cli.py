@@ -1,0 +1,39 @@
+"""`python -m lab` against the real engine: up/down, bundle/load, participants kept apart."""
+import subprocess
+import sys
+
+import lab
+from lab import settings
+from lab.bundle import bundle, load
+
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "lab", *args], capture_output=True, text=True, timeout=600, env=env)
+
+
+def test_doctor_passes_here_for_the_docker_target(docker_engine):
+    result = cli("doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[ok  ] docker engine: Docker Engine" in result.stdout
+    assert "target: lessons 3-5 will run on:" in result.stdout
+
+
+def test_bundle_then_load_brings_back_a_removed_image(tmp_path, docker_engine, participant):
+    archive = tmp_path / "images.tar"
+    images = bundle(archive)
+    assert set(spec.tag for spec in settings.ALL_IMAGES) <= set(images)
+    assert lab.redis_image() in images  # the base too, so lesson 1 works offline
+    docker_engine.images.remove(settings.REDIS_TINI.tag)
+    assert settings.REDIS_TINI.tag in load(archive)
+    assert lab.image_exists(settings.REDIS_TINI.tag)
+
+
+def test_load_of_a_missing_archive_is_a_clear_error(tmp_path):
+    result = cli("load", str(tmp_path / "nope.tar"))
+    assert result.returncode == 1
+    assert "nope.tar does not exist. Fix: make it with 'python -m lab bundle" in result.stderr
+
+
+def test_invalid_participant_is_refused():
+    result = cli("--participant", "Bad Name", "reset")
+    assert result.returncode == 1 and "is not valid" in result.stderr
