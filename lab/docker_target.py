@@ -162,7 +162,8 @@ class DockerTarget:
 
     # -- the kubelet's job, done in the foreground ------------------------------------
     def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
-              on_tick: Optional[Callable[[float], None]] = None, interval: float = 0.5) -> List[dict]:
+              on_tick: Optional[Callable[[float], None]] = None,
+              on_event: Optional[Callable[[dict], None]] = None, interval: float = 0.5) -> List[dict]:
         """Follow every deployment's probe for at most ``seconds``; restart one that turns
         unhealthy or exits, as the kubelet would. Returns the timeline as rows."""
         print(f"watching for up to {seconds:g}s (Docker never restarts an unhealthy container: "
@@ -174,6 +175,8 @@ class DockerTarget:
                    "detail": detail, "restarts": self.restart_count(deployment)}
             timeline.append(row)
             print(f"{row['t']:6.1f}s  {deployment}: {event}: {detail}")
+            if on_event is not None:
+                on_event(row)
 
         while time.monotonic() - started < seconds:
             for name in self.deployments():

@@ -213,7 +213,7 @@ class LivenessResult:
 
 
 def stall_until_restart(target, url: str, *, pause_ms: int = 60000, timeout: float = 90,
-                        recovery_samples: int = 4) -> LivenessResult:
+                        recovery_samples: int = 4, view=None) -> LivenessResult:
     """Pause redis (longer than failureThreshold x periodSeconds), watch the probe fail and
     the restart, and keep sampling DockerCoins' hash counter until it climbs again."""
     from .dockercoins import stats
@@ -221,8 +221,10 @@ def stall_until_restart(target, url: str, *, pause_ms: int = 60000, timeout: flo
     before = target.restart_count("redis")
     samples: List[dict] = []
 
-    def sample(_elapsed: float) -> None:
+    def sample(elapsed: float) -> None:
         samples.append({"t": round(time.monotonic() - started, 1), "hashes": stats(url).get("hashes")})
+        if view is not None:
+            view.on_tick(elapsed)
 
     def recovered() -> bool:
         if target.restart_count("redis") == before:
@@ -233,7 +235,8 @@ def stall_until_restart(target, url: str, *, pause_ms: int = 60000, timeout: flo
 
     sample(0)
     stall(target, "redis", pause_ms, quiet=False)
-    timeline = target.watch(timeout, on_tick=sample, until=recovered)
+    timeline = target.watch(timeout, on_tick=sample, until=recovered,
+                            on_event=view.on_event if view is not None else None)
     return LivenessResult(samples, timeline, before, target.restart_count("redis"),
                           round(time.monotonic() - started, 1))
 

@@ -272,7 +272,7 @@ class KubernetesTarget:
     def pids_limit(self, deployment: str) -> int:
         return 0  # the kubelet's podPidsLimit of a shared cluster is not visible from here: unknown
 
-    def watch(self, seconds: float, *, until=None, on_tick=None, interval: float = 1) -> List[dict]:
+    def watch(self, seconds: float, *, until=None, on_tick=None, on_event=None, interval: float = 1) -> List[dict]:
         """Follow probe events and restarts for at most ``seconds``: the kubelet does the work."""
         print(f"watching for up to {seconds:g}s (the kubelet runs the probes and restarts containers)")
         started, seen, timeline = time.monotonic(), {}, []
@@ -285,6 +285,8 @@ class KubernetesTarget:
                            "restarts": self.restart_count(name)}
                     timeline.append(row)
                     print(f"{row['t']:6.1f}s  {name}: {line}")
+                    if on_event is not None:
+                        on_event(row)
                 seen[name] = events
             if on_tick is not None:
                 on_tick(time.monotonic() - started)

@@ -1,0 +1,45 @@
+"""The GitHub Actions workflow that runs every notebook on a real kind cluster cannot run
+here: check it against the workflow schema (check-jsonschema's vendored SchemaStore copy)
+and against the README, kind-config.yaml and .ci/run it must agree with."""
+import re
+import subprocess
+import sys
+
+import yaml
+
+from lab import settings
+
+ROOT = settings.REPO_ROOT
+WORKFLOW = ROOT / ".github" / "workflows" / "kind.yml"
+STEPS = yaml.safe_load(WORKFLOW.read_text())["jobs"]["kind"]["steps"]
+
+
+def readme_test_command() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return re.search(r"^(\./course test)\b", readme, re.M).group(1)
+
+
+def test_workflow_matches_the_github_actions_schema():
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                             str(WORKFLOW)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_action_is_pinned_to_a_release():
+    for step in STEPS:
+        if "uses" in step:
+            assert re.search(r"@v\d+\.\d+\.\d+$", step["uses"]), step["uses"]
+
+
+def test_kind_cluster_is_the_one_the_lab_expects():
+    kind = next(s for s in STEPS if s.get("uses", "").startswith("helm/kind-action@"))
+    config = yaml.safe_load((ROOT / kind["with"]["config"]).read_text())
+    assert kind["with"]["config"] == "kind-config.yaml"
+    assert kind["with"]["cluster_name"] == config["name"]
+
+
+def test_it_runs_the_readme_test_command_on_the_kind_target():
+    run = next(s for s in STEPS if "run" in s and "course" in s["run"])
+    assert run["run"].strip() == readme_test_command()
+    assert run["env"]["LAB_TARGET"] == "kind"
+    assert readme_test_command() in (ROOT / ".ci" / "run").read_text()  # the same command as CI here
