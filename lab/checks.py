@@ -15,6 +15,16 @@ class CheckFailed(AssertionError):
     """A lesson's expectation did not hold; the message says what and hints why."""
 
 
+def _snapshot_or_none(ref: ContainerRef, notes: dict) -> Optional[ProcessTable]:
+    """A process table, or None (with the reason in ``notes``) if this one snapshot failed:
+    a check retries until its own deadline instead of failing on one slow exec."""
+    try:
+        return process_table(ref)
+    except LabTimeout as error:
+        notes["error"] = str(error)
+        return None
+
+
 def expect_zombies(ref: ContainerRef, count: int, *, timeout: float = 5,
                    hint: str = "") -> ProcessTable:
     """Wait (bounded) until the container has exactly ``count`` zombies."""
@@ -22,15 +32,15 @@ def expect_zombies(ref: ContainerRef, count: int, *, timeout: float = 5,
     latest = {}
 
     def settled():
-        latest["table"] = process_table(ref)
-        return len(latest["table"].zombies) == count
+        latest["table"] = _snapshot_or_none(ref, latest)
+        return latest["table"] is not None and len(latest["table"].zombies) == count
 
     try:
         wait_until(settled, timeout=timeout, what=f"{count} zombies in {name}", interval=0.2)
     except LabTimeout:
-        table = latest["table"]
-        raise CheckFailed(f"expected {count} zombies in {name}, found {len(table.zombies)} "
-                          f"after {timeout:g}s. {hint}".strip()) from None
+        table = latest.get("table")
+        found = f"found {len(table.zombies)}" if table else f"could not read its process table ({latest.get('error')})"
+        raise CheckFailed(f"expected {count} zombies in {name}, {found} after {timeout:g}s. {hint}".strip()) from None
     table = latest["table"]
     parents = sorted({p.ppid for p in table.zombies})
     owner = f", all children of PID {parents[0]} ({table.pid1().comm})" if parents == [1] else ""
@@ -80,12 +90,14 @@ def expect_reaped(ref: ContainerRef, comm: str, *, timeout: float = 10) -> Proce
     latest = {}
 
     def gone():
-        latest["table"] = process_table(ref)
-        return not any(p.comm == comm for p in latest["table"].processes)
+        latest["table"] = _snapshot_or_none(ref, latest) or latest.get("table")
+        return latest["table"] is not None and not any(p.comm == comm for p in latest["table"].processes)
 
     try:
         wait_until(gone, timeout=timeout, what=f"every {comm} in {name} to exit and be reaped", interval=0.2)
     except LabTimeout:
+        if latest.get("table") is None:
+            raise CheckFailed(f"could not read the process table of {name}: {latest.get('error')}") from None
         left = [p for p in latest["table"].processes if p.comm == comm]
         zombies = sum(p.is_zombie for p in left)
         raise CheckFailed(f"{len(left)} {comm} process(es) remain in {name} after {timeout:g}s, {zombies} of them zombies. "

@@ -4,10 +4,10 @@ Every function prints the docker command it stands for. Every container gets the
 lab's label and a pids limit. ``run`` is idempotent: a second call replaces the
 container the first one made; it never touches a container the lab did not label.
 """
-import concurrent.futures
 import os
 import shlex
 import signal as signals
+import threading
 import time
 from dataclasses import dataclass
 from typing import Optional, Sequence, Union
@@ -22,7 +22,6 @@ from .errors import LabError, LabTimeout
 from .waiting import wait_until
 
 ContainerRef = Union[str, Container]
-_exec_threads = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="lab-exec")
 
 
 @dataclass
@@ -59,6 +58,7 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
             print(f"  healthcheck, the probe's command as is (no shell added): {healthcheck['test'][1:]} every "
                   f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
                   f"{healthcheck['retries']} retries")
+    _ensure_image(image)
     _remove_if_ours(name)
     endpoints = {network: client().api.create_endpoint_config(aliases=list(aliases))} if network else None
     with docker_errors(f"starting {name}"):
@@ -75,7 +75,8 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
 
 def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment, network=None, aliases=(),
               pid_mode=None):
-    argv = ["docker", "run", "-d", "--name", name, "--pids-limit", str(pids_limit)]
+    argv = ["docker", "run", "-d", "--name", name, "--label", f"{settings.LABEL}={settings.prefix()}",
+            "--pids-limit", str(pids_limit)]
     if init:
         argv.append("--init")
     if pid_mode:
@@ -96,11 +97,27 @@ def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environ
     return argv
 
 
+def _ensure_image(image: str) -> None:
+    """Use the local image, or pull it once; a tag that exists nowhere is a one-line error."""
+    with docker_errors(f"looking up image {image}"):
+        try:
+            client().images.get(image)
+            return
+        except docker.errors.ImageNotFound:
+            pass
+    show_command("docker", "pull", image)
+    try:
+        client().images.pull(image)
+    except (docker.errors.APIError, docker.errors.DockerException) as error:
+        raise LabError(f"image {image} is not on this machine and could not be pulled "
+                       f"({' '.join(str(getattr(error, 'explanation', error)).split())[:120]}). Fix: check the tag; "
+                       "the lab's own images are built by notebook 00 or 'python -m lab build'.") from None
+
+
 def _remove_if_ours(name: str) -> None:
     """Replace a container the lab made under this name; refuse to touch anyone else's."""
-    try:
-        existing = client().containers.get(name)
-    except docker.errors.NotFound:
+    existing = _find(name)
+    if existing is None:
         return
     owner = existing.labels.get(settings.LABEL)
     if owner != settings.prefix():
@@ -113,7 +130,8 @@ def _remove_if_ours(name: str) -> None:
 
 def _wait_running(container: Container, timeout: float = 30) -> None:
     def started():
-        container.reload()
+        with docker_errors(f"inspecting {container.name}"):
+            container.reload()
         if container.status in ("exited", "dead"):
             code = container.attrs["State"]["ExitCode"]
             tail = container.logs(tail=5).decode(errors="replace").strip()
@@ -123,15 +141,25 @@ def _wait_running(container: Container, timeout: float = 30) -> None:
 
 
 def get(ref: ContainerRef) -> Container:
-    """The container for a short name (``redis``), a full name, or a Container."""
+    """The lab's container for a short name (``redis``), its full name (``lab-redis``), or a
+    Container. Only containers that carry this participant's label are ever returned."""
     if isinstance(ref, Container):
         return ref
-    for name in (settings.container_name(ref), ref):
+    names = [settings.container_name(ref)] + ([ref] if ref.startswith(settings.prefix() + "-") else [])
+    for name in names:
+        container = _find(name)
+        if container is not None and container.labels.get(settings.LABEL) == settings.prefix():
+            return container
+    raise LabError(f"there is no container {settings.container_name(ref)} made by this lab. "
+                   "Fix: run the cell that starts it first.")
+
+
+def _find(name: str) -> Optional[Container]:
+    with docker_errors(f"looking up {name}"):
         try:
             return client().containers.get(name)
         except docker.errors.NotFound:
-            continue
-    raise LabError(f"there is no container {settings.container_name(ref)}. Fix: run the cell that starts it first.")
+            return None
 
 
 def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: float = 10,
@@ -148,22 +176,38 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
     api = client().api
     with docker_errors(f"exec in {container.name}"):
         exec_id = api.exec_create(container.id, argv)["Id"]
-        pending = _exec_threads.submit(api.exec_start, exec_id, demux=True)
-        try:
-            stdout, stderr = pending.result(timeout=timeout)
-        except concurrent.futures.TimeoutError:
+        outcome = {}
+
+        def start():  # in its own daemon thread, so a stuck exec never blocks later ones
+            try:
+                outcome["streams"] = api.exec_start(exec_id, demux=True)
+            except Exception as error:  # handed to the caller below
+                outcome["error"] = error
+
+        runner = threading.Thread(target=start, name="lab-exec", daemon=True)
+        runner.start()
+        runner.join(timeout)
+        if runner.is_alive():
             raise LabTimeout(f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; "
-                             f"{_kill_exec(exec_id)}") from None
+                             f"{_kill_exec(exec_id)}")
+        if "error" in outcome:
+            raise outcome["error"]
+        stdout, stderr = outcome["streams"]
         exit_code = api.exec_inspect(exec_id)["ExitCode"]
     return ExecResult(exit_code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
 
 
 def _kill_exec(exec_id: str) -> str:
-    pid = client().api.exec_inspect(exec_id).get("Pid")
+    state = client().api.exec_inspect(exec_id)
+    pid = state.get("Pid") or 0
+    if not state.get("Running") or pid <= 1:  # not started, or already gone: nothing of ours to kill
+        return "it is no longer running."
     try:
         os.kill(pid, signals.SIGKILL)  # host PID: works where Docker runs on this kernel
         return "it was killed (SIGKILL)."
-    except (OSError, TypeError):
+    except PermissionError:
+        return "it may still be running (no permission to kill it from here)."
+    except ProcessLookupError:
         return "it may still be running inside the container (Docker runs in a VM here)."
 
 
@@ -222,12 +266,12 @@ def is_running(ref: ContainerRef) -> bool:
 
 def remove(ref: ContainerRef) -> None:
     """``docker rm -f`` one of the lab's own containers (and only those)."""
+    if isinstance(ref, Container) and ref.labels.get(settings.LABEL) != settings.prefix():
+        raise LabError(f"{ref.name} was not made by this lab (prefix {settings.prefix()!r}); the lab will not remove it.")
     try:
         container = get(ref)
     except LabError:
-        return
-    if container.labels.get(settings.LABEL) != settings.prefix():
-        raise LabError(f"{container.name} was not made by this lab (prefix {settings.prefix()!r}); the lab will not remove it.")
+        return  # nothing of ours by that name: nothing to remove
     show_command("docker", "rm", "-f", container.name)
     with docker_errors(f"removing {container.name}"):
         container.remove(force=True)

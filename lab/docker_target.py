@@ -12,7 +12,7 @@ import docker.errors
 
 from . import manifests, settings
 from .console import show_command
-from .containers import ExecResult, exec_in, get, logs, run
+from .containers import ExecResult, exec_in, get, logs, remove, run
 from .engine import client, docker_errors
 from .errors import LabError, LabTimeout
 from .translate import ContainerPlan, translate
@@ -23,6 +23,12 @@ FINGERPRINT_LABEL = "io.redis-tini-lab.spec"     # changes exactly when the plan
 DEPLOYMENT_LABEL = "io.redis-tini-lab.deployment"
 RESTARTS_LABEL = "io.redis-tini-lab.restarts"    # the pod's restartCount
 SANDBOX_LABEL = "io.redis-tini-lab.sandbox"      # the shared-PID-namespace sandbox of a deployment
+
+
+def container_short_name(deployment: str) -> str:
+    """A Deployment's pod is the container `<prefix>-k8s-<deployment>`: apart from the
+    containers lessons 1 and 2 run by hand (`lab-redis`), so neither replaces the other."""
+    return f"k8s-{deployment}"
 
 
 class DockerTarget:
@@ -55,18 +61,33 @@ class DockerTarget:
             print(line)
         return results
 
+    def _network(self):
+        with docker_errors(f"looking up network {self.network_name()}"):
+            try:
+                network = client().networks.get(self.network_name())  # exact name, unlike list(names=)
+            except docker.errors.NotFound:
+                return None
+        if network.attrs.get("Labels", {}).get(settings.LABEL) != settings.prefix():
+            raise LabError(f"a network named {network.name} exists and was not made by this lab for "
+                           f"{settings.prefix()!r}. Fix: remove it ('docker network rm {network.name}') or set another LAB_PREFIX.")
+        return network
+
     def _ensure_network(self) -> str:
-        name = self.network_name()
-        with docker_errors(f"creating network {name}"):
-            if not client().networks.list(names=[name]):
-                show_command("docker", "network", "create", name)
-                client().networks.create(name, labels=settings.labels())
-        return name
+        if self._network() is None:
+            show_command("docker", "network", "create", "--label", f"{settings.LABEL}={settings.prefix()}",
+                         self.network_name())
+            with docker_errors(f"creating network {self.network_name()}"):
+                client().networks.create(self.network_name(), labels=settings.labels())
+        return self.network_name()
+
+    def _container(self, deployment: str):
+        return get(container_short_name(deployment))
 
     def _apply_plan(self, plan: ContainerPlan, network: str) -> str:
         try:
-            current = get(plan.deployment)
-            current.reload()
+            current = self._container(plan.deployment)
+            with docker_errors(f"inspecting {current.name}"):
+                current.reload()
             if current.labels.get(FINGERPRINT_LABEL) == plan.fingerprint() and current.status == "running":
                 return f"deployment.apps/{plan.deployment} unchanged"
             verb = "configured"
@@ -76,8 +97,12 @@ class DockerTarget:
         return f"deployment.apps/{plan.deployment} {verb}"
 
     def _start(self, plan: ContainerPlan, network: str, *, restarts: int) -> None:
-        pid_mode = f"container:{self._start_sandbox(plan)}" if plan.share_process_namespace else None
-        run(plan.deployment, plan.image, plan.command, entrypoint=plan.entrypoint, ports=plan.ports,
+        if plan.share_process_namespace:
+            pid_mode = f"container:{self._start_sandbox(plan)}"
+        else:
+            pid_mode = None
+            remove(f"{container_short_name(plan.deployment)}-sandbox")  # shareProcessNamespace turned off
+        run(container_short_name(plan.deployment), plan.image, plan.command, entrypoint=plan.entrypoint, ports=plan.ports,
             pids_limit=plan.pids_limit,
             environment=plan.environment, network=network, aliases=plan.aliases, healthcheck=plan.healthcheck,
             pid_mode=pid_mode, extra_labels={
@@ -89,7 +114,8 @@ class DockerTarget:
         namespace for all its containers, and pause reaps. Here: a sandbox whose PID 1 is
         docker-init (tini), which reaps too; the pod's container joins its namespace."""
         print(f"  shareProcessNamespace: a sandbox whose PID 1 reaps, like the pod's pause container")
-        sandbox = run(f"{plan.deployment}-sandbox", plan.image, ["infinity"], entrypoint=["sleep"], init=True,
+        sandbox = run(f"{container_short_name(plan.deployment)}-sandbox", plan.image, ["infinity"],
+                      entrypoint=["sleep"], init=True,
                       extra_labels={SANDBOX_LABEL: plan.deployment})
         return sandbox.name
 
@@ -104,12 +130,13 @@ class DockerTarget:
 
     def restart_count(self, deployment: str) -> int:
         """The pod's restartCount: how often the watcher restarted it (the kubelet's job)."""
-        return int(get(deployment).labels.get(RESTARTS_LABEL, "0"))
+        return int(self._container(deployment).labels.get(RESTARTS_LABEL, "0"))
 
     def health(self, deployment: str) -> dict:
         """Docker's health state: Status, FailingStreak, and the last 5 probe results."""
-        container = get(deployment)
-        container.reload()
+        container = self._container(deployment)
+        with docker_errors(f"inspecting {container.name}"):
+            container.reload()
         return container.attrs["State"].get("Health") or {}
 
     def liveness_passing(self, deployment: str) -> bool:
@@ -124,18 +151,19 @@ class DockerTarget:
 
     def pids_in_use(self, deployment: str) -> Optional[int]:
         """What the pod's pids cgroup counts (processes, threads and zombies)."""
-        container = get(deployment)
+        container = self._container(deployment)
         with docker_errors(f"reading stats of {container.name}"):
             stats = container.stats(stream=False, one_shot=True)
         return int(stats.get("pids_stats", {}).get("current", 0))
 
     def pids_limit(self, deployment: str) -> int:
-        return int(get(deployment).attrs["HostConfig"].get("PidsLimit") or 0)
+        return int(self._container(deployment).attrs["HostConfig"].get("PidsLimit") or 0)
 
-    def wait_ready(self, timeout: float = 120) -> None:
-        """`kubectl rollout status`: every deployment running (and healthy, if it has a probe)."""
-        show_command("kubectl", "rollout", "status", "deployment", "--timeout", f"{timeout:g}s")
-        names = self.deployments()
+    def wait_ready(self, timeout: float = 120, names: Optional[List[str]] = None) -> None:
+        """`kubectl rollout status`: every deployment (or those ``names``) running, and healthy
+        if it has a probe."""
+        show_command("kubectl", "rollout", "status", "deployment", *(names or []), "--timeout", f"{timeout:g}s")
+        names = names or self.deployments()
         if not names:
             raise LabError("nothing is deployed. Fix: run the cell with target.apply() first.")
         try:
@@ -149,15 +177,18 @@ class DockerTarget:
     def _not_ready(self, names: List[str]) -> List[str]:
         problems = []
         for name in names:
-            container = get(name)
-            container.reload()
+            container = self._container(name)
+            with docker_errors(f"inspecting {container.name}"):
+                container.reload()
             state = container.attrs["State"]
             health = state.get("Health", {}).get("Status")
             if container.status != "running":
                 tail = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
                 problems.append(f"{name} is {container.status} (exit code {state['ExitCode']}): {tail}")
             elif health not in (None, "healthy"):
-                problems.append(f"{name} is {health}")
+                last = (state["Health"].get("Log") or [{}])[-1]
+                output = " ".join((last.get("Output") or "").split())[:160]
+                problems.append(f"{name} is {health}" + (f", its probe says: {output}" if output else ""))
         return problems
 
     # -- the kubelet's job, done in the foreground ------------------------------------
@@ -180,8 +211,9 @@ class DockerTarget:
 
         while time.monotonic() - started < seconds:
             for name in self.deployments():
-                container = get(name)
-                container.reload()
+                container = self._container(name)
+                with docker_errors(f"inspecting {container.name}"):
+                    container.reload()
                 health = container.attrs["State"].get("Health") or {}
                 retries = (container.attrs["Config"].get("Healthcheck") or {}).get("Retries", 3)
                 for entry in health.get("Log") or []:  # every probe run, once
@@ -205,7 +237,7 @@ class DockerTarget:
 
     def restart(self, deployment: str, *, reason: str = "") -> None:
         """Kill and recreate the deployment's container, restartCount + 1 (what the kubelet does)."""
-        container = get(deployment)
+        container = self._container(deployment)
         plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
         restarts = int(container.labels.get(RESTARTS_LABEL, "0")) + 1
         print(f"  kubelet would log: Container {deployment} failed liveness probe, will be restarted"
@@ -220,15 +252,15 @@ class DockerTarget:
         if not quiet:
             argv = command if isinstance(command, list) else [command]
             show_command("kubectl", "exec", f"deploy/{deployment}", "--", *argv)
-        return exec_in(deployment, command, timeout=timeout, quiet=True)
+        return exec_in(self._container(deployment), command, timeout=timeout, quiet=True)
 
     def logs(self, deployment: str, *, tail="all") -> str:
         show_command("kubectl", "logs", f"deploy/{deployment}", *([f"--tail={tail}"] if tail != "all" else []))
-        return logs(deployment, tail=tail, quiet=True)
+        return logs(self._container(deployment), tail=tail, quiet=True)
 
     def url(self, deployment: str, port: int = 80) -> str:
         """The 127.0.0.1 address of a published (NodePort) service."""
-        bindings = get(deployment).attrs["HostConfig"]["PortBindings"] or {}
+        bindings = self._container(deployment).attrs["HostConfig"]["PortBindings"] or {}
         for binding in bindings.get(f"{port}/tcp") or []:
             return f"http://127.0.0.1:{binding['HostPort']}"
         raise LabError(f"{deployment} publishes no port {port}: is its Service a NodePort in kind-config.yaml?")
@@ -248,7 +280,7 @@ class DockerTarget:
                         except docker.errors.NotFound:
                             pass
         if not wanted:
-            try:
-                client().networks.get(self.network_name()).remove()
-            except docker.errors.NotFound:
-                pass
+            network = self._network()
+            if network is not None:
+                with docker_errors(f"removing network {network.name}"):
+                    network.remove()

@@ -46,9 +46,14 @@ def docker_errors(action: str):
         raise LabError(f"{action}: {_explanation(error)}. Fix: run the cell that creates it first.") from error
     except docker.errors.APIError as error:
         raise LabError(f"{action}: {_friendly_api_error(_explanation(error))}") from error
-    except (requests.exceptions.ConnectionError, docker.errors.DockerException) as error:
+    except requests.exceptions.ConnectionError as error:
         _client.cache_clear()
         raise LabError(DOCKER_NOT_RUNNING) from error
+    except requests.exceptions.ReadTimeout as error:
+        raise LabError(f"{action}: Docker did not answer in time. Fix: check that Docker is not overloaded "
+                       "('docker info'), then re-run the cell.") from error
+    except docker.errors.DockerException as error:
+        raise LabError(f"{action}: {error}") from error
 
 
 def _explanation(error: docker.errors.APIError) -> str:

@@ -102,7 +102,10 @@ def check_entrypoint(answer: str) -> List[str]:
     try:
         cmd = json.loads(command)
     except ValueError:
-        cmd = shlex.split(command)
+        cmd = None
+    if not isinstance(cmd, list):
+        _fail(ex, f"CMD {command} is in shell form.",
+              'after an ENTRYPOINT, a shell-form CMD is passed on as "/bin/sh -c ..."; use CMD ["redis-server"]')
     if cmd[:1] != ["redis-server"]:
         _fail(ex, f"CMD is {command}, so redis-server is not started.", 'use CMD ["redis-server"]')
     _passed(ex, f"ENTRYPOINT {json.dumps(entrypoint)} with CMD {json.dumps(cmd)}")
@@ -202,9 +205,13 @@ def check_zombie_fix(answer: str, measure: Optional[Callable[[dict], dict]] = No
         _fail(ex, "keep the shell-form probe (sh -c \"redis-cli ping\"): the exercise is to make it safe.",
               "change who is PID 1, not the probe.")
     command = container.get("command") or []
-    if any("tini" in part and "-s" in command for part in command):
+    if command and os.path.basename(command[0]) == "tini" and "-s" in command:
         _fail(ex, "tini -s in the command is not PID 1.", "tini reaps as PID 1: keep the image's ENTRYPOINT.")
-    tini_pid1 = not command  # our image's ENTRYPOINT is tini
+    image = container.get("image", "")
+    if not command and image != settings.REDIS_TINI.tag:
+        _fail(ex, f"the image {image or '(none)'} does not start tini as PID 1.",
+              f"use the course's image {settings.REDIS_TINI.tag}, whose ENTRYPOINT is tini.")
+    tini_pid1 = (not command) or (os.path.basename(command[0]) == "tini" and command[1:2] == ["--"])
     shared = spec.get("shareProcessNamespace") is True
     if not (tini_pid1 or shared):
         _fail(ex, f"redis-server is still PID 1 (command {command} replaces the image's tini ENTRYPOINT).",
@@ -214,7 +221,10 @@ def check_zombie_fix(answer: str, measure: Optional[Callable[[dict], dict]] = No
         _passed(ex, f"{how}, so the probe's orphans are reaped")
         return {"how": how}
     measured = measure(spec)
-    if measured["zombies"] != 0 or measured["timed-out probes"] == 0:
+    if measured["timed-out probes"] == 0:
+        _fail(ex, "no probe timed out during the stall, so nothing was tested.",
+              "keep a probe that runs every few seconds (periodSeconds 2) with timeoutSeconds 1.")
+    if measured["zombies"] != 0:
         _fail(ex, f"measured {measured['timed-out probes']} timed-out probes and {measured['zombies']} zombies.",
               "zombies remain: is PID 1 really a reaper? Look at the process table.")
     _passed(ex, f"{how}: measured {measured['timed-out probes']} timed-out probes, 0 zombies")
@@ -230,10 +240,11 @@ def verify_entrypoint_live(answer: str) -> None:
     from pathlib import Path
 
     from .checks import expect_pid1, expect_zombies
-    from .containers import remove
+    from .containers import exec_in, remove, run
     from .images import build_image
-    from .redis import make_orphans, run_redis
+    from .redis import make_orphans
     from .settings import ImageSpec
+    from .waiting import wait_until
 
     text = answer_or_solution(ENTRYPOINT, answer)
     ours = (settings.IMAGES_DIR / "redis-tini" / "Dockerfile").read_text()
@@ -242,7 +253,9 @@ def verify_entrypoint_live(answer: str) -> None:
         (Path(context) / "Dockerfile").write_text("\n".join(kept + text.strip().splitlines()) + "\n")
         image = build_image(ImageSpec("redis-tini-lab/redis:exercise", context, settings.REDIS_BASE), quiet=True)
     try:
-        container = run_redis("exercise", image)
+        container = run("exercise", image)  # no command: your CMD is what starts redis
+        wait_until(lambda: exec_in(container, ["redis-cli", "ping"], quiet=True).stdout.strip() == "PONG",
+                   timeout=20, what="redis from your image to answer PING", interval=0.2)
         expect_pid1(container, "tini", hint="your ENTRYPOINT must start tini first")
         make_orphans(container, 2)
         expect_zombies(container, 0)

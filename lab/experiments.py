@@ -102,7 +102,7 @@ def measure_stall(target, objects: dict, *, pause_ms: int = 5000, settle_seconds
     zombie commands} and the samples. Removes what it deployed, also when interrupted."""
     try:
         target.apply_manifests(list(objects.values()))
-        target.wait_ready(timeout=120)
+        target.wait_ready(timeout=120, names=list(objects))
         show_command("kubectl", "exec", "deploy/...", "--", "redis-cli", "CLIENT", "PAUSE", str(pause_ms), "ALL")
         for name in objects:
             stall(target, name, pause_ms)
@@ -162,12 +162,12 @@ def pid_exhaustion(target, *, pids_limit: int = 12, pause_ms: int = 2500, cycle_
     itself cannot fork, fails three times, and the restart 'fixes' it."""
     name = "zombies-exhaustion"
     started = time.monotonic()
-    target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1, timeout=1,
-                                             failure_threshold=3, pids_limit=pids_limit)])
     series: List[dict] = []
     next_stall = [0.0]
     try:
-        target.wait_ready(timeout=60)
+        target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1, timeout=1,
+                                                 failure_threshold=3, pids_limit=pids_limit)])
+        target.wait_ready(timeout=60, names=[name])
         limit = target.pids_limit(name)
         print(f"pids limit of the pod: {limit}; redis paused for {pause_ms / 1000:g}s every {cycle_seconds:g}s")
 
@@ -194,7 +194,7 @@ def pid_exhaustion(target, *, pids_limit: int = 12, pause_ms: int = 2500, cycle_
         timeline = target.watch(timeout, on_tick=tick, until=lambda: target.restart_count(name) > 0)
         restarted = target.restart_count(name) > 0
         if restarted:
-            target.wait_ready(timeout=60)
+            target.wait_ready(timeout=60, names=[name])
             sample(time.monotonic() - watch_started)
     finally:
         target.delete([name])
@@ -235,8 +235,14 @@ def stall_until_restart(target, url: str, *, pause_ms: int = 60000, timeout: flo
 
     sample(0)
     stall(target, "redis", pause_ms, quiet=False)
-    timeline = target.watch(timeout, on_tick=sample, until=recovered,
-                            on_event=view.on_event if view is not None else None)
+    try:
+        timeline = target.watch(timeout, on_tick=sample, until=recovered,
+                                on_event=view.on_event if view is not None else None)
+    except BaseException:  # interrupted: do not leave redis paused for the rest of the minute
+        if target.restart_count("redis") == before:
+            # CLIENT UNPAUSE would wait behind the pause itself: restart redis, as the probe would have
+            target.restart("redis", reason="the stall was interrupted")
+        raise
     return LivenessResult(samples, timeline, before, target.restart_count("redis"),
                           round(time.monotonic() - started, 1))
 
@@ -248,9 +254,9 @@ def accidental_reaping(target, *, pause_ms: int = 4000) -> dict:
     while that child runs, redis calls waitpid(-1) and reaps every stray, logging each one."""
     name = "zombies-bgsave"
     started = time.monotonic()
-    target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1)])
     try:
-        target.wait_ready(timeout=60)
+        target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1)])
+        target.wait_ready(timeout=60, names=[name])
         stall(target, name, pause_ms, quiet=False)
         time.sleep(pause_ms / 1000 + 1.5)  # the orphaned redis-cli processes exit once the pause ends
         before = len(pod_process_table(target, name, quiet=True).zombies)

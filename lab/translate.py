@@ -106,7 +106,10 @@ def _check_fields(value, allowed, path: str, manifest: Manifest) -> None:
 
 
 def healthcheck_from_probe(probe: dict) -> dict:
-    """An exec livenessProbe as a Docker healthcheck: same command, no shell, same timings."""
+    """An exec livenessProbe as a Docker healthcheck: same command, no shell added, and the
+    same period, timeout and threshold. One difference: Kubernetes runs no probe during
+    initialDelaySeconds, while Docker probes during its start_period but does not count
+    failures there (and runs its first probe one interval after the start)."""
     settings_ = {**PROBE_DEFAULTS, **{k: v for k, v in probe.items() if k in PROBE_DEFAULTS}}
     return {"test": ["CMD", *probe["exec"]["command"]],
             "interval": settings_["periodSeconds"] * SECOND,

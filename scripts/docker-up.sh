@@ -26,7 +26,11 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 
 echo "docker-up: starting dockerd (log: $DOCKERD_LOG)..."
-nohup dockerd >"$DOCKERD_LOG" 2>&1 &
+# In a session of its own: a Ctrl-C in this terminal, or the end of the calling job,
+# must not take the engine down with it.
+setsid dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+# The fault tests stop and restart only a dockerd that this script started.
+echo $! > /run/lab-dockerd.pid
 for _ in $(seq "$WAIT_SECONDS"); do
   if docker_answers; then
     echo "docker-up: Docker Engine $(docker version --format '{{.Server.Version}}') is answering."

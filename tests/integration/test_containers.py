@@ -22,8 +22,11 @@ def test_run_never_touches_a_container_it_did_not_label(participant, docker_engi
     try:
         with pytest.raises(lab.LabError, match=f"{name} already exists .* will not touch it"):
             lab.run("theirs", lab.redis_image(), entrypoint=["sleep", "infinity"], quiet=True)
+        lab.remove(name)  # by name: only the lab's own containers are looked at, so nothing happens
         with pytest.raises(lab.LabError, match="not made by this lab"):
-            lab.remove(name)
+            lab.remove(stranger)  # handed the container itself: refused
+        with pytest.raises(lab.LabError, match="there is no container .* made by this lab"):
+            lab.exec_in(name, ["true"])  # never exec into someone else's container
         stranger.reload()
         assert stranger.status == "running"
     finally:
@@ -71,5 +74,5 @@ def test_logs_and_stop(participant):
 
 
 def test_missing_container_is_a_clear_error(participant):
-    with pytest.raises(lab.LabError, match="there is no container .*-nothing. Fix: run the cell"):
+    with pytest.raises(lab.LabError, match="there is no container .*-nothing made by this lab. Fix: run the cell"):
         lab.exec_in("nothing", ["true"])

@@ -29,11 +29,11 @@ def test_dockercoins_mines_and_survives_a_redis_restart(target):
     assert dockercoins.expect_mining(url, at_least=10, timeout=60) >= 10
     assert lab.pod_process_table(target, "redis", quiet=True).pid1().comm == "tini"
 
-    lab.get("redis").restart(timeout=5)  # redis goes away and comes back empty (--save "")
+    lab.get("k8s-redis").restart(timeout=5)  # redis goes away and comes back empty (--save "")
     lab.wait_until(lambda: dockercoins.stats(url).get("hashes", 10**9) < 10**9, timeout=30,
                    what="the webui to answer again")
     assert dockercoins.expect_mining(url, at_least=10, timeout=60) >= 10
-    assert "retrying in" in lab.logs("worker", quiet=True)  # the worker saw it and backed off
+    assert "retrying in" in lab.logs("k8s-worker", quiet=True)  # the worker saw it and backed off
 
 
 def test_apply_twice_changes_nothing(target):

@@ -34,6 +34,7 @@ def test_entrypoint_solution_passes_and_is_recorded():
     ('ENTRYPOINT ["tini", "--", "redis-server"]\nCMD ["redis-server"]', "official entrypoint script is missing"),
     ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]', "setting ENTRYPOINT clears the base image's CMD"),
     ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["bash"]', "redis-server is not started"),
+    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD redis-server', "CMD redis-server is in shell form"),
 ])
 def test_entrypoint_wrong_answers(answer, message):
     with pytest.raises(CheckFailed, match=message):
@@ -86,6 +87,7 @@ SHELL_PROBE = "    livenessProbe:\n      exec:\n        command: [sh, -c, redis-
      "keep the shell-form probe"),
     ("containers:\n  - name: redis\n    command: [tini, -s, --, docker-entrypoint.sh]\n" + SHELL_PROBE, "tini -s"),
     ("spec:\n  containers: []\n", "write a pod spec"),
+    ("containers:\n  - name: redis\n    image: redis:7.2.4\n" + SHELL_PROBE, "does not start tini as PID 1"),
     ("containers: {name: redis}\n", "containers must be a list"),
 ])
 def test_zombie_fix_wrong_answers(answer, message):
@@ -96,6 +98,18 @@ def test_zombie_fix_wrong_answers(answer, message):
 def test_shared_process_namespace_is_a_fix_too():
     answer = "shareProcessNamespace: true\ncontainers:\n  - name: redis\n    command: [docker-entrypoint.sh]\n" + SHELL_PROBE
     assert exercises.check_zombie_fix(answer)["how"] == "the pod's pause container is PID 1"
+
+
+def test_explicit_tini_command_is_a_fix():
+    answer = ("containers:\n  - name: redis\n    image: redis:7.2.4\n"
+              "    command: [tini, --, docker-entrypoint.sh]\n" + SHELL_PROBE)
+    assert exercises.check_zombie_fix(answer)["how"] == "tini is PID 1"
+
+
+def test_a_stall_that_timed_nothing_out_is_not_a_pass():
+    with pytest.raises(CheckFailed, match="no probe timed out during the stall"):
+        exercises.check_zombie_fix(solution(exercises.ZOMBIE_FIX),
+                                   measure=lambda spec: {"timed-out probes": 0, "zombies": 0})
 
 
 def test_a_measurement_with_zombies_fails_the_check():

@@ -23,10 +23,12 @@ def test_invalid_prefix_is_a_one_line_error(monkeypatch, bad):
         settings.prefix()
 
 
-def test_run_argv_is_the_command_a_person_would_type():
+def test_run_argv_is_the_command_a_person_would_type(monkeypatch):
+    monkeypatch.delenv("LAB_PREFIX", raising=False)
     argv = _run_argv("lab-redis", "redis:7", ["redis-server", "--save", ""], None, True, 64,
                      {6379: 16379}, {"A": "1"})
-    assert argv == ["docker", "run", "-d", "--name", "lab-redis", "--pids-limit", "64", "--init",
+    assert argv == ["docker", "run", "-d", "--name", "lab-redis", "--label", "io.redis-tini-lab.participant=lab",
+                    "--pids-limit", "64", "--init",
                     "-p", "127.0.0.1:16379:6379", "-e", "A=1", "redis:7", "redis-server", "--save", ""]
     argv = _run_argv("lab-s", "img", None, ["sleep", "infinity"], False, 64, {}, None)
     assert argv[-4:] == ["--entrypoint", "sleep", "img", "infinity"]
