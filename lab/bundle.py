@@ -9,7 +9,7 @@ from . import settings
 from .console import show_command
 from .engine import client, docker_errors
 from .errors import LabError
-from .images import build_image, image_exists, resolve_base
+from .images import build_image, resolve_base
 
 
 def kind_node_images() -> List[str]:

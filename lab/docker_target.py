@@ -15,6 +15,7 @@ from .console import show_command
 from .containers import ExecResult, exec_in, get, logs, remove, run
 from .engine import client, docker_errors
 from .errors import LabError, LabTimeout
+from .timeline import Timeline
 from .translate import ContainerPlan, translate
 from .waiting import wait_until
 
@@ -113,7 +114,7 @@ class DockerTarget:
         """shareProcessNamespace: Kubernetes makes the pod's `pause` container PID 1 of one PID
         namespace for all its containers, and pause reaps. Here: a sandbox whose PID 1 is
         docker-init (tini), which reaps too; the pod's container joins its namespace."""
-        print(f"  shareProcessNamespace: a sandbox whose PID 1 reaps, like the pod's pause container")
+        print("  shareProcessNamespace: a sandbox whose PID 1 reaps, like the pod's pause container")
         sandbox = run(f"{container_short_name(plan.deployment)}-sandbox", plan.image, ["infinity"],
                       entrypoint=["sleep"], init=True,
                       extra_labels={SANDBOX_LABEL: plan.deployment})
@@ -199,17 +200,12 @@ class DockerTarget:
         unhealthy or exits, as the kubelet would. Returns the timeline as rows."""
         print(f"watching for up to {seconds:g}s (Docker never restarts an unhealthy container: "
               "the lab does it here, as the kubelet would)")
-        started, seen, timeline = time.monotonic(), set(), []
+        timeline, seen = Timeline(on_event), set()
 
         def note(deployment: str, event: str, detail: str) -> None:
-            row = {"t": round(time.monotonic() - started, 1), "deployment": deployment, "event": event,
-                   "detail": detail, "restarts": self.restart_count(deployment)}
-            timeline.append(row)
-            print(f"{row['t']:6.1f}s  {deployment}: {event}: {detail}")
-            if on_event is not None:
-                on_event(row)
+            timeline.note(deployment, event, detail, self.restart_count(deployment))
 
-        while time.monotonic() - started < seconds:
+        while timeline.elapsed() < seconds:
             for name in self.deployments():
                 container = self._container(name)
                 with docker_errors(f"inspecting {container.name}"):
@@ -229,11 +225,11 @@ class DockerTarget:
                     self.restart(name, reason=why)
                     note(name, "restarted", why)
             if on_tick is not None:
-                on_tick(time.monotonic() - started)
+                on_tick(timeline.elapsed())
             if until is not None and until():
                 break
             time.sleep(interval)
-        return timeline
+        return timeline.rows
 
     def restart(self, deployment: str, *, reason: str = "") -> None:
         """Kill and recreate the deployment's container, restartCount + 1 (what the kubelet does)."""

@@ -8,7 +8,6 @@ import difflib
 import json
 import os
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Callable, List, Optional
 
@@ -69,6 +68,15 @@ def _instructions(text: str) -> dict:
     return found
 
 
+def _exec_form(text: str) -> Optional[List[str]]:
+    """A Dockerfile instruction's exec form (a JSON list of strings), or None for shell form."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
+
+
 def check_entrypoint(answer: str) -> List[str]:
     """Check the Dockerfile lines; return the ENTRYPOINT as a list when right."""
     ex = ENTRYPOINT
@@ -77,11 +85,8 @@ def check_entrypoint(answer: str) -> List[str]:
     if "ENTRYPOINT" not in lines:
         _fail(ex, "there is no ENTRYPOINT line.", 'write ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]')
     raw = lines["ENTRYPOINT"]
-    try:
-        entrypoint = json.loads(raw)
-    except ValueError:
-        entrypoint = None
-    if not isinstance(entrypoint, list):
+    entrypoint = _exec_form(raw)
+    if entrypoint is None:
         _fail(ex, f"ENTRYPOINT {raw} is in shell form (or not valid JSON).",
               "with the shell form, /bin/sh -c becomes PID 1, not tini, and signals never reach redis. "
               'Use the exec form, a JSON list with double quotes: ["tini", "--", ...]')
@@ -99,11 +104,8 @@ def check_entrypoint(answer: str) -> List[str]:
     command = lines.get("CMD")
     if command is None:
         _fail(ex, "there is no CMD line.", 'setting ENTRYPOINT clears the base image\'s CMD: add CMD ["redis-server"]')
-    try:
-        cmd = json.loads(command)
-    except ValueError:
-        cmd = None
-    if not isinstance(cmd, list):
+    cmd = _exec_form(command)
+    if cmd is None:
         _fail(ex, f"CMD {command} is in shell form.",
               'after an ENTRYPOINT, a shell-form CMD is passed on as "/bin/sh -c ..."; use CMD ["redis-server"]')
     if cmd[:1] != ["redis-server"]:

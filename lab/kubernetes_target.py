@@ -23,6 +23,7 @@ from . import manifests, settings
 from .console import show_command
 from .containers import ExecResult
 from .errors import LabError, LabTimeout
+from .timeline import Timeline
 from .translate import node_port_map
 from .waiting import wait_until
 
@@ -372,27 +373,22 @@ class KubernetesTarget:
     def watch(self, seconds: float, *, until=None, on_tick=None, on_event=None, interval: float = 1) -> List[dict]:
         """Follow probe events and restarts for at most ``seconds``: the kubelet does the work."""
         print(f"watching for up to {seconds:g}s (the kubelet runs the probes and restarts containers)")
-        started, timeline = time.monotonic(), []
+        timeline = Timeline(on_event)
         seen = {key for name in self.deployments() for key, _line in self._keyed_events(name)}  # before the watch
-        while time.monotonic() - started < seconds:
+        while timeline.elapsed() < seconds:
             for name in self.deployments():
                 for key, line in self._keyed_events(name):
                     if key in seen:
                         continue
                     seen.add(key)
                     kind = "restarted" if "Killing" in line else ("probe failed" if "Unhealthy" in line else "event")
-                    row = {"t": round(time.monotonic() - started, 1), "deployment": name, "event": kind,
-                           "detail": line, "restarts": self.restart_count(name)}
-                    timeline.append(row)
-                    print(f"{row['t']:6.1f}s  {name}: {line}")
-                    if on_event is not None:
-                        on_event(row)
+                    timeline.note(name, kind, line, self.restart_count(name))
             if on_tick is not None:
-                on_tick(time.monotonic() - started)
+                on_tick(timeline.elapsed())
             if until is not None and until():
                 break
             time.sleep(interval)
-        return timeline
+        return timeline.rows
 
     @_kube_call("deleting")
     def delete(self, deployments: Iterable[str] = ()) -> None:

@@ -6,7 +6,6 @@ a BGSAVE child runs redis calls waitpid(-1) and would reap our zombies by accide
 """
 from docker.models.containers import Container
 
-from .console import show_command
 from .containers import ContainerRef, exec_in, run
 from .waiting import wait_until
 

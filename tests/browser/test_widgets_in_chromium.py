@@ -1,7 +1,6 @@
 """The live views really render and update in a browser: headless Chromium (Debian's
 package) driven by Playwright against a running JupyterLab. The screenshot is kept as a
 test artefact in tests/artifacts/."""
-import json
 import os
 import secrets
 import shutil

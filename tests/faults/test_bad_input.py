@@ -5,7 +5,6 @@ import lab
 from lab import experiments, manifests, settings
 from lab.docker_target import DockerTarget
 from lab.manifests import Manifest
-from tests.helpers import free_port
 
 
 def test_invalid_yaml_in_an_exercise_file_leaves_nothing(scenario, tmp_path):

@@ -2,12 +2,10 @@
 experiment: nothing keeps running, and the next call works. With real kernels."""
 import os
 import time
-from pathlib import Path
 
 from jupyter_client.manager import start_new_kernel
 
 import lab
-from lab import settings
 from lab.docker_target import DockerTarget
 from tests.helpers import free_port
 

@@ -2,7 +2,6 @@
 Kubernetes API schema (kubernetes-validate, strict), kind-config.yaml against kind's config
 fields, and the rules the lessons rely on (fixed tags, IfNotPresent, loopback ports)."""
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest

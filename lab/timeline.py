@@ -1,0 +1,22 @@
+"""What a watch saw, as rows: the same shape on both targets, printed as it happens."""
+import time
+from typing import Callable, List, Optional
+
+
+class Timeline:
+    def __init__(self, on_event: Optional[Callable[[dict], None]] = None):
+        self.started = time.monotonic()
+        self.rows: List[dict] = []
+        self.on_event = on_event
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def note(self, deployment: str, event: str, detail: str, restarts: int) -> dict:
+        row = {"t": round(self.elapsed(), 1), "deployment": deployment, "event": event,
+               "detail": detail, "restarts": restarts}
+        self.rows.append(row)
+        print(f"{row['t']:6.1f}s  {deployment}: {event}: {detail}")
+        if self.on_event is not None:
+            self.on_event(row)
+        return row
