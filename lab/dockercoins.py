@@ -41,11 +41,18 @@ def hash_rate(samples: List[Tuple[float, int]]) -> float:
 
 def expect_mining(url: str, *, at_least: int = 5, timeout: float = 60) -> int:
     """Wait (bounded) until the hash counter has grown by ``at_least``."""
-    first = wait_until(lambda: stats(url).get("hashes") is not None and stats(url), timeout=timeout,
+    def hashes_when(condition):
+        """The hash count once ``condition(count)`` holds: one /json request per try."""
+        def check():
+            count = stats(url).get("hashes")
+            return {"hashes": count} if count is not None and condition(count) else None
+        return check
+
+    first = wait_until(hashes_when(lambda count: True), timeout=timeout,
                        what=f"the webui at {url}/json to answer")["hashes"]
     try:
-        latest = wait_until(lambda: (stats(url).get("hashes") or 0) >= first + at_least and stats(url),
-                            timeout=timeout, what="hashes to grow", interval=0.5)["hashes"]
+        latest = wait_until(hashes_when(lambda count: count >= first + at_least), timeout=timeout,
+                            what="hashes to grow", interval=0.5)["hashes"]
     except LabTimeout:
         raise CheckFailed(f"hashes stayed near {first} for {timeout:g}s: is the worker running? "
                           "Look at its logs (target.logs('worker')).") from None
