@@ -4,7 +4,6 @@ What kubectl would do, and what the lab does instead, are printed side by side. 
 runs a liveness probe as a healthcheck but never restarts an unhealthy container: the
 lab's watcher (``watch``) does what the kubelet would, while a cell runs it.
 """
-import time
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional
 
@@ -205,7 +204,7 @@ class DockerTarget:
         def note(deployment: str, event: str, detail: str) -> None:
             timeline.note(deployment, event, detail, self.restart_count(deployment))
 
-        while timeline.elapsed() < seconds:
+        def look() -> None:
             for name in self.deployments():
                 container = self._container(name)
                 with docker_errors(f"inspecting {container.name}"):
@@ -224,12 +223,8 @@ class DockerTarget:
                     why = "liveness probe failed" if container.status == "running" else f"container {container.status}"
                     self.restart(name, reason=why)
                     note(name, "restarted", why)
-            if on_tick is not None:
-                on_tick(timeline.elapsed())
-            if until is not None and until():
-                break
-            time.sleep(interval)
-        return timeline.rows
+
+        return timeline.follow(seconds, look, on_tick=on_tick, until=until, interval=interval)
 
     def restart(self, deployment: str, *, reason: str = "") -> None:
         """Kill and recreate the deployment's container, restartCount + 1 (what the kubelet does)."""

@@ -375,7 +375,8 @@ class KubernetesTarget:
         print(f"watching for up to {seconds:g}s (the kubelet runs the probes and restarts containers)")
         timeline = Timeline(on_event)
         seen = {key for name in self.deployments() for key, _line in self._keyed_events(name)}  # before the watch
-        while timeline.elapsed() < seconds:
+
+        def look() -> None:
             for name in self.deployments():
                 for key, line in self._keyed_events(name):
                     if key in seen:
@@ -383,12 +384,8 @@ class KubernetesTarget:
                     seen.add(key)
                     kind = "restarted" if "Killing" in line else ("probe failed" if "Unhealthy" in line else "event")
                     timeline.note(name, kind, line, self.restart_count(name))
-            if on_tick is not None:
-                on_tick(timeline.elapsed())
-            if until is not None and until():
-                break
-            time.sleep(interval)
-        return timeline.rows
+
+        return timeline.follow(seconds, look, on_tick=on_tick, until=until, interval=interval)
 
     @_kube_call("deleting")
     def delete(self, deployments: Iterable[str] = ()) -> None:

@@ -20,3 +20,16 @@ class Timeline:
         if self.on_event is not None:
             self.on_event(row)
         return row
+
+    def follow(self, seconds: float, look: Callable[[], None], *, on_tick: Optional[Callable[[float], None]] = None,
+               until: Optional[Callable[[], bool]] = None, interval: float = 0.5) -> List[dict]:
+        """Call ``look`` (which notes what it sees) every ``interval`` for at most ``seconds``,
+        or until ``until()``; return the rows noted."""
+        while self.elapsed() < seconds:
+            look()
+            if on_tick is not None:
+                on_tick(self.elapsed())
+            if until is not None and until():
+                break
+            time.sleep(interval)
+        return self.rows
