@@ -10,7 +10,7 @@ import signal as signals
 import threading
 import time
 from dataclasses import dataclass
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import docker.errors
 from docker.models.containers import Container
@@ -19,20 +19,10 @@ from . import settings
 from .console import show_command
 from .engine import client, docker_errors
 from .errors import LabError, LabTimeout
+from .exec_result import ExecResult, ExecTimedOut
 from .waiting import wait_until
 
 ContainerRef = Union[str, Container]
-
-
-@dataclass
-class ExecResult:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
 
 
 def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
@@ -188,8 +178,9 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
         runner.start()
         runner.join(timeout)
         if runner.is_alive():
-            raise LabTimeout(f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; "
-                             f"{_kill_exec(exec_id)}")
+            killed, what_happened = _kill_exec(exec_id)
+            raise ExecTimedOut(f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; "
+                               f"{what_happened}", killed=killed)
         if "error" in outcome:
             raise outcome["error"]
         stdout, stderr = outcome["streams"]
@@ -197,18 +188,19 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
     return ExecResult(exit_code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
 
 
-def _kill_exec(exec_id: str) -> str:
+def _kill_exec(exec_id: str) -> Tuple[bool, str]:
+    """SIGKILL the exec'd process by its host PID: (is it gone, what happened)."""
     state = client().api.exec_inspect(exec_id)
     pid = state.get("Pid") or 0
     if not state.get("Running") or pid <= 1:  # not started, or already gone: nothing of ours to kill
-        return "it is no longer running."
+        return True, "it is no longer running."
     try:
         os.kill(pid, signals.SIGKILL)  # host PID: works where Docker runs on this kernel
-        return "it was killed (SIGKILL)."
+        return True, "it was killed (SIGKILL)."
     except PermissionError:
-        return "it may still be running (no permission to kill it from here)."
+        return False, "it may still be running (no permission to kill it from here)."
     except ProcessLookupError:
-        return "it may still be running inside the container (Docker runs in a VM here)."
+        return False, "it may still be running inside the container (Docker runs in a VM here)."
 
 
 def logs(ref: ContainerRef, *, tail: Union[int, str] = "all", quiet: bool = False) -> str:

@@ -2,18 +2,20 @@
 
 What kubectl would do, and what the lab does instead, are printed side by side. Docker
 runs a liveness probe as a healthcheck but never restarts an unhealthy container: the
-lab's watcher (``watch``) does what the kubelet would, while a cell runs it.
+lab's watcher (``watch``) does what the kubelet would, while a cell runs it. The methods
+keep the contract in lab/target_contract.py, as the Kubernetes target does.
 """
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Set
 
 import docker.errors
 
 from . import manifests, settings
 from .console import show_command
-from .containers import ExecResult, exec_in, get, logs, remove, run
+from .containers import exec_in, get, logs, remove, run
 from .engine import client, docker_errors
 from .errors import LabError, LabTimeout
+from .exec_result import ExecResult
 from .timeline import Timeline
 from .translate import ContainerPlan, translate
 from .waiting import wait_until
@@ -33,6 +35,10 @@ def container_short_name(deployment: str) -> str:
 
 class DockerTarget:
     name = "docker"
+    restarts_unhealthy_containers = False   # Docker only marks it unhealthy: `watch` restarts it
+    has_service_endpoints = False           # a network alias always points at the container
+    shared_pid_namespace_pid1 = "docker-init"  # the sandbox's tini, standing in for pause
+    probe_events_rate_limited = False
 
     def __init__(self, node_ports: Optional[Dict[int, int]] = None):
         """``node_ports``: nodePort -> 127.0.0.1 port; default: kind-config.yaml's mappings."""
@@ -129,7 +135,8 @@ class DockerTarget:
             return client().containers.list(all=True, filters=mine)
 
     def restart_count(self, deployment: str) -> int:
-        """The pod's restartCount: how often the watcher restarted it (the kubelet's job)."""
+        """The pod's restartCount: how often the watcher restarted its container in place
+        (the kubelet's job), since the pod was created."""
         return int(self._container(deployment).labels.get(RESTARTS_LABEL, "0"))
 
     def health(self, deployment: str) -> dict:
@@ -140,14 +147,19 @@ class DockerTarget:
         return container.attrs["State"].get("Health") or {}
 
     def liveness_passing(self, deployment: str) -> bool:
-        """The probe has passed since the container started (Docker: health is `healthy`)."""
-        return self.health(deployment).get("Status") == "healthy"
+        """The latest probe run succeeded (the last entry of Docker's health log)."""
+        health = self.health(deployment)
+        if not health:
+            raise LabError(f"deployment {deployment} has no liveness probe. Fix: add one (lesson 4) and apply it.")
+        runs = health.get("Log") or []
+        return bool(runs) and runs[-1]["ExitCode"] == 0
 
-    def timed_out_probes(self, deployment: str) -> set:
-        """Identifiers of the probe runs Docker killed for exceeding the timeout (from the
-        health log, which keeps the last 5: poll it at least every 5 probe periods)."""
-        return {entry["Start"] for entry in self.health(deployment).get("Log") or []
-                if "exceeded timeout" in (entry.get("Output") or "")}
+    def failed_probes(self, deployment: str) -> Set[str]:
+        """Identifiers (start times) of the failed probe runs in Docker's health log, which
+        keeps the last 5: poll at least every 5 probe periods and take the union."""
+        container = self._container(deployment)
+        return {f"{container.id[:12]}:{entry['Start']}" for entry in self.health(deployment).get("Log") or []
+                if entry["ExitCode"] != 0}
 
     def pids_in_use(self, deployment: str) -> Optional[int]:
         """What the pod's pids cgroup counts (processes, threads and zombies)."""
@@ -163,7 +175,12 @@ class DockerTarget:
         """`kubectl rollout status`: every deployment (or those ``names``) running, and healthy
         if it has a probe."""
         show_command("kubectl", "rollout", "status", "deployment", *(names or []), "--timeout", f"{timeout:g}s")
-        names = names or self.deployments()
+        deployed = self.deployments()
+        unknown = sorted(set(names or []) - set(deployed))
+        if unknown:
+            raise LabError(f"no deployment {', '.join(unknown)} is running here. "
+                           "Fix: apply it first (target.apply()), or check the name.")
+        names = names or deployed
         if not names:
             raise LabError("nothing is deployed. Fix: run the cell with target.apply() first.")
         try:
@@ -194,9 +211,10 @@ class DockerTarget:
     # -- the kubelet's job, done in the foreground ------------------------------------
     def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
               on_tick: Optional[Callable[[float], None]] = None,
-              on_event: Optional[Callable[[dict], None]] = None, interval: float = 0.5) -> List[dict]:
-        """Follow every deployment's probe for at most ``seconds``; restart one that turns
-        unhealthy or exits, as the kubelet would. Returns the timeline as rows."""
+              on_event: Optional[Callable[[dict], None]] = None, interval: float = 0.5,
+              deployments: Optional[Iterable[str]] = None) -> List[dict]:
+        """Follow every deployment's probe (or those ``deployments``) for at most ``seconds``;
+        restart one that turns unhealthy or exits, as the kubelet would. Returns the rows."""
         print(f"watching for up to {seconds:g}s (Docker never restarts an unhealthy container: "
               "the lab does it here, as the kubelet would)")
         timeline, seen = Timeline(on_event), set()
@@ -205,7 +223,7 @@ class DockerTarget:
             timeline.note(deployment, event, detail, self.restart_count(deployment))
 
         def look() -> None:
-            for name in self.deployments():
+            for name in (list(deployments) if deployments is not None else self.deployments()):
                 container = self._container(name)
                 with docker_errors(f"inspecting {container.name}"):
                     container.reload()
@@ -221,18 +239,30 @@ class DockerTarget:
                         note(name, "probe failed", f"{output} [failing streak: {health.get('FailingStreak', '?')} of {retries}]")
                 if container.status != "running" or health.get("Status") == "unhealthy":
                     why = "liveness probe failed" if container.status == "running" else f"container {container.status}"
-                    self.restart(name, reason=why)
+                    self._restart_container(name, reason=why)
                     note(name, "restarted", why)
 
         return timeline.follow(seconds, look, on_tick=on_tick, until=until, interval=interval)
 
-    def restart(self, deployment: str, *, reason: str = "") -> None:
-        """Kill and recreate the deployment's container, restartCount + 1 (what the kubelet does)."""
-        container = self._container(deployment)
-        plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
-        restarts = int(container.labels.get(RESTARTS_LABEL, "0")) + 1
+    def _restart_container(self, deployment: str, *, reason: str) -> None:
+        """What the kubelet does after failed liveness probes: stop the container and start
+        it again in the same pod, restartCount + 1."""
         print(f"  kubelet would log: Container {deployment} failed liveness probe, will be restarted"
               if reason == "liveness probe failed" else f"  restarting {deployment}: {reason}")
+        self._replace(deployment, restarts=self.restart_count(deployment) + 1)
+
+    def restart(self, deployment: str, *, reason: str = "") -> None:
+        """`kubectl delete pod`: a new pod (container) replaces the current one, restartCount 0;
+        returns once it is ready."""
+        if reason:
+            print(f"  restarting {deployment}: {reason}")
+        show_command("kubectl", "delete", "pod", "-l", f"app={deployment}")
+        self._replace(deployment, restarts=0)
+        self.wait_ready(timeout=60, names=[deployment])
+
+    def _replace(self, deployment: str, *, restarts: int) -> None:
+        container = self._container(deployment)
+        plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
         show_command("docker", "stop", "-t", str(plan.grace_seconds), container.name)
         with docker_errors(f"stopping {container.name}"):
             container.stop(timeout=plan.grace_seconds)
@@ -256,10 +286,14 @@ class DockerTarget:
             return f"http://127.0.0.1:{binding['HostPort']}"
         raise LabError(f"{deployment} publishes no port {port}: is its Service a NodePort in kind-config.yaml?")
 
+    def endpoints(self, service: str) -> List[str]:
+        raise LabError(f"the docker target has no Service endpoints: the network alias {service} always points at "
+                       "the container, ready or not. Fix: look at target.has_service_endpoints before asking.")
+
     # -- delete --------------------------------------------------------------------------
     def delete(self, deployments: Iterable[str] = ()) -> None:
-        """`kubectl delete`: remove the deployments' containers (and sandboxes); all of them
-        and the network when ``deployments`` is empty."""
+        """`kubectl delete`: remove the deployments' containers (and sandboxes), every named
+        one that exists; all of them and the network when ``deployments`` is empty."""
         wanted = set(deployments)
         show_command("kubectl", "delete", *(["deployment", *sorted(wanted)] if wanted else ["-f", "k8s/"]))
         for label in (DEPLOYMENT_LABEL, SANDBOX_LABEL):

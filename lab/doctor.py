@@ -116,7 +116,7 @@ def check_target() -> Finding:
 
 
 def findings() -> List[Finding]:
-    from .translate import node_port_map
+    from .kind_config import node_port_map
     found = [check_python(), check_docker()]
     if found[-1].ok:
         found.append(check_base_images())

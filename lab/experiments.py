@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional
 
 from . import settings
-from .console import show_command
 from .errors import LabError
 from .manifests import Manifest
 from .processes import pod_process_table
@@ -103,16 +102,16 @@ def measure_stall(target, objects: dict, *, pause_ms: int = 5000, settle_seconds
     try:
         target.apply_manifests(list(objects.values()))
         target.wait_ready(timeout=120, names=list(objects))
-        show_command("kubectl", "exec", "deploy/...", "--", "redis-cli", "CLIENT", "PAUSE", str(pause_ms), "ALL")
+        before = {name: target.failed_probes(name) for name in objects}  # e.g. while redis started
         for name in objects:
-            stall(target, name, pause_ms)
+            stall(target, name, pause_ms, quiet=False)
         timeouts = {name: set() for name in objects}
         series, stall_started = [], time.monotonic()
         print(f"redis paused for {pause_ms / 1000:g}s in {len(objects)} pod(s); sampling...")
         while time.monotonic() - stall_started < pause_ms / 1000 + settle_seconds:
             t = round(time.monotonic() - stall_started, 1)
             for name in objects:
-                timeouts[name] |= target.timed_out_probes(name)
+                timeouts[name] |= target.failed_probes(name) - before[name]  # all timeouts: redis is paused
                 table = pod_process_table(target, name, quiet=True)
                 series.append({"t": t, "deployment": name, "zombies": len(table.zombies)})
             time.sleep(0.5)
@@ -153,20 +152,27 @@ class ExhaustionResult:
     pids_limit: int
     restarted: bool
     seconds: float
+    probe_failures: int = 0                 # counted while watching (the kubelet's count on Kubernetes)
+    failure_events: Optional[int] = None    # Unhealthy Events recorded for the pod (Kubernetes only)
 
 
-def pid_exhaustion(target, *, pids_limit: int = 12, pause_ms: int = 2500, cycle_seconds: float = 3.2,
+def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500, cycle_seconds: float = 3.2,
                    timeout: float = 120, on_sample: Optional[Callable[[dict], None]] = None) -> ExhaustionResult:
     """A shell-form probe under redis as PID 1, and short stalls (fewer timeouts in a row than
     failureThreshold) that each leave zombies behind, until no PID is left: then the probe
-    itself cannot fork, fails three times, and the restart 'fixes' it."""
+    itself cannot fork, fails three times, and the restart 'fixes' it.
+
+    Each stall leaves one zombie: the runtime kills the timed-out `sh`, but waits for the
+    probe's output pipe to close, which the orphaned redis-cli holds until the pause ends.
+    On Kubernetes the node's podPidsLimit applies (kind-config.yaml's worker: 32); Docker
+    gets ``docker_pids_limit`` for this pod, to keep the demo short there too."""
     name = "zombies-exhaustion"
     started = time.monotonic()
     series: List[dict] = []
     next_stall = [0.0]
     try:
         target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1, timeout=1,
-                                                 failure_threshold=3, pids_limit=pids_limit)])
+                                                 failure_threshold=3, pids_limit=docker_pids_limit)])
         target.wait_ready(timeout=60, names=[name])
         limit = target.pids_limit(name)
         print(f"pids limit of the pod: {limit}; redis paused for {pause_ms / 1000:g}s every {cycle_seconds:g}s")
@@ -187,18 +193,23 @@ def pid_exhaustion(target, *, pids_limit: int = 12, pause_ms: int = 2500, cycle_
                 try:
                     stall(target, name, pause_ms)
                 except LabError as error:
-                    print(f"{elapsed:6.1f}s  {name}: could not even exec into it: {str(error)[-60:]}")
+                    why = "no PID left to start it" if "exec failed" in str(error) else str(error)[:80]
+                    print(f"{elapsed:6.1f}s  {name}: the stall's own exec could not run: {why}")
             sample(elapsed)
 
         watch_started = time.monotonic()
-        timeline = target.watch(timeout, on_tick=tick, until=lambda: target.restart_count(name) > 0)
+        timeline = target.watch(timeout, on_tick=tick, until=lambda: target.restart_count(name) > 0,
+                                interval=0.5, deployments=[name])
         restarted = target.restart_count(name) > 0
         if restarted:
             target.wait_ready(timeout=60, names=[name])
             sample(time.monotonic() - watch_started)
+        failures = sum(row["deployment"] == name and row["event"] == "probe failed" for row in timeline)
+        events = target.unhealthy_events(name) if target.probe_events_rate_limited else None
     finally:
         target.delete([name])
-    return ExhaustionResult(series, timeline, limit, restarted, round(time.monotonic() - started, 1))
+    return ExhaustionResult(series, timeline, limit, restarted, round(time.monotonic() - started, 1),
+                            failures, events)
 
 
 # -- lesson 4: stall redis under DockerCoins and watch the restart ------------------------
@@ -236,7 +247,7 @@ def stall_until_restart(target, url: str, *, pause_ms: int = 60000, timeout: flo
     sample(0)
     stall(target, "redis", pause_ms, quiet=False)
     try:
-        timeline = target.watch(timeout, on_tick=sample, until=recovered,
+        timeline = target.watch(timeout, on_tick=sample, until=recovered, deployments=["redis"],
                                 on_event=view.on_event if view is not None else None)
     except BaseException:  # interrupted: do not leave redis paused for the rest of the minute
         if target.restart_count("redis") == before:

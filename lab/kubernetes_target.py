@@ -1,40 +1,37 @@
-"""The Kubernetes targets: a kind cluster on the learner's machine, or any cluster.
+"""The Kubernetes target: lessons 3 to 5 on a real cluster, through the official client.
 
-`KubernetesTarget` talks to any kubeconfig context through the official `kubernetes`
-client: server-side apply, rollout wait, exec, logs, events and restart counts. Every
-object goes into the participant's namespace (LAB_PREFIX) and carries the lab's label;
-with a registry (LAB_REGISTRY) the images are pulled from there. `KindTarget` adds the
-cluster's lifecycle through the `kind` CLI: create from kind-config.yaml, load local
-images (no registry), delete.
+Server-side apply, rollout wait, exec, logs, restart counts, probe results and deletion
+are the same code on kind, the CI stand-in and a shared cluster; only the cluster's
+lifecycle (lab/clusters.py) differs. Every object goes into the participant's namespace
+(LAB_PREFIX) and carries the lab's label; every API call is bounded (lab/kube_api.py).
+The methods keep the contract in lab/target_contract.py, as the docker target does.
 """
-import contextlib
 import copy
-import functools
 import shlex
-import shutil
-import subprocess
+import threading
 import time
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Set
 
 import yaml
 
-from . import manifests, settings
+from . import kubelet_readings, manifests, settings
+from .clusters import KindCluster, SharedCluster, StandinCluster, registry_image  # noqa: F401 (registry_image: API)
 from .console import show_command
-from .containers import ExecResult
 from .errors import LabError, LabTimeout
+from .exec_result import ExecResult, ExecTimedOut
+from .kube_api import kube_call, new_client
+from .port_forward import PortForward
 from .timeline import Timeline
-from .translate import node_port_map
 from .waiting import wait_until
 
-KIND_CONFIG = settings.REPO_ROOT / "kind-config.yaml"
 FIELD_MANAGER = "redis-tini-lab"
-KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
-                "or use the docker target: LAB_TARGET=docker")
-
-
-def cluster_name() -> str:
-    return yaml.safe_load(KIND_CONFIG.read_text())["name"]
+DELETE_TIMEOUT = 120  # seconds for pods and a namespace to be gone
+# The exec'd command runs behind `sh -c '...; exec "$@"'`: the shell prints its PID and then
+# becomes the command (same PID, no extra process), so a command that overruns its timeout
+# can be killed by that PID. Closing the stream alone would leave it running.
+PID_MARKER = "lab-exec-pid="
+EXEC_WRAPPER = ["sh", "-c", f'echo "{PID_MARKER}$$" >&2; exec "$@"', "lab-exec"]
 
 
 def namespace() -> str:
@@ -42,22 +39,30 @@ def namespace() -> str:
     return settings.prefix()
 
 
-def registry_image(image: str, registry: str) -> str:
-    """`redis-tini-lab/redis:7.2.4-tini` as pushed to ``registry`` (e.g. registry.example.com/course)."""
-    return f"{registry.rstrip('/')}/{image}"
+def _default_protocols(body: dict) -> None:
+    """Server-side apply on Kubernetes < 1.21 rejects a port without `protocol` ("associative
+    list with keys has an element that omits key field protocol", fixed by kubernetes PR
+    98576). TCP is the API's own default, so writing it changes nothing on newer clusters."""
+    spec = body.get("spec", {})
+    ports = list(spec.get("ports", []))  # a Service
+    for container in spec.get("template", {}).get("spec", {}).get("containers", []):  # a Deployment
+        ports += container.get("ports", [])
+    for port in ports:
+        port.setdefault("protocol", "TCP")
 
 
 def for_cluster(manifest: manifests.Manifest, ns: str, registry: Optional[str] = None,
                 shared: bool = False) -> dict:
     """The object to apply: in the participant's namespace, with the lab's label on it and its
-    pods, and with images from ``registry`` when one is named. On a ``shared`` cluster a
-    NodePort would collide between participants (node ports are cluster-wide), so Services
-    become ClusterIP and the webui is reached with `kubectl port-forward`."""
+    pods, ports with their protocol, and images from ``registry`` when one is named. On a
+    ``shared`` cluster a NodePort would collide between participants (node ports are
+    cluster-wide), so Services become ClusterIP and the webui is reached by port-forward."""
     body = copy.deepcopy(manifest.body)
     if shared and body.get("kind") == "Service" and body["spec"].get("type") == "NodePort":
         body["spec"]["type"] = "ClusterIP"
         for port in body["spec"].get("ports", []):
             port.pop("nodePort", None)
+    _default_protocols(body)
     metadata = body.setdefault("metadata", {})
     metadata["namespace"] = ns
     metadata.setdefault("labels", {})[settings.LABEL] = settings.prefix()
@@ -68,55 +73,6 @@ def for_cluster(manifest: manifests.Manifest, ns: str, registry: Optional[str] =
             for container in template["spec"]["containers"]:
                 container["image"] = registry_image(container["image"], registry)
     return body
-
-
-def _kind(*args: str, timeout: float = 300) -> str:
-    if shutil.which("kind") is None:
-        raise LabError(KIND_MISSING)
-    show_command("kind", *args)
-    try:
-        result = subprocess.run(["kind", *args], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise LabTimeout(f"'kind {' '.join(args)}' did not finish within {timeout:g}s") from None
-    if result.returncode != 0:
-        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise LabError(f"'kind {' '.join(args)}' failed: {last[0]}")
-    return result.stdout
-
-
-@contextlib.contextmanager
-def kube_errors(action: str):
-    """Translate what the Kubernetes client raises into a one-line, actionable LabError."""
-    from kubernetes.client.rest import ApiException
-    from kubernetes.dynamic.exceptions import DynamicApiError, ResourceNotFoundError
-    from urllib3.exceptions import HTTPError
-    try:
-        yield
-    except LabError:
-        raise
-    except (ApiException, DynamicApiError) as error:
-        status = getattr(error, "status", "?")
-        reason = " ".join(str(getattr(error, "reason", "") or "").split())
-        body = " ".join(str(getattr(error, "body", "") or "").split())[:200]
-        hint = {403: "Fix: your account may not do this in that namespace; ask the cluster's admin.",
-                409: "Fix: re-run the cell; if a namespace is being deleted, wait until it is gone."}.get(status, "")
-        raise LabError(f"{action}: the API server said {status} {reason} {body} {hint}".strip()) from None
-    except ResourceNotFoundError as error:
-        raise LabError(f"{action}: {error}. Fix: check apiVersion and kind in the manifest.") from None
-    except (HTTPError, OSError) as error:
-        raise LabError(f"{action}: the cluster does not answer ({type(error).__name__}). Fix: is it running? "
-                       "'kind get clusters' and 'docker ps' (the node is a container) tell.") from None
-
-
-def _kube_call(action: str):
-    """Run a method under kube_errors(action)."""
-    def decorate(method):
-        @functools.wraps(method)
-        def wrapper(*args, **kwargs):
-            with kube_errors(action):
-                return method(*args, **kwargs)
-        return wrapper
-    return decorate
 
 
 def _exit_code(session) -> int:
@@ -134,35 +90,54 @@ def _exit_code(session) -> int:
     raise LabError(f"the exec failed: {' '.join(str(status.get('message', status)).split())[:200]}")
 
 
+def _split_pid(stderr: str):
+    """(the wrapper's PID line's PID, stderr without that line)."""
+    first, _, rest = stderr.partition("\n")
+    if first.startswith(PID_MARKER):
+        return first[len(PID_MARKER):].strip(), rest
+    return None, stderr
+
+
 class KubernetesTarget:
-    """Any cluster in the kubeconfig: a shared one for a workshop room, one namespace each."""
-    name = "kubernetes"
+    """Lessons 3 to 5 on a Kubernetes cluster: kind, the stand-in, or a shared cluster."""
+    restarts_unhealthy_containers = True
+    has_service_endpoints = True
+    shared_pid_namespace_pid1 = "pause"
+    probe_events_rate_limited = True
 
-    shared = True  # one cluster, many participants
-
-    def __init__(self, context: str, registry: Optional[str] = None):
-        self.context = context
-        self.registry = registry
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self.name = cluster.name
         self._api = None
+        self._forwards: Dict[str, PortForward] = {}
+        self._pids_limits: Dict[str, int] = {}
+
+    # -- the cluster ------------------------------------------------------------------------
+    @property
+    def context(self) -> str:
+        return self.cluster.context
+
+    @property
+    def shared(self) -> bool:
+        return self.cluster.shared
+
+    @property
+    def registry(self) -> Optional[str]:
+        return getattr(self.cluster, "registry", None)
 
     def prepare(self, images: Iterable[str]) -> None:
-        """A shared cluster pulls the images from the instructor's registry (`python -m lab push`)."""
-        where = f"from {self.registry}" if self.registry else "from wherever the cluster's nodes find them"
-        print(f"context {self.context}: images are pulled {where}: "
-              + ", ".join(registry_image(i, self.registry) if self.registry else i for i in images))
+        """Get the lab's images to the nodes: kind load, the stand-in's load, or a registry."""
+        self.cluster.prepare(images)
+        self._api = None  # a cluster just created has a new kubeconfig entry
 
     def api(self):
         if self._api is None:
-            from kubernetes import config
-            from kubernetes.config.config_exception import ConfigException
             try:
-                self._api = config.new_client_from_config(context=self.context)
-            except (ConfigException, FileNotFoundError):
-                raise LabError(f"no kubeconfig context {self.context}. Fix: 'kubectl config get-contexts' lists "
-                               "them; set LAB_KUBE_CONTEXT to one, or create the kind cluster.") from None
+                self._api = new_client(self.cluster.context, self.cluster.kubeconfig)
+            except LabError:
+                raise LabError(self.cluster.missing()) from None
         return self._api
 
-    # -- the kubernetes client ----------------------------------------------------------
     def _core(self):
         from kubernetes import client
         return client.CoreV1Api(self.api())
@@ -171,6 +146,7 @@ class KubernetesTarget:
         from kubernetes import client
         return client.AppsV1Api(self.api())
 
+    # -- the participant's namespace -----------------------------------------------------------
     def _own_namespace(self, ns: str):
         """The namespace if it exists and the lab made it for this participant; None if absent.
         A namespace the lab did not label is never used, nor deleted."""
@@ -188,11 +164,17 @@ class KubernetesTarget:
 
     def _ensure_namespace(self, ns: str) -> None:
         from kubernetes import client
-        if self._own_namespace(ns) is None:
+        found = self._own_namespace(ns)
+        if found is not None and found.status.phase == "Terminating":
+            print(f"namespace {ns} is still being deleted: waiting for it to be gone first")
+            self._wait_namespace_gone(ns)
+            found = None
+        if found is None:
             show_command("kubectl", "create", "namespace", ns)
             self._core().create_namespace(client.V1Namespace(
                 metadata=client.V1ObjectMeta(name=ns, labels={settings.LABEL: settings.prefix()})))
 
+    # -- apply and wait ------------------------------------------------------------------------
     def apply(self, paths: Iterable[Path] = ()) -> List[str]:
         """`kubectl apply --server-side -f k8s/`, into the participant's namespace."""
         paths = list(paths)
@@ -200,7 +182,7 @@ class KubernetesTarget:
                      *([str(p) for p in paths] or ["k8s/"]))
         return self.apply_manifests(manifests.load(paths))
 
-    @_kube_call("applying the manifests")
+    @kube_call("applying the manifests")
     def apply_manifests(self, objects: List[manifests.Manifest]) -> List[str]:
         from kubernetes.dynamic import DynamicClient
         ns = namespace()
@@ -217,266 +199,488 @@ class KubernetesTarget:
             print(line)
         return results
 
-    @_kube_call("listing deployments")
+    @kube_call("listing deployments")
     def deployments(self) -> List[str]:
-        return sorted(d.metadata.name for d in self._apps().list_namespaced_deployment(namespace()).items)
+        mine = f"{settings.LABEL}={settings.prefix()}"
+        return sorted(d.metadata.name for d in self._apps().list_namespaced_deployment(
+            namespace(), label_selector=mine).items)
 
-    @_kube_call("waiting for the rollout")
+    @kube_call("waiting for the rollout")
     def wait_ready(self, timeout: float = 180, names: Optional[List[str]] = None) -> None:
-        """`kubectl rollout status`: bounded; on timeout, says which pod is not ready and why."""
+        """`kubectl rollout status`: bounded; unknown names and the timeout are clear errors."""
         show_command("kubectl", "rollout", "status", "-n", namespace(), "deployment", *(names or []),
                      "--timeout", f"{timeout:g}s")
+        names = self._existing(names)
         try:
             wait_until(lambda: not self._not_ready(names), timeout=timeout, what="every deployment to roll out",
                        interval=1)
         except LabTimeout:
-            raise LabTimeout(f"not ready after {timeout:g}s: {'; '.join(self._why_not_ready())}") from None
-        print(f"all deployments ready: {', '.join(names or self.deployments())}")
+            raise LabTimeout(f"not ready after {timeout:g}s: {'; '.join(self._why_not_ready(names))}") from None
+        print(f"all deployments ready: {', '.join(names)}")
 
-    def _not_ready(self, names: Optional[List[str]] = None) -> List[str]:
-        """What `kubectl rollout status` waits for: the new generation seen, every replica
-        updated and available, and no old replica left."""
+    def _existing(self, names: Optional[List[str]]) -> List[str]:
+        deployed = self.deployments()
+        if not names:
+            if not deployed:
+                raise LabError(f"nothing is deployed in namespace {namespace()}. Fix: run the cell with target.apply() first.")
+            return deployed
+        unknown = sorted(set(names) - set(deployed))
+        if unknown:
+            raise LabError(f"no deployment {', '.join(unknown)} in namespace {namespace()}. "
+                           "Fix: apply it first (target.apply()), or check the name.")
+        return list(names)
+
+    def _not_ready(self, names: List[str]) -> List[str]:
+        """What `kubectl rollout status` waits for (the new generation seen, every replica
+        updated and available, no old replica left), and a running, ready pod."""
         pending = []
-        for d in self._apps().list_namespaced_deployment(namespace()).items:
-            if names and d.metadata.name not in names:
-                continue
+        for name in names:
+            d = self._apps().read_namespaced_deployment(name, namespace())
             want, status = d.spec.replicas or 0, d.status
-            if (status.observed_generation or 0) < d.metadata.generation or (status.updated_replicas or 0) < want \
-                    or (status.available_replicas or 0) < want or (status.replicas or 0) > (status.updated_replicas or 0):
-                pending.append(d.metadata.name)
+            rolled_out = (status.observed_generation or 0) >= d.metadata.generation \
+                and (status.updated_replicas or 0) >= want and (status.available_replicas or 0) >= want \
+                and (status.replicas or 0) <= (status.updated_replicas or 0)
+            if not rolled_out or (want and not any(self._is_ready(pod) for pod in self._pods(name))):
+                pending.append(name)
         return pending
 
-    def _why_not_ready(self) -> List[str]:
+    @staticmethod
+    def _is_ready(pod) -> bool:
+        statuses = pod.status.container_statuses or []
+        return pod.status.phase == "Running" and bool(statuses) and all(s.ready for s in statuses)
+
+    def _why_not_ready(self, names: List[str]) -> List[str]:
         reasons = []
-        for name in self._not_ready():
+        for name in self._not_ready(names):
+            found = []
             for pod in self._pods(name):
                 for status in pod.status.container_statuses or []:
                     waiting = status.state.waiting
                     if waiting:
-                        reasons.append(f"{pod.metadata.name}: {waiting.reason} {waiting.message or ''}".strip())
-                for event in self.events(name)[-2:]:
-                    reasons.append(f"{pod.metadata.name}: {event}")
-            if not reasons:
-                reasons.append(f"deployment {name} has no ready pod yet")
+                        found.append(f"{pod.metadata.name}: {waiting.reason} {waiting.message or ''}".strip())
+                found += [f"{pod.metadata.name}: {event}" for event in self._pod_events(pod)[-2:]]
+            reasons += found or [f"deployment {name} has no ready pod yet"]
         return reasons
 
+    # -- pods ----------------------------------------------------------------------------------
+    def _selector(self, deployment: str) -> Optional[str]:
+        """The deployment's pod selector as a label selector string; None if it does not exist."""
+        from kubernetes.client.rest import ApiException
+        try:
+            labels = self._apps().read_namespaced_deployment(deployment, namespace()).spec.selector.match_labels
+        except ApiException as error:
+            if error.status == 404:
+                return None
+            raise
+        return ",".join(f"{key}={value}" for key, value in sorted((labels or {}).items()))
+
     def _pods(self, deployment: str, *, terminating: bool = False):
-        """The deployment's pods; those being deleted only when asked for."""
-        pods = self._core().list_namespaced_pod(namespace(), label_selector=f"app={deployment}").items
+        """The deployment's pods (by its own selector); those being deleted only when asked."""
+        selector = self._selector(deployment)
+        if selector is None:
+            return []
+        pods = self._core().list_namespaced_pod(namespace(), label_selector=selector).items
         return [pod for pod in pods if terminating or not pod.metadata.deletion_timestamp]
 
-    def _running_pod(self, deployment: str) -> str:
+    def _running_pod(self, deployment: str):
         for pod in self._pods(deployment):
-            if pod.status.phase == "Running" and not pod.metadata.deletion_timestamp:
-                return pod.metadata.name
+            if pod.status.phase == "Running":
+                return pod
         raise LabError(f"no running pod for deployment {deployment}. Fix: run target.apply() and target.wait_ready().")
 
-    @_kube_call("exec in the pod")
+    # -- exec and logs --------------------------------------------------------------------------
+    @kube_call("exec in the pod")
     def exec(self, deployment: str, command, *, timeout: float = 10, quiet: bool = False) -> ExecResult:
-        """`kubectl exec deploy/NAME -- COMMAND`: exit code and output, bounded by ``timeout``."""
-        from kubernetes.stream import stream
+        """`kubectl exec deploy/NAME -- COMMAND`: exit code and output, bounded by ``timeout``;
+        a command that overruns is SIGKILLed (ExecTimedOut says whether that worked)."""
         argv = shlex.split(command) if isinstance(command, str) else list(command)  # as on the docker target
         if not quiet:
             show_command("kubectl", "exec", "-n", namespace(), f"deploy/{deployment}", "--", *argv)
-        session = stream(self._core().connect_get_namespaced_pod_exec, self._running_pod(deployment), namespace(),
-                         command=argv, stderr=True, stdin=False, stdout=True, tty=False, _preload_content=False)
+        pod = self._running_pod(deployment).metadata.name
+        exit_code, stdout, stderr, timed_out = self._stream_exec(pod, EXEC_WRAPPER + argv, timeout)
+        pid, stderr = _split_pid(stderr)
+        if timed_out:
+            killed = pid is not None and self._kill(pod, pid)
+            outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
+            raise ExecTimedOut(f"'{shlex.join(argv)}' in deploy/{deployment} did not finish within {timeout:g}s; "
+                               f"{outcome}", killed=killed)
+        return ExecResult(exit_code, stdout, stderr)
+
+    def _stream_exec(self, pod: str, argv: List[str], timeout: float):
+        """Run ``argv`` over the exec websocket; (exit code, stdout, stderr, timed out)."""
+        from kubernetes.stream import stream
+        session = stream(self._core().connect_get_namespaced_pod_exec, pod, namespace(), command=argv,
+                         stderr=True, stdin=False, stdout=True, tty=False, _preload_content=False)
         stdout, stderr, deadline = [], [], time.monotonic() + timeout
         try:
-            while session.is_open():
-                if time.monotonic() > deadline:
-                    raise LabTimeout(f"'{' '.join(argv)}' in deploy/{deployment} did not finish within {timeout:g}s")
+            while session.is_open() and time.monotonic() < deadline:
                 session.update(timeout=0.2)
                 stdout.append(session.read_stdout() if session.peek_stdout() else "")
                 stderr.append(session.read_stderr() if session.peek_stderr() else "")
+            if session.is_open():
+                return None, "".join(stdout), "".join(stderr), True
             stdout.append(session.read_stdout() if session.peek_stdout() else "")  # what came with the close
             stderr.append(session.read_stderr() if session.peek_stderr() else "")
-            return ExecResult(_exit_code(session), "".join(stdout), "".join(stderr))
+            return _exit_code(session), "".join(stdout), "".join(stderr), False
         finally:
             session.close()
 
-    @_kube_call("restarting the pod")
-    def restart(self, deployment: str, *, reason: str = "") -> None:
-        """`kubectl delete pod -l app=NAME`: the Deployment starts a new pod."""
-        show_command("kubectl", "delete", "pod", "-n", namespace(), "-l", f"app={deployment}")
-        for pod in self._pods(deployment):
-            self._core().delete_namespaced_pod(pod.metadata.name, namespace())
-        self.wait_ready(timeout=120, names=[deployment])
+    def _kill(self, pod: str, pid: str) -> bool:
+        """SIGKILL one process of the container, with the shell's own kill (no procps needed)."""
+        try:
+            code, _, _, timed_out = self._stream_exec(pod, ["sh", "-c", f"kill -KILL {int(pid)}"], 5)
+        except LabError:
+            return False
+        return not timed_out and code == 0
 
-    @_kube_call("reading logs")
+    @kube_call("reading logs")
     def logs(self, deployment: str, *, tail="all") -> str:
         show_command("kubectl", "logs", "-n", namespace(), f"deploy/{deployment}",
                      *([f"--tail={tail}"] if tail != "all" else []))
         kwargs = {} if tail == "all" else {"tail_lines": int(tail)}
-        return self._core().read_namespaced_pod_log(self._running_pod(deployment), namespace(), **kwargs)
+        return self._core().read_namespaced_pod_log(self._running_pod(deployment).metadata.name, namespace(), **kwargs)
 
-    @_kube_call("reading the restart count")
+    # -- restarts --------------------------------------------------------------------------------
+    @kube_call("restarting the pod")
+    def restart(self, deployment: str, *, reason: str = "") -> None:
+        """`kubectl delete pod -l ...`: the Deployment starts a new pod; wait until the old
+        one is gone and the new one is ready."""
+        pods = self._pods(deployment)
+        if not pods:
+            raise LabError(f"no pod for deployment {deployment} to restart. Fix: apply it first (target.apply()).")
+        old = {pod.metadata.uid for pod in pods}
+        if reason:
+            print(f"  restarting {deployment}: {reason}")
+        show_command("kubectl", "delete", "pod", "-n", namespace(), *sorted(pod.metadata.name for pod in pods))
+        for pod in pods:
+            self._delete_ignoring_gone(lambda: self._core().delete_namespaced_pod(
+                pod.metadata.name, namespace(), _preload_content=False))
+
+        def replaced() -> bool:
+            current = self._pods(deployment, terminating=True)
+            return not any(p.metadata.uid in old for p in current) and \
+                any(self._is_ready(p) for p in current if not p.metadata.deletion_timestamp)
+
+        wait_until(replaced, timeout=DELETE_TIMEOUT, what=f"a new ready pod for {deployment}", interval=0.5)
+        print(f"deployment {deployment}: a new pod is ready")
+
+    @kube_call("reading the restart count")
     def restart_count(self, deployment: str) -> int:
-        """The pod's restartCount: how many times the kubelet restarted its container."""
+        """The current pod's restartCount: how often the kubelet restarted its container."""
         return sum(s.restart_count for pod in self._pods(deployment) for s in pod.status.container_statuses or [])
 
-    @_kube_call("reading events")
+    # -- probes, from the kubelet's own counts ----------------------------------------------------
+    def _probe_counts(self, pods) -> Optional[Dict[str, Dict[str, int]]]:
+        """Liveness results per pod UID, {"successful": n, "failed": m}, read from each node's
+        kubelet once; None when this account may not read them."""
+        from kubernetes.client.rest import ApiException
+        counts: Dict[str, Dict[str, int]] = {pod.metadata.uid: {"successful": 0, "failed": 0} for pod in pods}
+        for node in sorted({pod.spec.node_name for pod in pods if pod.spec.node_name}):
+            try:
+                readings = kubelet_readings.probe_counts(self._core(), node)
+            except ApiException as error:
+                if error.status in (401, 403, 404):
+                    return None
+                raise
+            for (uid, probe_type, result), value in readings.items():
+                if uid in counts and probe_type == "Liveness" and result in counts[uid]:
+                    counts[uid][result] = value
+        return counts
+
+    def _failures_from_events(self, pods) -> Set[str]:
+        """Fallback without node access: one identifier per counted Unhealthy event occurrence
+        (the kubelet stops recording them after about 25 per pod)."""
+        ids = set()
+        for pod in pods:
+            for event in self._raw_pod_events(pod):
+                if event.reason == "Unhealthy" and (event.message or "").startswith("Liveness probe"):
+                    ids.update(f"{event.metadata.uid}:{n}" for n in range(event.count or 1))
+        return ids
+
+    @kube_call("reading events")
+    def unhealthy_events(self, deployment: str) -> int:
+        """How many failed liveness runs the pod's Events report (`kubectl describe pod`),
+        which stop growing after the kubelet's burst of about 25 events per pod."""
+        return len(self._failures_from_events(self._pods(deployment)))
+
+    @kube_call("reading probe results")
+    def failed_probes(self, deployment: str) -> Set[str]:
+        """One identifier per failed liveness run of the current pod, from the kubelet's count."""
+        pods = self._pods(deployment)
+        counts = self._probe_counts(pods)
+        if counts is None:
+            return self._failures_from_events(pods)
+        return {f"{uid}:{n}" for uid, results in counts.items() for n in range(results["failed"])}
+
+    @kube_call("reading the liveness probe's state")
+    def liveness_passing(self, deployment: str) -> bool:
+        """The latest liveness run succeeded. The kubelet keeps counts, not the last result,
+        so this waits (bounded) for the next run and looks at which count moved."""
+        pod = self._running_pod(deployment)
+        probe = pod.spec.containers[0].liveness_probe
+        if probe is None:
+            raise LabError(f"deployment {deployment} has no liveness probe. Fix: add one (lesson 4) and apply it.")
+        if not self._is_ready(pod):
+            return False
+        before = self._probe_counts([pod])
+        period, probe_timeout = probe.period_seconds or 10, probe.timeout_seconds or 1
+        if before is None:  # no access to the kubelet: no Unhealthy event in the last two periods
+            recent = time.time() - 2 * period
+            return not any(e.reason == "Unhealthy" and e.last_timestamp and e.last_timestamp.timestamp() > recent
+                           for e in self._raw_pod_events(pod))
+        started = pod.status.start_time.timestamp() if pod.status.start_time else time.time()
+        not_yet = max(0.0, (probe.initial_delay_seconds or 0) - (time.time() - started))
+        uid = pod.metadata.uid
+
+        def next_run():
+            now = self._probe_counts([pod])[uid]
+            return now if now != before[uid] else None
+
+        try:
+            after = wait_until(next_run, timeout=not_yet + period + probe_timeout + 2, interval=0.25,
+                               what=f"the next liveness probe run of {deployment}")
+        except LabTimeout:
+            return False  # no run yet (still in initialDelaySeconds): nothing has passed
+        return after["failed"] == before[uid]["failed"]
+
+    # -- PIDs ---------------------------------------------------------------------------------------
+    def pids_in_use(self, deployment: str) -> Optional[int]:
+        """The pod's PIDs: pids.current of the container's cgroup (cgroup v1 or v2), read by
+        one exec'd `head`. That count includes `head` itself; the pod's cgroup also holds the
+        sandbox's pause process, which the container's does not: the two cancel out."""
+        try:
+            result = self.exec(deployment, ["head", "-q", "/sys/fs/cgroup/pids/pids.current",
+                                            "/sys/fs/cgroup/pids.current"], timeout=5, quiet=True)
+        except LabError:
+            return None  # e.g. no PID left for the reader itself
+        numbers = [int(line) for line in result.stdout.split() if line.isdigit()]
+        return numbers[0] if numbers else None
+
+    @kube_call("reading the kubelet's PID limit")
+    def pids_limit(self, deployment: str) -> int:
+        """The podPidsLimit of the kubelet that runs the pod (its /configz); 0 if unknown."""
+        from kubernetes.client.rest import ApiException
+        node = self._running_pod(deployment).spec.node_name
+        if node not in self._pids_limits:
+            try:
+                self._pids_limits[node] = kubelet_readings.pod_pids_limit(self._core(), node)
+            except ApiException as error:
+                if error.status not in (401, 403, 404):
+                    raise
+                self._pids_limits[node] = 0  # not ours to read on a shared cluster
+        return self._pids_limits[node]
+
+    # -- events and the watch ----------------------------------------------------------------------
+    def _raw_pod_events(self, pod):
+        found = self._core().list_namespaced_event(
+            namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items
+        return sorted(found, key=lambda e: e.last_timestamp or e.event_time or e.metadata.creation_timestamp)
+
+    @staticmethod
+    def _event_line(event) -> str:
+        return f"{event.type} {event.reason}: {event.message}" + (f" (x{event.count})" if (event.count or 1) > 1 else "")
+
+    def _pod_events(self, pod) -> List[str]:
+        return [self._event_line(e) for e in self._raw_pod_events(pod)]
+
+    @kube_call("reading events")
     def events(self, deployment: str) -> List[str]:
-        """`kubectl events`: the pods' events, oldest first (probe failures, kills, restarts)."""
-        return [line for _key, line in self._keyed_events(deployment)]
+        """`kubectl get events`: the current pods' events, oldest first. The kubelet stops
+        recording them for a pod after a burst of about 25 (client-go's spam filter)."""
+        return [line for pod in self._pods(deployment) for line in self._pod_events(pod)]
 
-    def _keyed_events(self, deployment: str) -> List[tuple]:
-        """(key, line) per event occurrence: the kubelet folds repeats into one event with a
-        count, so (uid, count) identifies each new occurrence."""
-        found = []
-        for pod in self._pods(deployment):
-            found += self._core().list_namespaced_event(
-                namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items
-        found.sort(key=lambda e: e.last_timestamp or e.event_time or e.metadata.creation_timestamp)
-        return [((e.metadata.uid, e.count or 1), f"{e.type} {e.reason}: {e.message}"
-                 + (f" (x{e.count})" if (e.count or 1) > 1 else "")) for e in found]
+    @kube_call("watching the pods")
+    def watch(self, seconds: float, *, until=None, on_tick=None, on_event=None, interval: float = 1,
+              deployments: Optional[Iterable[str]] = None) -> List[dict]:
+        """Follow probe failures, restarts and events of every deployment (or those
+        ``deployments``) for at most ``seconds``. Failures are counted by the kubelet
+        (prober_probe_total), so the count stays true after it stops recording Events."""
+        print(f"watching for up to {seconds:g}s (the kubelet runs the probes and restarts containers)")
+        timeline = Timeline(on_event)
+        seen_failures: Dict[str, Set[str]] = {}
+        restarts: Dict[str, int] = {}
+        seen_events: Set[tuple] = set()
+        first_look = [True]
 
-    def url(self, deployment: str, port: int = 80) -> str:
-        raise LabError(f"a shared cluster publishes no port on this machine. Fix: in a terminal run "
-                       f"'kubectl --context {self.context} port-forward -n {namespace()} svc/{deployment} 8080:{port}', "
-                       "then use http://127.0.0.1:8080")
+        def look() -> None:
+            for name in (list(deployments) if deployments is not None else self.deployments()):
+                pods = self._pods(name)
+                failures = self.failed_probes(name)
+                count = sum(s.restart_count for pod in pods for s in pod.status.container_statuses or [])
+                new_events = []
+                for pod in pods:
+                    for event in self._raw_pod_events(pod):
+                        key = (event.metadata.uid, event.count or 1)
+                        if key not in seen_events:
+                            seen_events.add(key)
+                            new_events.append(event)
+                if first_look[0] or name not in restarts:  # what happened before the watch is not news
+                    seen_failures[name], restarts[name] = failures, count
+                    continue
+                unhealthy = [e.message for e in new_events if e.reason == "Unhealthy"]
+                for index, _failure in enumerate(sorted(failures - seen_failures[name])):
+                    detail = unhealthy[index] if index < len(unhealthy) else \
+                        "counted by the kubelet; no new Event (it records about 25 per pod, then stops)"
+                    timeline.note(name, "probe failed", " ".join(str(detail).split())[:120], count)
+                seen_failures[name] |= failures
+                for event in new_events:
+                    if event.reason != "Unhealthy":
+                        timeline.note(name, "event", self._event_line(event)[:120], count)
+                if count > restarts[name]:
+                    timeline.note(name, "restarted", f"restartCount {count}: the kubelet restarted the container", count)
+                restarts[name] = count
+            first_look[0] = False
 
-    @_kube_call("reading endpoints")
+        return timeline.follow(seconds, look, on_tick=on_tick, until=until, interval=interval)
+
+    # -- addresses -----------------------------------------------------------------------------------
+    @kube_call("reading the Service")
+    def url(self, service: str, port: int = 80) -> str:
+        """The Service on this machine: through the cluster's published node port where it has
+        one (kind, stand-in), else through the lab's own port-forward."""
+        found = self._core().read_namespaced_service(service, namespace())
+        for service_port in found.spec.ports:
+            if service_port.port == port and service_port.node_port:
+                address = self.cluster.node_port_address(service_port.node_port)
+                if address:
+                    return address
+        return self._port_forward(service, port)
+
+    def _port_forward(self, service: str, port: int) -> str:
+        if service not in self._forwards:
+            from kubernetes import client
+            from kubernetes.stream import portforward
+            forwarder_core = client.CoreV1Api(new_client(self.cluster.context, self.cluster.kubeconfig))
+            ns, opening = namespace(), threading.Lock()
+
+            def open_stream():
+                endpoints = forwarder_core.read_namespaced_endpoints(service, ns)
+                for subset in endpoints.subsets or []:
+                    for address in subset.addresses or []:
+                        if address.target_ref is not None:
+                            target_port = subset.ports[0].port
+                            with opening:  # the client switches itself into websocket mode meanwhile
+                                forward = portforward(forwarder_core.connect_get_namespaced_pod_portforward,
+                                                      address.target_ref.name, ns, ports=str(target_port))
+                            return forward.socket(target_port)
+                raise LabError(f"service {service} has no ready pod")
+
+            self._forwards[service] = PortForward(open_stream)
+            print(f"the lab forwards {self._forwards[service].url} to svc/{service} (through the API server). "
+                  "For your browser, in a terminal:")
+            show_command("kubectl", "--context", self.cluster.context, "port-forward", "-n", ns,
+                         f"svc/{service}", f"8080:{port}")
+            print("  then open http://127.0.0.1:8080")
+        return self._forwards[service].url
+
+    @kube_call("reading endpoints")
     def endpoints(self, service: str) -> List[str]:
         """`kubectl get endpoints`: the ready pod addresses behind a Service."""
         show_command("kubectl", "get", "endpoints", "-n", namespace(), service)
         found = self._core().read_namespaced_endpoints(service, namespace())
         return [address.ip for subset in found.subsets or [] for address in subset.addresses or []]
 
-    @_kube_call("reading the pod's state")
-    def liveness_passing(self, deployment: str) -> bool:
-        """Running, ready, and no Unhealthy event since the pod started."""
-        pods = self._pods(deployment)
-        ready = bool(pods) and all(s.ready for pod in pods for s in pod.status.container_statuses or [])
-        return ready and not any("Unhealthy" in line for line in self.events(deployment))
-
-    @_kube_call("reading probe events")
-    def timed_out_probes(self, deployment: str) -> set:
-        """One identifier per failed liveness probe run (an event carries a count). Used while
-        redis is paused, when every failure is a timeout. Current kubelets write
-        `command "..." timed out`; older ones only the probe's (empty) output, so every
-        liveness failure is counted, not only those that say "timed out"."""
-        ids = set()
-        for pod in self._pods(deployment):
-            for event in self._core().list_namespaced_event(
-                    namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items:
-                if event.reason == "Unhealthy" and (event.message or "").startswith("Liveness probe"):
-                    ids.update(f"{event.metadata.uid}:{n}" for n in range(event.count or 1))
-        return ids
-
-    def pids_in_use(self, deployment: str) -> Optional[int]:
-        return None  # the pod's pids cgroup is inside the kind node; reading it needs a PID itself
-
-    def pids_limit(self, deployment: str) -> int:
-        return 0  # the kubelet's podPidsLimit of a shared cluster is not visible from here: unknown
-
-    @_kube_call("watching the pods")
-    def watch(self, seconds: float, *, until=None, on_tick=None, on_event=None, interval: float = 1) -> List[dict]:
-        """Follow probe events and restarts for at most ``seconds``: the kubelet does the work."""
-        print(f"watching for up to {seconds:g}s (the kubelet runs the probes and restarts containers)")
-        timeline = Timeline(on_event)
-        seen = {key for name in self.deployments() for key, _line in self._keyed_events(name)}  # before the watch
-
-        def look() -> None:
-            for name in self.deployments():
-                for key, line in self._keyed_events(name):
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    kind = "restarted" if "Killing" in line else ("probe failed" if "Unhealthy" in line else "event")
-                    timeline.note(name, kind, line, self.restart_count(name))
-
-        return timeline.follow(seconds, look, on_tick=on_tick, until=until, interval=interval)
-
-    @_kube_call("deleting")
-    def delete(self, deployments: Iterable[str] = ()) -> None:
-        """`kubectl delete`: the named deployments, or the participant's whole namespace."""
+    # -- delete ----------------------------------------------------------------------------------------
+    @staticmethod
+    def _delete_ignoring_gone(call) -> None:
+        """Run a delete call; a 404 is fine. The calls pass _preload_content=False: the reply
+        is not needed, and a 1.20 API server answers a Service deletion with a Status
+        object that the current client fails to read as a Service."""
         from kubernetes.client.rest import ApiException
+        try:
+            call()
+        except ApiException as error:
+            if error.status != 404:  # already gone: that is what we wanted
+                raise
+
+    @kube_call("deleting")
+    def delete(self, deployments: Iterable[str] = ()) -> None:
+        """`kubectl delete deployment NAME...`, or everything of this participant's and then
+        the namespace. Returns once the pods (and the namespace) are gone, showing progress."""
         ns = namespace()
         wanted = list(deployments)
-        show_command("kubectl", "delete", "-n", ns, *(["deployment", *wanted] if wanted else ["namespace", ns]))
         if self._own_namespace(ns) is None:
-            return  # nothing deployed for this participant
-        try:
-            if wanted:
-                for name in wanted:
-                    self._apps().delete_namespaced_deployment(name, ns, propagation_policy="Foreground")
-            else:
-                self._core().delete_namespace(ns)
-        except ApiException as error:
-            if error.status != 404:
-                raise
-        # Bounded: wait until the pods are gone (a re-run must not see the old pod's restarts),
-        # and a deleted namespace is gone (a namespace being deleted refuses new objects).
+            print(f"namespace {ns} does not exist: nothing to delete")
+            return
         if wanted:
-            wait_until(lambda: not any(self._pods(name, terminating=True) for name in wanted), timeout=120,
-                       what=f"the pods of {', '.join(wanted)} to be deleted", interval=1)
-        else:
-            wait_until(lambda: not self._namespace_exists(ns), timeout=120,
-                       what=f"namespace {ns} to be deleted", interval=1)
+            show_command("kubectl", "delete", "deployment", "-n", ns, *wanted)
+            self._delete_deployments(wanted)
+            self._wait_pods_gone(wanted)
+            return
+        # Pods first, so the namespace controller finds nothing left to wait for: deleting a
+        # namespace with pods in it waits their whole grace period before checking again.
+        mine = f"{settings.LABEL}={settings.prefix()}"
+        show_command("kubectl", "delete", "deployment,service", "-n", ns, "-l", mine)
+        names = self.deployments()
+        self._delete_deployments(names)
+        for service in self._core().list_namespaced_service(ns, label_selector=mine).items:
+            self._delete_ignoring_gone(lambda: self._core().delete_namespaced_service(
+                service.metadata.name, ns, _preload_content=False))
+        self._wait_pods_gone(names, everything=True)
+        show_command("kubectl", "delete", "namespace", ns)
+        self._delete_ignoring_gone(lambda: self._core().delete_namespace(ns, _preload_content=False))
+        self._wait_namespace_gone(ns)
+        for forward in self._forwards.values():
+            forward.close()
+        self._forwards.clear()
 
-    def _namespace_exists(self, ns: str) -> bool:
+    def _delete_deployments(self, names: List[str]) -> None:
+        """Each deployment (already gone is fine), then its ReplicaSets and pods at once
+        rather than through the garbage collector, which takes several seconds more."""
+        ns = namespace()
+        for name in names:
+            selector = self._selector(name)
+            self._delete_ignoring_gone(lambda: self._apps().delete_namespaced_deployment(
+                name, ns, propagation_policy="Background", _preload_content=False))
+            if selector:  # the ReplicaSets first, so none of them starts a replacement pod
+                self._apps().delete_collection_namespaced_replica_set(ns, label_selector=selector,
+                                                                      _preload_content=False)
+                self._core().delete_collection_namespaced_pod(ns, label_selector=selector, _preload_content=False)
+
+    def _wait_pods_gone(self, names: List[str], *, everything: bool = False) -> None:
+        """Until no pod of these deployments (or, with ``everything``, of this participant)
+        is left, printing what is left whenever that changes."""
+        mine = f"{settings.LABEL}={settings.prefix()}"
+        last: List[Optional[List[str]]] = [None]
+
+        def gone() -> bool:
+            pods = self._core().list_namespaced_pod(namespace(), label_selector=mine).items
+            remaining = sorted(p.metadata.name for p in pods
+                               if everything or (p.metadata.labels or {}).get("app") in names)
+            if remaining and remaining != last[0]:
+                print(f"  waiting for {len(remaining)} pod(s) to stop: {', '.join(remaining)}")
+            last[0] = remaining
+            return not remaining
+
+        started = time.monotonic()
+        wait_until(gone, timeout=DELETE_TIMEOUT, interval=0.5,
+                   what=f"the pods of {', '.join(names) or 'this participant'} to be deleted")
+        print(f"pods deleted in {time.monotonic() - started:.1f}s")
+
+    def _wait_namespace_gone(self, ns: str) -> None:
         from kubernetes.client.rest import ApiException
-        try:
-            self._core().read_namespace(ns)
-            return True
-        except ApiException as error:
-            if error.status == 404:
+
+        def gone() -> bool:
+            try:
+                self._core().read_namespace(ns)
                 return False
-            raise
+            except ApiException as error:
+                if error.status == 404:
+                    return True
+                raise
+
+        started = time.monotonic()
+        wait_until(gone, timeout=DELETE_TIMEOUT, interval=0.5, what=f"namespace {ns} to be deleted")
+        print(f"namespace {ns} deleted in {time.monotonic() - started:.1f}s")
 
 
-class KindTarget(KubernetesTarget):
-    """The learner's own kind cluster; images get in with `kind load docker-image`."""
-    name = "kind"
-    shared = False
+def kind_target() -> KubernetesTarget:
+    return KubernetesTarget(KindCluster())
 
-    def __init__(self):
-        if shutil.which("kind") is None:
-            raise LabError(KIND_MISSING)
-        self.cluster = cluster_name()
-        super().__init__(context=f"kind-{self.cluster}")
 
-    def api(self):
-        try:
-            return super().api()
-        except LabError:
-            raise LabError(f"the kind cluster {self.cluster} does not exist yet. "
-                           "Fix: run the cell with target.prepare(...) (it runs kind create cluster).") from None
+def standin_target() -> KubernetesTarget:
+    return KubernetesTarget(StandinCluster())
 
-    # -- cluster lifecycle: the kind CLI ------------------------------------------------
-    def create_cluster(self, timeout: float = 300) -> None:
-        """`kind create cluster`, or reuse the one that exists."""
-        if self.cluster in _kind("get", "clusters", timeout=30).split():
-            print(f"cluster {self.cluster} exists: reusing it")
-        else:
-            _kind("create", "cluster", "--config", str(KIND_CONFIG), "--wait", f"{int(timeout)}s", timeout=timeout + 60)
-        self._api = None
 
-    def load_images(self, tags: Iterable[str]) -> None:
-        """`kind load docker-image`: copy locally built images into the node (no registry)."""
-        for tag in tags:
-            _kind("load", "docker-image", tag, "--name", self.cluster)
-
-    def prepare(self, images: Iterable[str]) -> None:
-        """Create (or reuse) the cluster and load the lab's images into it."""
-        self.create_cluster()
-        self.load_images(images)
-
-    def delete_cluster(self) -> None:
-        _kind("delete", "cluster", "--name", self.cluster)
-        self._api = None
-
-    @_kube_call("reading the webui Service")
-    def url(self, deployment: str, port: int = 80) -> str:
-        """The laptop's address of a NodePort service, through kind-config.yaml's port mapping."""
-        service = self._core().read_namespaced_service(deployment, namespace())
-        node_ports = node_port_map()
-        for service_port in service.spec.ports:
-            if service_port.port == port and service_port.node_port in node_ports:
-                return f"http://127.0.0.1:{node_ports[service_port.node_port]}"
-        raise LabError(f"service {deployment} has no nodePort published by kind-config.yaml")
-
-    def pids_limit(self, deployment: str) -> int:
-        """The kubelet's podPidsLimit, from kind-config.yaml."""
-        patches = [yaml.safe_load(p) for p in yaml.safe_load(KIND_CONFIG.read_text()).get("kubeadmConfigPatches", [])]
-        return next((p["podPidsLimit"] for p in patches if p.get("kind") == "KubeletConfiguration"), 0)
+def shared_target(context: str, registry: Optional[str] = None) -> KubernetesTarget:
+    return KubernetesTarget(SharedCluster(context, registry))

@@ -1,40 +1,60 @@
-"""Choose where the Kubernetes lessons run: a kind cluster when kind is usable, else Docker.
+"""Choose where the Kubernetes lessons run.
 
-The targets have the same methods (apply, wait_ready, exec, logs, url, watch, delete), so
-a notebook cell reads the same on each. Force one with LAB_TARGET=kind or LAB_TARGET=docker.
-An instructor can point a room at one shared cluster instead: LAB_KUBE_CONTEXT=<context>
-(each participant's LAB_PREFIX is its namespace) and LAB_REGISTRY=<registry> for the images.
+- LAB_KUBE_CONTEXT=<context>: a shared cluster (a workshop room): each participant's
+  LAB_PREFIX is its namespace; LAB_REGISTRY=<registry> names where the images come from.
+- LAB_TARGET=kind: the learner's kind cluster (kind-config.yaml), created if missing.
+- LAB_TARGET=standin: the Kubernetes stand-in CI runs (scripts/k8s-standin.sh), reached
+  through the kubeconfig it writes (context lab-standin).
+- LAB_TARGET=docker: the same manifests on plain Docker Engine.
+- unset (auto): kind when it is installed, else the stand-in when it is up, else Docker.
+
+Every target keeps one contract (lab/target_contract.py), so a notebook cell reads the same.
 """
 import os
 import shutil
 
-from .docker_target import DockerTarget
 from .errors import LabError
+
+TARGETS = ("auto", "kind", "standin", "docker")
 
 
 def target_name() -> str:
+    """The target LAB_TARGET asks for, with auto resolved."""
     wanted = os.environ.get("LAB_TARGET", "auto").lower()
-    if wanted not in ("auto", "kind", "docker"):
-        raise LabError(f"LAB_TARGET={wanted!r} is not a target. Fix: LAB_TARGET=kind, LAB_TARGET=docker, or unset it.")
-    if wanted == "auto":
-        return "kind" if shutil.which("kind") else "docker"
-    return wanted
+    if wanted not in TARGETS:
+        raise LabError(f"LAB_TARGET={wanted!r} is not a target. Fix: LAB_TARGET=kind, LAB_TARGET=standin, "
+                       "LAB_TARGET=docker, or unset it.")
+    if wanted != "auto":
+        return wanted
+    from .clusters import StandinCluster
+    if shutil.which("kind"):
+        return "kind"
+    return "standin" if StandinCluster.is_up() else "docker"
+
+
+def _why(name: str) -> str:
+    if os.environ.get("LAB_TARGET", "auto").lower() != "auto":
+        return "forced by LAB_TARGET"
+    return {"kind": "kind is installed", "standin": "kind is not installed; the Kubernetes stand-in is up",
+            "docker": "no kind and no Kubernetes stand-in"}[name]
 
 
 def target():
     """The target for this machine, with a line saying which one and why."""
     context = os.environ.get("LAB_KUBE_CONTEXT")
     if context:
-        from .kubernetes_target import KubernetesTarget, namespace
+        from .kubernetes_target import namespace, shared_target
         registry = os.environ.get("LAB_REGISTRY")
         print(f"target: kubernetes context {context}, namespace {namespace()} (LAB_KUBE_CONTEXT)"
               + (f", images from {registry}" if registry else ""))
-        return KubernetesTarget(context, registry=registry)
+        return shared_target(context, registry)
     name = target_name()
-    forced = "LAB_TARGET" in os.environ and os.environ["LAB_TARGET"].lower() != "auto"
-    why = "forced by LAB_TARGET" if forced else ("kind is installed" if name == "kind" else "kind is not installed")
-    print(f"target: {name} ({why})")
+    print(f"target: {name} ({_why(name)})")
     if name == "kind":
-        from .kubernetes_target import KindTarget
-        return KindTarget()
+        from .kubernetes_target import kind_target
+        return kind_target()
+    if name == "standin":
+        from .kubernetes_target import standin_target
+        return standin_target()
+    from .docker_target import DockerTarget
     return DockerTarget()

@@ -11,9 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-import yaml
-
-from . import settings
+from . import kind_config
 from .errors import LabError
 from .manifests import Manifest
 
@@ -37,11 +35,12 @@ SERVICE_FIELDS = {
              "ports": [{"port": ANY, "targetPort": ANY, "nodePort": ANY, "name": ANY, "protocol": ANY}]}}
 SUPPORTED = {"Deployment": DEPLOYMENT_FIELDS, "Service": SERVICE_FIELDS}
 
-# Kubernetes' defaults for probes (pkg/apis/core/v1/defaults.go)
-# The docker target's pids limit for a pod: like the kubelet's podPidsLimit (kind-config.yaml),
-# and settable per pod with this annotation (docker target only; on kind podPidsLimit applies).
+# The docker target's pids limit for a pod: the kubelet's per-pod limit from kind-config.yaml
+# (the worker's pod-max-pids), or this annotation (docker target only: Kubernetes has no
+# per-pod field; there the node's limit applies).
 PIDS_LIMIT_ANNOTATION = "redis-tini-lab/docker-pids-limit"
 
+# Kubernetes' defaults for probes (pkg/apis/core/v1/defaults.go)
 PROBE_DEFAULTS = {"periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3, "initialDelaySeconds": 0}
 SECOND = 1_000_000_000  # Docker's healthcheck timings are in nanoseconds
 
@@ -59,7 +58,7 @@ class ContainerPlan:
     healthcheck: Optional[dict] = None
     share_process_namespace: bool = False
     grace_seconds: int = 30  # terminationGracePeriodSeconds: SIGTERM, then SIGKILL after this
-    pids_limit: int = settings.DEFAULT_PIDS_LIMIT
+    pids_limit: int = field(default_factory=kind_config.pod_pids_limit)  # the kubelet's, per pod
 
     def fingerprint(self) -> str:
         """Changes exactly when the container would have to be recreated (`kubectl apply`)."""
@@ -73,13 +72,6 @@ class ContainerPlan:
         data = json.loads(text)
         data["ports"] = {int(port): host for port, host in data["ports"].items()}  # JSON keys are strings
         return cls(**data)
-
-
-def node_port_map(kind_config_path=settings.REPO_ROOT / "kind-config.yaml") -> Dict[int, int]:
-    """nodePort -> host port, from kind-config.yaml's extraPortMappings (same port on both targets)."""
-    config = yaml.safe_load(kind_config_path.read_text())
-    return {m["containerPort"]: m["hostPort"]
-            for node in config.get("nodes", []) for m in node.get("extraPortMappings", [])}
 
 
 def check_supported(manifest: Manifest) -> None:
@@ -120,7 +112,7 @@ def healthcheck_from_probe(probe: dict) -> dict:
 
 def translate(manifests: List[Manifest], node_ports: Optional[Dict[int, int]] = None) -> List[ContainerPlan]:
     """Plans for every Deployment, with the Services wired in as aliases and published ports."""
-    node_ports = node_port_map() if node_ports is None else node_ports
+    node_ports = kind_config.node_port_map() if node_ports is None else node_ports
     for manifest in manifests:
         check_supported(manifest)
     plans, pod_labels = {}, {}
@@ -152,7 +144,7 @@ def _plan_deployment(manifest: Manifest) -> ContainerPlan:
         share_process_namespace=bool(pod.get("shareProcessNamespace", False)),
         grace_seconds=int(pod.get("terminationGracePeriodSeconds", 30)),
         pids_limit=int(spec["template"].get("metadata", {}).get("annotations", {}).get(
-            PIDS_LIMIT_ANNOTATION, settings.DEFAULT_PIDS_LIMIT)))
+            PIDS_LIMIT_ANNOTATION, kind_config.pod_pids_limit())))
 
 
 def _wire_service(manifest: Manifest, plans, pod_labels, node_ports) -> None:

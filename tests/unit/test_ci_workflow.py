@@ -11,7 +11,8 @@ from lab import settings
 
 ROOT = settings.REPO_ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "kind.yml"
-STEPS = yaml.safe_load(WORKFLOW.read_text())["jobs"]["kind"]["steps"]
+JOB = yaml.safe_load(WORKFLOW.read_text())["jobs"]["kind"]
+STEPS = JOB["steps"]
 
 
 def readme_test_command() -> str:
@@ -38,8 +39,21 @@ def test_kind_cluster_is_the_one_the_lab_expects():
     assert kind["with"]["cluster_name"] == config["name"]
 
 
-def test_it_runs_the_readme_test_command_on_the_kind_target():
+def test_it_runs_the_readme_test_command_with_kind_as_the_kubernetes():
     run = next(s for s in STEPS if "run" in s and "course" in s["run"])
     assert run["run"].strip() == readme_test_command()
-    assert run["env"]["LAB_TARGET"] == "kind"
+    assert run["env"] == {"LAB_KUBERNETES": "kind"}  # notebooks/ stay on docker: both engines run
     assert readme_test_command() in (ROOT / ".ci" / "run").read_text()  # the same command as CI here
+
+
+def test_the_oldest_and_the_newest_kubernetes_run_on_node_images_pinned_by_digest():
+    images = JOB["strategy"]["matrix"]["node_image"]
+    minors = []
+    for image in images:
+        match = re.fullmatch(r"kindest/node:v1\.(\d+)\.\d+@sha256:[0-9a-f]{64}", image)
+        assert match, image
+        minors.append(int(match.group(1)))
+    assert len(minors) == 2 and minors[0] < minors[1]
+    kind = next(s for s in STEPS if s.get("uses", "").startswith("helm/kind-action@"))
+    assert kind["with"]["node_image"] == "${{ matrix.node_image }}"
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", kind["with"]["version"])

@@ -1,7 +1,7 @@
 """The experiments' Deployments are valid Kubernetes objects the docker target can run."""
 import pytest
 
-from lab import experiments, manifests, settings
+from lab import experiments, kind_config, manifests
 from lab.translate import translate
 
 
@@ -28,4 +28,4 @@ def test_pids_limit_annotation_reaches_the_docker_plan():
     manifests.validate(manifest)
     assert translate([manifest], node_ports={})[0].pids_limit == 12
     default = experiments.redis_deployment("y", ["redis-cli", "ping"])
-    assert translate([default], node_ports={})[0].pids_limit == settings.DEFAULT_PIDS_LIMIT
+    assert translate([default], node_ports={})[0].pids_limit == kind_config.pod_pids_limit()

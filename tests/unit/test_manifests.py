@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 import lab
-from lab import manifests, settings
-from lab.translate import node_port_map
+from lab import kind_config, manifests, settings
+from lab.kind_config import node_port_map
+from lab.translate import translate
 
 ROOT = settings.REPO_ROOT
 KIND_CONFIG = yaml.safe_load((ROOT / "kind-config.yaml").read_text())
@@ -45,10 +46,25 @@ def test_the_kind_schema_rejects_a_misspelt_field():
         jsonschema.validate(broken, schema)
 
 
-def test_kubelet_patch_sets_a_pod_pids_limit():
-    patches = [yaml.safe_load(p) for p in KIND_CONFIG["kubeadmConfigPatches"]]
-    kubelet = [p for p in patches if p["kind"] == "KubeletConfiguration"]
-    assert kubelet and kubelet[0]["podPidsLimit"] == settings.DEFAULT_PIDS_LIMIT  # same on both targets
+def test_only_the_worker_limits_each_pods_pids_and_the_control_plane_is_left_alone():
+    roles = {node["role"]: node for node in KIND_CONFIG["nodes"]}
+    assert set(roles) == {"control-plane", "worker"} and "kubeadmConfigPatches" not in KIND_CONFIG
+    assert "kubeadmConfigPatches" not in roles["control-plane"]
+    # unversioned, map form: kind applies it to v1beta3 and converts it for v1beta4 (kind >= 0.32)
+    patch = yaml.safe_load(roles["worker"]["kubeadmConfigPatches"][0])
+    assert patch["kind"] == "JoinConfiguration" and "apiVersion" not in patch
+    assert patch["nodeRegistration"]["kubeletExtraArgs"] == {"pod-max-pids": str(kind_config.pod_pids_limit())}
+    assert kind_config.pod_pids_limit() == 32
+
+
+def test_the_standin_gives_its_pods_the_same_pid_limit_as_kind():
+    script = (ROOT / "scripts" / "k8s-standin.sh").read_text()
+    assert f"POD_PIDS_LIMIT=${{LAB_STANDIN_POD_PIDS_LIMIT:-{kind_config.pod_pids_limit()}}}" in script
+
+
+def test_the_docker_target_gives_each_pod_the_same_pid_limit():
+    redis = next(m for m in ALL if m.kind == "Deployment" and m.name == "redis")
+    assert translate([redis], node_ports={})[0].pids_limit == kind_config.pod_pids_limit()
 
 
 @pytest.mark.parametrize("container", [c for m in ALL if m.kind == "Deployment"
@@ -69,7 +85,7 @@ def test_redis_runs_our_tini_image():
 def test_webui_node_port_is_published_on_loopback_by_kind():
     webui = next(m for m in ALL if m.kind == "Service" and m.name == "webui")
     node_port = webui.body["spec"]["ports"][0]["nodePort"]
-    mappings = {m["containerPort"]: m for node in KIND_CONFIG["nodes"] for m in node["extraPortMappings"]}
+    mappings = {m["containerPort"]: m for node in KIND_CONFIG["nodes"] for m in node.get("extraPortMappings", [])}
     assert mappings[node_port]["listenAddress"] == "127.0.0.1"
     assert node_port_map() == {node_port: mappings[node_port]["hostPort"]}
 

@@ -1,9 +1,14 @@
-"""Target choice and the kind target's pure parts (no cluster can run on this machine)."""
+"""Target choice and the Kubernetes target's pure parts (what it sends to a cluster)."""
 import pytest
 
 import lab
-from lab import manifests, settings
-from lab.kubernetes_target import KindTarget, for_cluster
+from lab import clusters, manifests, settings
+from lab.kubernetes_target import for_cluster, kind_target
+
+
+@pytest.fixture
+def no_standin(monkeypatch, tmp_path):
+    monkeypatch.setattr(clusters, "STANDIN_KUBECONFIG", tmp_path / "no-standin-kubeconfig")
 
 
 def test_target_can_be_forced(monkeypatch):
@@ -11,9 +16,11 @@ def test_target_can_be_forced(monkeypatch):
     assert lab.target_name() == "docker"
     monkeypatch.setenv("LAB_TARGET", "kind")
     assert lab.target_name() == "kind"
+    monkeypatch.setenv("LAB_TARGET", "standin")
+    assert lab.target_name() == "standin"
 
 
-def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path):
+def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path, no_standin):
     monkeypatch.delenv("LAB_TARGET", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     assert lab.target_name() == "docker"
@@ -21,6 +28,16 @@ def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path):
     fake_kind.write_text("#!/bin/sh\n")
     fake_kind.chmod(0o755)
     assert lab.target_name() == "kind"
+
+
+def test_auto_picks_the_standin_when_it_is_up_and_kind_is_not_installed(monkeypatch, tmp_path):
+    monkeypatch.delenv("LAB_TARGET", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    kubeconfig = tmp_path / "kubeconfig"
+    monkeypatch.setattr(clusters, "STANDIN_KUBECONFIG", kubeconfig)
+    assert lab.target_name() == "docker"
+    kubeconfig.write_text("apiVersion: v1\nkind: Config\n")
+    assert lab.target_name() == "standin"
 
 
 def test_unknown_target_is_a_clear_error(monkeypatch):
@@ -32,7 +49,7 @@ def test_unknown_target_is_a_clear_error(monkeypatch):
 def test_kind_missing_is_one_line_with_the_fix(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(lab.LabError) as error:
-        KindTarget()
+        kind_target()
     assert "kind is not installed. Fix:" in str(error.value) and "\n" not in str(error.value)
 
 
@@ -44,6 +61,16 @@ def test_objects_go_to_the_participants_namespace_with_the_lab_label(monkeypatch
     assert body["metadata"]["labels"][settings.LABEL] == "alice"
     assert body["spec"]["template"]["metadata"]["labels"] == {"app": "redis", settings.LABEL: "alice"}
     assert settings.LABEL not in deployment.body["metadata"].get("labels", {})  # the source is untouched
+
+
+def test_every_port_gets_its_protocol_for_server_side_apply_on_kubernetes_before_1_21():
+    for manifest in manifests.load():
+        body = for_cluster(manifest, "alice")
+        ports = body["spec"].get("ports", []) + [
+            port for container in body["spec"].get("template", {}).get("spec", {}).get("containers", [])
+            for port in container.get("ports", [])]
+        assert all(port["protocol"] == "TCP" for port in ports), manifest.name
+        assert all("protocol" not in port for port in manifest.body["spec"].get("ports", []))  # source untouched
 
 
 def test_a_shared_cluster_takes_images_from_the_registry(monkeypatch):
@@ -74,13 +101,19 @@ def test_kube_context_selects_the_shared_cluster_target(monkeypatch):
 
 
 def test_registry_image_names():
-    from lab.kubernetes_target import registry_image
+    from lab.clusters import registry_image
     assert registry_image(settings.REDIS_TINI.tag, "registry.example.com/course/") == \
         "registry.example.com/course/redis-tini-lab/redis:7.2.4-tini"
 
 
 def test_missing_context_is_a_clear_error(monkeypatch, tmp_path):
-    from lab.kubernetes_target import KubernetesTarget
+    from lab.kubernetes_target import shared_target
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
     with pytest.raises(lab.LabError, match="no kubeconfig context workshop. Fix:"):
-        KubernetesTarget("workshop").api()
+        shared_target("workshop").api()
+
+
+def test_a_standin_that_is_not_up_is_a_clear_error(no_standin):
+    from lab.kubernetes_target import standin_target
+    with pytest.raises(lab.LabError, match="the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin.sh up"):
+        standin_target().api()

@@ -3,12 +3,15 @@ import http.server
 import logging
 import os
 
+from .shutdown import exit_on_sigterm
+
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
 
 def serve(handler_class, port: int = int(os.environ.get("PORT", "80"))) -> None:
     server = http.server.ThreadingHTTPServer(("0.0.0.0", port), handler_class)
     server.daemon_threads = True
+    exit_on_sigterm()
     logging.getLogger(handler_class.__module__).info("listening on port %d", port)
     server.serve_forever()
 

@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 from .redisclient import Redis
+from .shutdown import exit_on_sigterm
 
 log = logging.getLogger("worker")
 RNG = os.environ.get("RNG_URL", "http://rng")
@@ -54,4 +55,5 @@ def work_forever() -> None:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    exit_on_sigterm()
     work_forever()

@@ -1,0 +1,138 @@
+"""Where a Kubernetes target's cluster comes from: the only part that differs between
+kind, the CI stand-in and a shared cluster. Everything else (apply, exec, probes,
+restarts) is the same `KubernetesTarget` code on all three.
+
+Each lifecycle says:
+- which kubeconfig and context reach the cluster;
+- how the lab's images get to the nodes (`kind load`, the stand-in's `load`, a registry);
+- how a NodePort reaches this machine (kind's port mapping, the stand-in's 127.0.0.1, or
+  not at all on a shared cluster, where the lab port-forwards instead).
+"""
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+from . import kind_config, settings
+from .console import show_command
+from .errors import LabError, LabTimeout
+
+KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
+                "or use the docker target: LAB_TARGET=docker")
+STANDIN_SCRIPT = settings.REPO_ROOT / "scripts" / "k8s-standin.sh"
+STANDIN_KUBECONFIG = Path("/var/lib/redis-tini-lab/k8s-standin/kubeconfig")  # written by `k8s-standin.sh up`
+STANDIN_CONTEXT = "lab-standin"
+STANDIN_DOWN = "the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin.sh up (CI), or use kind on a laptop."
+
+
+def _run(argv: List[str], *, timeout: float, show: Optional[List[str]] = None) -> str:
+    """Run a lifecycle command, printed as a person would type it; one-line errors."""
+    show_command(*(show or argv))
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise LabTimeout(f"'{' '.join(show or argv)}' did not finish within {timeout:g}s") from None
+    if result.returncode != 0:
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise LabError(f"'{' '.join(show or argv)}' failed: {last[0]}")
+    return result.stdout
+
+
+class KindCluster:
+    """The learner's own kind cluster, made from kind-config.yaml; images by `kind load`."""
+    name = "kind"
+    shared = False
+
+    def __init__(self):
+        if shutil.which("kind") is None:
+            raise LabError(KIND_MISSING)
+        self.cluster = kind_config.cluster_name()
+        self.context = f"kind-{self.cluster}"
+        self.kubeconfig: Optional[str] = None  # the user's default kubeconfig: kind writes its context there
+
+    def missing(self) -> str:
+        return f"the kind cluster {self.cluster} does not exist yet. Fix: run the cell with target.prepare(...) (it runs kind create cluster)."
+
+    def prepare(self, images: Iterable[str]) -> None:
+        """`kind create cluster` (or reuse it), then `kind load docker-image` each image."""
+        if self.cluster in _run(["kind", "get", "clusters"], timeout=30).split():
+            print(f"cluster {self.cluster} exists: reusing it")
+        else:
+            _run(["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"], timeout=420,
+                 show=["kind", "create", "cluster", "--config", "kind-config.yaml", "--wait", "300s"])
+        for image in images:
+            _run(["kind", "load", "docker-image", image, "--name", self.cluster], timeout=300)
+
+    def image(self, tag: str) -> str:
+        return tag
+
+    def node_port_address(self, node_port: int) -> Optional[str]:
+        """kind-config.yaml's extraPortMappings publish the node port on the laptop."""
+        host_port = kind_config.node_port_map().get(node_port)
+        return f"http://127.0.0.1:{host_port}" if host_port else None
+
+
+class StandinCluster:
+    """The Kubernetes stand-in CI runs (scripts/k8s-standin.sh): images by `docker save | ctr import`."""
+    name = "standin"
+    shared = False
+
+    def __init__(self):
+        self.context = STANDIN_CONTEXT
+        self.kubeconfig = str(STANDIN_KUBECONFIG)
+
+    @staticmethod
+    def is_up() -> bool:
+        return STANDIN_KUBECONFIG.exists()
+
+    def missing(self) -> str:
+        return STANDIN_DOWN
+
+    def prepare(self, images: Iterable[str]) -> None:
+        if not self.is_up():
+            raise LabError(STANDIN_DOWN)
+        print(self._run_load(list(images)).strip())
+
+    def _run_load(self, images: List[str]) -> str:
+        # The script prints the `docker save | ctr import` line for each image it loads.
+        return _run([str(STANDIN_SCRIPT), "load", *images], timeout=120 * max(1, len(images)),
+                    show=["scripts/k8s-standin.sh", "load", *images])
+
+    def image(self, tag: str) -> str:
+        return tag
+
+    def node_port_address(self, node_port: int) -> Optional[str]:
+        """The stand-in's kube-proxy serves node ports on 127.0.0.1 itself."""
+        return f"http://127.0.0.1:{node_port}"
+
+
+def registry_image(image: str, registry: str) -> str:
+    """`redis-tini-lab/redis:7.2.4-tini` as pushed to ``registry`` (e.g. registry.example.com/course)."""
+    return f"{registry.rstrip('/')}/{image}"
+
+
+class SharedCluster:
+    """One cluster for a room, a namespace per participant; images from a registry
+    (`python -m lab push`). Node ports would collide between participants, so Services
+    stay ClusterIP and the lab reaches the webui through a port-forward."""
+    name = "kubernetes"
+    shared = True
+
+    def __init__(self, context: str, registry: Optional[str] = None, kubeconfig: Optional[str] = None):
+        self.context = context
+        self.registry = registry
+        self.kubeconfig = kubeconfig
+
+    def missing(self) -> str:
+        return (f"no kubeconfig context {self.context}. Fix: 'kubectl config get-contexts' lists them; "
+                "set LAB_KUBE_CONTEXT to one of them.")
+
+    def prepare(self, images: Iterable[str]) -> None:
+        where = f"from {self.registry}" if self.registry else "from wherever the cluster's nodes find them"
+        print(f"context {self.context}: images are pulled {where}: " + ", ".join(self.image(i) for i in images))
+
+    def image(self, tag: str) -> str:
+        return registry_image(tag, self.registry) if self.registry else tag
+
+    def node_port_address(self, node_port: int) -> Optional[str]:
+        return None

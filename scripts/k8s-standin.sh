@@ -1,0 +1,503 @@
+#!/usr/bin/env bash
+# A real single-node Kubernetes for machines where kind cannot run (no registry for its
+# node image): Kubernetes 1.20.2 built from Debian bookworm's own `kubernetes` source
+# package, run with Debian's containerd, runc, CNI plugins, etcd and dnsmasq. CI runs the
+# Kubernetes lessons on it; learners use kind. It needs root on a Debian machine.
+#
+#   scripts/k8s-standin.sh build         build the binaries once (about 5 min on 2 cores);
+#                                        later calls reuse them
+#   scripts/k8s-standin.sh up            build if needed, start everything, wait for a Ready
+#                                        node; writes a kubeconfig with the context "lab-standin"
+#   scripts/k8s-standin.sh status        what runs; exit 0 when the node is Ready
+#   scripts/k8s-standin.sh load IMAGE..  docker save IMAGE | ctr import (like `kind load`)
+#   scripts/k8s-standin.sh down          stop it all; nothing left running or mounted
+#
+# It keeps to itself: its own containerd (socket, root, state, runc root), its own bridge
+# (labk8s0, 10.244.0.1/24), its own cgroup root, ports on 127.0.0.1 or that bridge only.
+# It never touches Docker's containers, networks or images (it only reads images in
+# `load`), and `down` removes only what `up` made. Every wait is bounded, and a component
+# that does not come up has the end of its log printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/debian-archive.sh
+. scripts/lib/debian-archive.sh
+
+# -- what and where --------------------------------------------------------------------
+K8S_VERSION=1.20.2
+DEBIAN_SOURCE_VERSION=1.20.5+really1.20.2-1.1+deb12u1   # bookworm's `kubernetes` source package
+BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet)   # built from source
+# kubectl is Debian's own binary package from the same source (kubernetes-client): no build.
+
+CACHE=${LAB_STANDIN_CACHE:-/var/cache/redis-tini-lab/k8s-standin}   # the build, kept across clones
+BIN=$CACHE/bin-$K8S_VERSION
+STATE=/var/lib/redis-tini-lab/k8s-standin                           # removed by `down`
+RUN=/run/redis-tini-lab/k8s-standin                                 # removed by `down`
+LOGS=/var/log/redis-tini-lab/k8s-standin                            # kept for a look after `down`
+SOCK=$RUN/containerd.sock
+PKI=$STATE/pki
+ADMIN_KUBECONFIG=$STATE/admin.kubeconfig
+STANDIN_KUBECONFIG=$STATE/kubeconfig          # context lab-standin, for the lab and for kubectl
+
+CONTEXT=lab-standin                       # what LAB_TARGET=standin talks to
+NODE=redis-tini-lab-standin
+BRIDGE=labk8s0
+NODE_IP=10.244.0.1                        # the bridge's address: node IP, kubelet, cluster DNS
+POD_CIDR=10.244.0.0/24
+SERVICE_CIDR=10.96.0.0/16
+API_PORT=16443                            # apiserver on 127.0.0.1 (not 6443: stay out of others' way)
+ETCD_PORT=12379
+CGROUP_ROOT=/redis-tini-lab-standin       # every pod's cgroup lives under this
+PAUSE_IMAGE=lab-standin/pause:3.2         # built here from the source's build/pause/linux/pause.c
+# The kubelet's per-pod PID limit: the same number kind-config.yaml gives its worker node
+# (a unit test keeps the two equal).
+POD_PIDS_LIMIT=${LAB_STANDIN_POD_PIDS_LIMIT:-32}
+
+say() { echo "k8s-standin: $*"; }
+fail() { echo "k8s-standin: $*" >&2; exit 1; }
+
+# Call `check` once a second until it succeeds, for at most `seconds`; on failure name
+# what was awaited and show the end of the component's log.
+wait_for() {  # seconds what component check...
+  local seconds=$1 what=$2 component=$3; shift 3
+  local i
+  for ((i = 0; i < seconds; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "k8s-standin: gave up after ${seconds}s waiting for $what; the end of $LOGS/$component.log:" >&2
+  tail -n 25 "$LOGS/$component.log" >&2 2>/dev/null || true
+  return 1
+}
+
+need_root() {
+  [ "$(id -u)" = 0 ] || fail "the stand-in runs containerd, a kubelet and a bridge: it needs root. Fix: sudo $0 $*"
+}
+
+# -- build -------------------------------------------------------------------------------
+install_packages() {  # package...
+  local missing=()
+  for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]} from Debian's packages..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+built() { [ "$(cat "$BIN/.complete" 2>/dev/null)" = "$DEBIAN_SOURCE_VERSION" ]; }
+
+fetch_source() {  # into $1
+  # A private apt configuration (own source list, own lists folder) with one deb-src
+  # line for bookworm, made from the archive the machine already uses.
+  local archive key apt_dir=$CACHE/apt
+  read -r archive key < <(debian_archive) || true
+  [ -n "${archive:-}" ] || fail "no Debian archive in this machine's apt sources, so bookworm's kubernetes source cannot be fetched. Fix: use kind instead (https://kind.sigs.k8s.io), or run on Debian."
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/parts"
+  echo "deb-src ${key:+[signed-by=$key] }$archive bookworm main" > "$apt_dir/sources.list"
+  local apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/parts"
+                  -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root")
+  say "fetching the source package kubernetes=$DEBIAN_SOURCE_VERSION (deb-src from $archive)..."
+  apt-get "${apt_opts[@]}" update -qq
+  (cd "$1" && apt-get "${apt_opts[@]}" source -qq --download-only "kubernetes=$DEBIAN_SOURCE_VERSION")
+  # dpkg-source applies Debian's own patches (a CVE fix among them), as the package build does.
+  (cd "$1" && dpkg-source -q -x "kubernetes_$DEBIAN_SOURCE_VERSION.dsc" src >/dev/null)
+}
+
+build() {
+  need_root build
+  # One build at a time: `up` waits here for a build that `./course test` started earlier.
+  mkdir -p "$CACHE" && exec 9>"$CACHE/build.lock"
+  if ! flock -n 9; then say "a build is under way already: waiting for it..."; flock 9; fi
+  if built; then say "Kubernetes $K8S_VERSION binaries are built ($BIN): reusing them."; return 0; fi
+  local started=$SECONDS work=$CACHE/build
+  install_packages golang-go rsync dpkg-dev gcc libc6-dev
+  rm -rf "$work" && mkdir -p "$work"
+  fetch_source "$work"
+  say "building ${BINARIES[*]} with $(go version | cut -d' ' -f3) (about 6 min on 2 cores; log: $LOGS/build.log)..."
+  mkdir -p "$LOGS"
+  # As Debian's debian/rules does: a GOPATH that contains the tree, then the upstream Makefile.
+  (
+    cd "$work/src" && mkdir -p .go/src/k8s.io && ln -sfn ../../.. .go/src/k8s.io/kubernetes
+    export GOPATH=$PWD/.go GOCACHE=$work/go-cache CGO_ENABLED=0 HOME=$work/home
+    make WHAT="$(printf 'cmd/%s ' "${BINARIES[@]}")"
+  ) >"$LOGS/build.log" 2>&1 || { tail -n 30 "$LOGS/build.log" >&2; fail "the build failed; the end of its log is above."; }
+  mkdir -p "$BIN.new"
+  for binary in "${BINARIES[@]}"; do cp "$work/src/_output/local/bin/linux/"*/"$binary" "$BIN.new/"; done
+  # The pod sandbox: pause.c from the same tree (PID 1 of a pod; it reaps, lesson 5).
+  gcc -Os -static -o "$BIN.new/pause" "$work/src/build/pause/linux/pause.c"
+  (cd "$work" && apt-get -o APT::Sandbox::User=root download -qq "kubernetes-client=$DEBIAN_SOURCE_VERSION" && dpkg-deb -x kubernetes-client_*.deb deb)
+  cp "$work/deb/usr/bin/kubectl" "$BIN.new/kubectl"
+  echo "$DEBIAN_SOURCE_VERSION" > "$BIN.new/.complete"
+  rm -rf "$BIN" && mv "$BIN.new" "$BIN"
+  rm -rf "$work"   # the tree and Go's cache are about 3 GB; the binaries are all we keep
+  say "built in $((SECONDS - started))s: $BIN"
+}
+
+# -- up ----------------------------------------------------------------------------------
+start() {  # name command...: in a session of its own, log to $LOGS/name.log
+  local name=$1; shift
+  setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! > "$RUN/$name.pid"
+}
+
+certificate() {  # name subject [subjectAltName]: signed by the stand-in's own CA
+  local name=$1 subject=$2 san=${3:-}
+  openssl genrsa -out "$PKI/$name.key" 2048 2>/dev/null
+  openssl req -new -key "$PKI/$name.key" -subj "$subject" -out "$PKI/$name.csr" 2>/dev/null
+  if [ -n "$san" ]; then printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$san"
+  else printf 'extendedKeyUsage=clientAuth\n'; fi > "$PKI/$name.ext"
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial -days 30 \
+    -extfile "$PKI/$name.ext" -out "$PKI/$name.crt" 2>/dev/null
+}
+
+make_pki() {
+  mkdir -p "$PKI"
+  openssl genrsa -out "$PKI/ca.key" 2048 2>/dev/null
+  openssl req -x509 -new -nodes -key "$PKI/ca.key" -subj "/CN=redis-tini-lab-standin-ca" -days 30 -out "$PKI/ca.crt" 2>/dev/null
+  certificate apiserver "/CN=kube-apiserver" \
+    "IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+  certificate admin "/CN=lab-standin-admin/O=system:masters"
+  certificate kubelet "/CN=system:node:$NODE/O=system:nodes" "IP:$NODE_IP,DNS:$NODE"
+  openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+}
+
+kubeconfig() {  # file user [name]: a kubeconfig for the apiserver with that user's certificate
+  # Written by hand: kubectl 1.20 built with Go >= 1.18 crashes in `kubectl config set-*`
+  # (json-iterator's sorted map encoding on an old reflect2), and it is a small YAML file.
+  local file=$1 user=$2 name=${3:-standin}
+  cat > "$file" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: $name
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
+users:
+- name: $name
+  user:
+    client-certificate-data: $(base64 -w0 "$PKI/$user.crt")
+    client-key-data: $(base64 -w0 "$PKI/$user.key")
+contexts:
+- name: $name
+  context: {cluster: $name, user: $name}
+current-context: $name
+EOF
+  chmod 600 "$file"
+}
+
+kubectl_admin() { "$BIN/kubectl" --kubeconfig="$ADMIN_KUBECONFIG" --request-timeout=5s "$@"; }
+
+start_control_plane() {
+  start etcd etcd --name standin --data-dir "$STATE/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-cluster "standin=http://127.0.0.1:$((ETCD_PORT + 1))"
+  start kube-apiserver "$BIN/kube-apiserver" --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" --insecure-port=0 \
+    --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
+    --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local --service-cluster-ip-range="$SERVICE_CIDR" \
+    --authorization-mode=Node,RBAC --kubelet-client-certificate="$PKI/admin.crt" --kubelet-client-key="$PKI/admin.key" \
+    --kubelet-preferred-address-types=InternalIP   # kubelet 1.20 publishes the bridge address only
+  wait_for 60 "the API server to be ready" kube-apiserver kubectl_admin get --raw /readyz
+  start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$ADMIN_KUBECONFIG" \
+    --bind-address=127.0.0.1 --port=0 --leader-elect=false --use-service-account-credentials=true \
+    --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+    --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key"
+  start kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$ADMIN_KUBECONFIG" --bind-address=127.0.0.1 --port=0 \
+    --leader-elect=false
+}
+
+make_bridge() {
+  ip link show "$BRIDGE" >/dev/null 2>&1 || {
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$NODE_IP/24" dev "$BRIDGE"
+  }
+  ip link set "$BRIDGE" up
+  sysctl -qw net.ipv4.ip_forward=1
+  # Pod -> Service -> pod on one bridge goes through iptables only with br_netfilter.
+  modprobe br_netfilter 2>/dev/null || true
+  sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
+  mkdir -p "$STATE/cni"
+  # No ipMasq and no portmap: pods talk to each other and to Services only, so the CNI
+  # plugins add no iptables rules of their own.
+  cat > "$STATE/cni/10-labk8s.conflist" <<EOF
+{"cniVersion": "0.4.0", "name": "labk8s", "plugins": [
+  {"type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+   "ipam": {"type": "host-local", "dataDir": "$STATE/cni-ipam",
+            "ranges": [[{"subnet": "$POD_CIDR", "gateway": "$NODE_IP"}]], "routes": [{"dst": "0.0.0.0/0"}]}}]}
+EOF
+}
+
+start_containerd() {
+  cat > "$STATE/containerd.toml" <<EOF
+version = 2
+root = "$STATE/containerd"
+state = "$RUN/containerd"
+[grpc]
+  address = "$SOCK"
+[plugins]
+  [plugins."io.containerd.internal.v1.opt"]
+    path = "$STATE/opt"
+  [plugins."io.containerd.grpc.v1.cri"]
+    sandbox_image = "$PAUSE_IMAGE"
+    # runc may not lower oom_score_adj here ("can't get final child's PID from pipe: EOF").
+    restrict_oom_score_adj = true
+    # Pods' network namespaces under our state folder, so down finds every mount.
+    netns_mounts_under_state_dir = true
+    [plugins."io.containerd.grpc.v1.cri".cni]
+      bin_dir = "/usr/lib/cni"
+      conf_dir = "$STATE/cni"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        Root = "$RUN/runc"
+EOF
+  start containerd containerd --config "$STATE/containerd.toml"
+  wait_for 30 "containerd's socket $SOCK" containerd ctr -a "$SOCK" version
+}
+
+import_pause_image() {
+  # A one-layer image in `docker save` format, written by hand: no Docker involved.
+  local dir; dir=$(mktemp -d)
+  install -m 0755 "$BIN/pause" "$dir/pause"
+  tar -C "$dir" -cf "$dir/layer.tar" pause
+  local diff_id; diff_id=$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
+  printf '{"architecture":"%s","os":"linux","config":{"Entrypoint":["/pause"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$(dpkg --print-architecture)" "$diff_id" > "$dir/config.json"
+  printf '[{"Config":"config.json","RepoTags":["%s"],"Layers":["layer.tar"]}]' "$PAUSE_IMAGE" > "$dir/manifest.json"
+  tar -C "$dir" -cf - manifest.json config.json layer.tar | ctr -a "$SOCK" -n k8s.io images import - >/dev/null
+  rm -rf "$dir"
+}
+
+make_cgroup_root() {
+  # The kubelet puts every pod under cgroupRoot and wants it to exist; `down` removes it.
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    mkdir -p "/sys/fs/cgroup$CGROUP_ROOT"    # cgroup v2: one tree
+  else
+    for controller in /sys/fs/cgroup/*/; do
+      [ -L "${controller%/}" ] || mkdir -p "$controller${CGROUP_ROOT#/}"
+    done
+  fi
+}
+
+start_kubelet() {
+  make_cgroup_root
+  cat > "$STATE/kubelet.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $NODE_IP
+readOnlyPort: 0
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: "$PKI/ca.crt"}
+authorization: {mode: Webhook}
+tlsCertFile: "$PKI/kubelet.crt"
+tlsPrivateKeyFile: "$PKI/kubelet.key"
+cgroupDriver: cgroupfs
+cgroupRoot: $CGROUP_ROOT
+clusterDNS: ["$NODE_IP"]
+clusterDomain: cluster.local
+podPidsLimit: $POD_PIDS_LIMIT
+failSwapOn: false
+# The host's disk is shared with everything else on it: never evict or collect images.
+evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+EOF
+  kubeconfig "$STATE/kubelet.kubeconfig" kubelet
+  start kubelet "$BIN/kubelet" --config="$STATE/kubelet.yaml" --kubeconfig="$STATE/kubelet.kubeconfig" \
+    --container-runtime=remote --container-runtime-endpoint="unix://$SOCK" --node-ip="$NODE_IP" \
+    --hostname-override="$NODE" --root-dir="$STATE/kubelet"
+}
+
+start_kube_proxy() {
+  # NodePorts on 127.0.0.1 only (the webui: http://127.0.0.1:30080); --masquerade-all so
+  # pod -> ClusterIP -> pod on the same bridge passes Docker's FORWARD policy (DROP).
+  start kube-proxy "$BIN/kube-proxy" --kubeconfig="$ADMIN_KUBECONFIG" --hostname-override="$NODE" \
+    --proxy-mode=iptables --cluster-cidr="$POD_CIDR" --masquerade-all --nodeport-addresses=127.0.0.1/32 \
+    --conntrack-max-per-core=0 --bind-address=127.0.0.1 --metrics-bind-address=127.0.0.1:10249 \
+    --healthz-bind-address=127.0.0.1:10256
+}
+
+start_cluster_dns() {
+  # No CoreDNS in Debian: dnsmasq answers <service>.<namespace>.svc.cluster.local from a
+  # hosts file that a loop rewrites from the Services every 2 seconds.
+  mkdir -p "$STATE/dns"
+  start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces \
+    --listen-address="$NODE_IP" --hostsdir="$STATE/dns" --log-facility=-
+  start dns-sync bash -c "while sleep 2; do
+      '$BIN/kubectl' --kubeconfig='$ADMIN_KUBECONFIG' --request-timeout=5s get services --all-namespaces \
+        -o jsonpath='{range .items[*]}{.spec.clusterIP} {.metadata.name}.{.metadata.namespace}.svc.cluster.local{\"\\n\"}{end}' \
+        | grep -v '^None' > '$STATE/services.tmp' && mv '$STATE/services.tmp' '$STATE/dns/services'
+    done"
+}
+
+add_context() {
+  # Its own kubeconfig file, with the context "lab-standin": the user's ~/.kube/config is
+  # never edited. The lab finds this file by itself (LAB_TARGET=standin).
+  kubeconfig "$STANDIN_KUBECONFIG" admin "$CONTEXT"
+  say "kubeconfig: $STANDIN_KUBECONFIG (context $CONTEXT). For kubectl: export KUBECONFIG=$STANDIN_KUBECONFIG"
+}
+
+node_ready() {
+  kubectl_admin get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' | grep -qx True
+}
+
+default_service_account() { kubectl_admin get serviceaccount default -n default; }
+
+up() {
+  need_root up
+  if node_ready 2>/dev/null; then say "already up: node $NODE is Ready (context $CONTEXT)."; return 0; fi
+  [ -e "$RUN" ] && { say "a stand-in that is not Ready was found: taking it down first"; down; }
+  build
+  install_packages etcd-server containerd runc containernetworking-plugins dnsmasq-base iptables conntrack openssl
+  local started=$SECONDS
+  mkdir -p "$STATE" "$RUN" && rm -rf "$LOGS" && mkdir -p "$LOGS"
+  make_pki
+  kubeconfig "$ADMIN_KUBECONFIG" admin
+  start_control_plane
+  make_bridge
+  start_containerd
+  import_pause_image
+  start_kubelet
+  start_kube_proxy
+  start_cluster_dns
+  wait_for 90 "node $NODE to be Ready" kubelet node_ready
+  wait_for 30 "the default ServiceAccount (controller-manager)" kube-controller-manager default_service_account
+  add_context
+  say "up in $((SECONDS - started))s: Kubernetes $("$BIN/kubectl" version --client --short 2>/dev/null | awk '{print $3}'), node $NODE Ready, pods' PID limit $POD_PIDS_LIMIT, NodePorts on 127.0.0.1."
+}
+
+# -- down --------------------------------------------------------------------------------
+stop_component() {  # name: SIGTERM, then SIGKILL after 10 s
+  local pidfile=$RUN/$1.pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if kill "$pid" 2>/dev/null; then
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+remove_pods() {
+  # With the controllers stopped nothing recreates them: the kubelet stops each pod
+  # properly (CNI DEL, volumes unmounted). Bounded; whatever is left is killed below.
+  kubectl_admin delete pods --all --all-namespaces --grace-period=1 --wait=false >/dev/null 2>&1 || return 0
+  for _ in $(seq 30); do
+    [ -z "$(ctr -a "$SOCK" -n k8s.io tasks ls -q 2>/dev/null)" ] && return 0
+    sleep 1
+  done
+}
+
+kill_containers() {
+  local id
+  for id in $(ctr -a "$SOCK" -n k8s.io tasks ls -q 2>/dev/null); do
+    ctr -a "$SOCK" -n k8s.io tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
+  done
+  sleep 1
+  for id in $(ctr -a "$SOCK" -n k8s.io containers ls -q 2>/dev/null); do
+    ctr -a "$SOCK" -n k8s.io tasks delete -f "$id" >/dev/null 2>&1 || true
+    ctr -a "$SOCK" -n k8s.io containers delete "$id" >/dev/null 2>&1 || true
+  done
+}
+
+our_mounts() { awk -v s="$STATE" -v r="$RUN" 'index($2, s) == 1 || index($2, r) == 1 {print $2}' /proc/mounts | sort -r; }
+
+remove_cgroup_root() {
+  # Depth first: a cgroup can only be removed once its children are.
+  find /sys/fs/cgroup -depth -type d -path "*${CGROUP_ROOT}*" -exec rmdir {} \; 2>/dev/null || true
+}
+
+down() {
+  need_root down
+  [ -e "$RUN" ] || [ -e "$STATE" ] || { say "not running; nothing to do."; return 0; }
+  local started=$SECONDS
+  stop_component dns-sync; stop_component dnsmasq
+  stop_component kube-controller-manager; stop_component kube-scheduler
+  [ -S "$SOCK" ] && [ -f "$ADMIN_KUBECONFIG" ] && remove_pods
+  stop_component kubelet
+  [ -S "$SOCK" ] && kill_containers
+  stop_component kube-proxy
+  [ -x "$BIN/kube-proxy" ] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true   # its iptables chains
+  stop_component containerd
+  # Shims of our containerd only (their command line names our socket).
+  pkill -9 -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null || true
+  stop_component kube-apiserver; stop_component etcd
+  local mount
+  for mount in $(our_mounts); do umount "$mount" 2>/dev/null || umount -l "$mount"; done
+  remove_cgroup_root
+  ip link del "$BRIDGE" 2>/dev/null || true
+  rm -rf "$STATE" "$RUN"
+  check_nothing_left
+  say "down in $((SECONDS - started))s: nothing of the stand-in runs or is mounted (logs kept in $LOGS)."
+}
+
+check_nothing_left() {
+  local problems=()
+  [ -z "$(our_mounts)" ] || problems+=("mounts: $(our_mounts | tr '\n' ' ')")
+  pgrep -f "^$BIN/|^etcd --name standin|containerd --config $STATE|-address $SOCK|dnsmasq .*--listen-address=$NODE_IP" \
+    >/dev/null && problems+=("processes: $(pgrep -af "^$BIN/|^etcd --name standin|containerd --config $STATE|-address $SOCK" | cut -c1-80 | tr '\n' ';')")
+  ip link show "$BRIDGE" >/dev/null 2>&1 && problems+=("the bridge $BRIDGE")
+  [ -z "$(find /sys/fs/cgroup -maxdepth 2 -path "*${CGROUP_ROOT}" 2>/dev/null)" ] || problems+=("cgroups under $CGROUP_ROOT")
+  [ ${#problems[@]} -eq 0 ] || fail "down: still there: ${problems[*]}"
+}
+
+# -- status and load -----------------------------------------------------------------------
+status() {
+  local component running=0 total=0
+  for component in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy dnsmasq dns-sync; do
+    total=$((total + 1))
+    if [ -f "$RUN/$component.pid" ] && kill -0 "$(cat "$RUN/$component.pid")" 2>/dev/null; then
+      running=$((running + 1)); printf '  %-24s running (pid %s)\n' "$component" "$(cat "$RUN/$component.pid")"
+    else
+      printf '  %-24s not running\n' "$component"
+    fi
+  done
+  if [ "$running" -eq "$total" ] && node_ready 2>/dev/null; then
+    say "up: node $NODE Ready, context $CONTEXT, API https://127.0.0.1:$API_PORT"; return 0
+  fi
+  say "not up ($running of $total components running). Fix: sudo scripts/k8s-standin.sh up"; return 3
+}
+
+containerd_name() {  # IMAGE: the name containerd gives an image imported from `docker save`
+  local ref=$1
+  case "${ref%%/*}" in
+    *.*|*:*|localhost) ;;                                     # has a registry already
+    *) [[ $ref == */* ]] || ref="library/$ref"; ref="docker.io/$ref" ;;
+  esac
+  echo "$ref"
+}
+
+load() {
+  need_root load
+  [ $# -gt 0 ] || fail "usage: $0 load IMAGE..."
+  [ -S "$SOCK" ] || fail "the stand-in is not up. Fix: sudo scripts/k8s-standin.sh up"
+  local image id name
+  for image in "$@"; do
+    id=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null) \
+      || fail "$image is not in Docker. Fix: build it first (python -m lab build)."
+    name=$(containerd_name "$image")
+    # Like `kind load`: skip an image the node already has (same Docker image ID).
+    if ctr -a "$SOCK" -n k8s.io images ls "name==$name" | grep -q "io.redis-tini-lab.docker-id=$id"; then
+      say "$image is loaded already (image ID ${id:7:12})"; continue
+    fi
+    echo "\$ docker save $image | ctr -a $SOCK -n k8s.io images import -"
+    timeout 300 bash -c "docker save '$image' | ctr -a '$SOCK' -n k8s.io images import - >/dev/null" \
+      || fail "could not load $image into the stand-in's containerd (the end of the error is above)."
+    ctr -a "$SOCK" -n k8s.io images label "$name" "io.redis-tini-lab.docker-id=$id" >/dev/null
+  done
+}
+
+case "${1:-}" in
+  build) build ;;
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  load) shift; load "$@" ;;
+  *) echo "usage: $0 build | up | status | load IMAGE... | down" >&2; exit 2 ;;
+esac

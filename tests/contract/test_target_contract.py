@@ -1,0 +1,135 @@
+"""One contract, two engines: every promise of lab/target_contract.py, checked on Docker
+Engine and on a real Kubernetes (kind, or the CI stand-in), with the same test code.
+
+Two small redis Deployments carry an exec liveness probe that fails while /tmp/fail
+exists, so a test can make the probe fail and pass on demand, without timeouts."""
+import time
+
+import pytest
+
+import lab
+from lab import experiments, kind_config, settings
+from lab.exec_result import ExecTimedOut
+from lab.processes import pod_process_table
+from lab.target_contract import Target
+from tests.helpers import kubernetes_or_fail
+
+PROBE = ["sh", "-c", "test ! -e /tmp/fail"]
+STEADY = "contract-steady"     # failureThreshold 1000: fails as long as asked, never restarted
+FRAGILE = "contract-fragile"   # failureThreshold 2: restarted after two failures
+
+
+def probe_deployment(name: str, failure_threshold: int):
+    manifest = experiments.redis_deployment(name, PROBE, period=1, timeout=1, failure_threshold=failure_threshold)
+    return manifest
+
+
+@pytest.fixture(scope="module", params=["docker", "kubernetes"])
+def target(request, docker_engine):
+    """The engine's target for a participant of its own, with both Deployments applied."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LAB_PREFIX", "contract")
+        patch.setenv("LAB_TARGET", "docker" if request.param == "docker" else kubernetes_or_fail())
+        engine = lab.target()
+        engine.prepare([lab.build_image(spec, quiet=True) for spec in settings.ALL_IMAGES])
+        engine.apply_manifests([probe_deployment(STEADY, 1000), probe_deployment(FRAGILE, 2)])
+        engine.wait_ready(timeout=120, names=[STEADY, FRAGILE])
+        yield engine
+        engine.delete()
+
+
+def fail_probe(target, name: str, failing: bool) -> None:
+    command = ["touch", "/tmp/fail"] if failing else ["rm", "-f", "/tmp/fail"]
+    assert target.exec(name, command, quiet=True).exit_code == 0
+
+
+def test_it_is_a_target(target):
+    assert isinstance(target, Target)
+
+
+def test_wait_ready_on_a_name_that_does_not_exist_is_a_clear_error(target):
+    with pytest.raises(lab.LabError) as error:
+        target.wait_ready(timeout=5, names=[STEADY, "contract-nope"])
+    assert "no deployment contract-nope" in str(error.value) and "Fix:" in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_exec_returns_the_exit_code_and_both_streams(target):
+    result = target.exec(STEADY, ["sh", "-c", "echo out; echo err >&2; exit 3"], quiet=True)
+    assert (result.exit_code, result.stdout, result.stderr) == (3, "out\n", "err\n")
+
+
+def test_exec_that_overruns_its_timeout_is_killed_and_says_so(target):
+    started = time.monotonic()
+    with pytest.raises(ExecTimedOut) as error:
+        target.exec(STEADY, ["sleep", "30"], timeout=2, quiet=True)
+    assert error.value.killed and "did not finish within 2s; it was killed (SIGKILL)" in str(error.value)
+    assert time.monotonic() - started < 10
+    lab.wait_until(lambda: not any(p.comm == "sleep" for p in pod_process_table(target, STEADY, quiet=True).processes),
+                   timeout=5, what="the killed sleep to be gone")
+
+
+def test_liveness_passing_is_the_state_of_the_latest_probe_run(target):
+    assert target.liveness_passing(STEADY)
+    fail_probe(target, STEADY, True)
+    try:
+        lab.wait_until(lambda: not target.liveness_passing(STEADY), timeout=15, what="the probe to fail")
+    finally:
+        fail_probe(target, STEADY, False)
+    lab.wait_until(lambda: target.liveness_passing(STEADY), timeout=15, what="the probe to pass again")
+    assert target.restart_count(STEADY) == 0
+
+
+def test_the_watch_counts_every_failure_past_the_kubelets_event_burst(target):
+    """Client-go's spam filter lets the kubelet record about 25 events per pod; the count of
+    failed probes must go on past that."""
+    before = target.failed_probes(STEADY)
+    fail_probe(target, STEADY, True)
+    try:
+        rows = target.watch(40, deployments=[STEADY], interval=0.5)
+    finally:
+        fail_probe(target, STEADY, False)
+    failures = [row for row in rows if row["event"] == "probe failed"]
+    assert len(failures) >= 30, f"only {len(failures)} failures counted in 40 s of a probe failing every second"
+    assert all(row["deployment"] == STEADY for row in rows)
+    assert target.failed_probes(STEADY) != before
+    if target.probe_events_rate_limited:
+        recorded = target.unhealthy_events(STEADY)
+        assert recorded < len(failures), f"{recorded} Unhealthy events for {len(failures)} failures"
+    assert target.restart_count(STEADY) == 0
+
+
+def test_failed_probes_restart_the_container_in_place(target):
+    fail_probe(target, FRAGILE, True)
+    rows = target.watch(40, deployments=[FRAGILE], interval=0.5,
+                        until=lambda: target.restart_count(FRAGILE) > 0)
+    events = [row["event"] for row in rows if row["event"] in ("probe failed", "restarted")]
+    assert "restarted" in events and events.index("restarted") >= 2, events
+    assert target.restart_count(FRAGILE) == 1
+    target.wait_ready(timeout=60, names=[FRAGILE])
+    assert target.exec(FRAGILE, ["ls", "/tmp/fail"], quiet=True).exit_code != 0  # a fresh container
+
+
+def test_restart_replaces_the_pod_and_its_count_starts_again(target):
+    target.restart(FRAGILE)
+    assert target.restart_count(FRAGILE) == 0
+    assert target.exec(FRAGILE, ["redis-cli", "ping"], quiet=True).stdout.strip() == "PONG"
+
+
+def test_pids_in_use_are_read_beside_the_limit(target):
+    limit = target.pids_limit(STEADY)
+    in_use = target.pids_in_use(STEADY)
+    assert limit == kind_config.pod_pids_limit()
+    assert in_use is not None and 2 <= in_use <= limit
+
+
+def test_delete_removes_every_named_deployment_and_is_idempotent(target):
+    extra = [experiments.redis_deployment(name, ["redis-cli", "ping"]) for name in ("contract-a", "contract-b")]
+    target.apply_manifests(extra)
+    target.wait_ready(timeout=120, names=["contract-a", "contract-b"])
+    started = time.monotonic()
+    target.delete(["contract-a", "contract-gone", "contract-b"])
+    target.delete(["contract-a", "contract-b"])
+    assert time.monotonic() - started < 130
+    assert not {"contract-a", "contract-b"} & set(target.deployments())
+    assert {STEADY, FRAGILE} <= set(target.deployments())

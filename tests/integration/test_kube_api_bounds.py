@@ -1,0 +1,71 @@
+"""Every Kubernetes API call is bounded: against an API server that accepts connections and
+then never answers (a real listening socket), a call ends within its request timeout with
+one line that says what happened, instead of hanging the cell forever."""
+import socket
+import threading
+import time
+
+import pytest
+
+import lab
+from lab.clusters import SharedCluster
+from lab.kube_api import REQUEST_TIMEOUT
+from lab.kubernetes_target import KubernetesTarget
+
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- name: hung
+  cluster: {{server: "https://127.0.0.1:{port}", insecure-skip-tls-verify: true}}
+users:
+- name: hung
+  user: {{token: not-a-real-token}}
+contexts:
+- name: hung
+  context: {{cluster: hung, user: hung}}
+current-context: hung
+"""
+
+
+@pytest.fixture
+def hung_api_server(tmp_path):
+    """A TCP listener that accepts and then says nothing, not even a TLS handshake."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(KUBECONFIG.format(port=server.getsockname()[1]))
+    yield str(kubeconfig)
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+@pytest.mark.parametrize("call", ["deployments", "exec"])
+def test_a_hung_api_server_gives_a_one_line_error_in_bounded_time(hung_api_server, call):
+    target = KubernetesTarget(SharedCluster("hung", kubeconfig=hung_api_server))
+    started = time.monotonic()
+    with pytest.raises(lab.LabError) as error:
+        if call == "deployments":
+            target.deployments()
+        else:
+            target.exec("redis", ["redis-cli", "ping"], quiet=True)
+    seconds = time.monotonic() - started
+    assert seconds < REQUEST_TIMEOUT[0] + 5, f"took {seconds:.0f}s: more than one bounded attempt"
+    assert "the cluster does not answer" in str(error.value) and "Fix:" in str(error.value)
+    assert "\n" not in str(error.value)
