@@ -291,9 +291,10 @@ class DockerTarget:
                        "the container, ready or not. Fix: look at target.has_service_endpoints before asking.")
 
     # -- delete --------------------------------------------------------------------------
-    def delete(self, deployments: Iterable[str] = ()) -> None:
+    def delete(self, deployments: Iterable[str] = (), *, wait: bool = True) -> None:
         """`kubectl delete`: remove the deployments' containers (and sandboxes), every named
-        one that exists; all of them and the network when ``deployments`` is empty."""
+        one that exists; all of them and the network when ``deployments`` is empty. Docker
+        removes them at once, so ``wait`` changes nothing here."""
         wanted = set(deployments)
         show_command("kubectl", "delete", *(["deployment", *sorted(wanted)] if wanted else ["-f", "k8s/"]))
         for label in (DEPLOYMENT_LABEL, SANDBOX_LABEL):

@@ -122,7 +122,7 @@ def measure_stall(target, objects: dict, *, pause_ms: int = 5000, settle_seconds
                               "zombies": len(table.zombies),
                               "zombie commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-"}
     finally:
-        target.delete(list(objects))
+        target.delete(list(objects), wait=False)
     return measured, series
 
 
@@ -207,7 +207,7 @@ def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500,
         failures = sum(row["deployment"] == name and row["event"] == "probe failed" for row in timeline)
         events = target.unhealthy_events(name) if target.probe_events_rate_limited else None
     finally:
-        target.delete([name])
+        target.delete([name], wait=False)
     return ExhaustionResult(series, timeline, limit, restarted, round(time.monotonic() - started, 1),
                             failures, events)
 
@@ -281,7 +281,7 @@ def accidental_reaping(target, *, pause_ms: int = 4000) -> dict:
         seconds = time.monotonic() - reaped_at
         log_lines = [line for line in target.logs(name).splitlines() if "unmatched pid" in line]
     finally:
-        target.delete([name])
+        target.delete([name], wait=False)
     return {"zombies before": before, "zombies after": 0, "'unmatched pid' log lines": len(log_lines),
             "seconds from the write to none left": round(seconds, 1), "log": log_lines,
             "experiment seconds": round(time.monotonic() - started, 1)}

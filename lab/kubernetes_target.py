@@ -344,7 +344,7 @@ class KubernetesTarget:
     @kube_call("restarting the pod")
     def restart(self, deployment: str, *, reason: str = "") -> None:
         """`kubectl delete pod -l ...`: the Deployment starts a new pod; wait until the old
-        one is gone and the new one is ready."""
+        one has stopped and the new one is ready."""
         pods = self._pods(deployment)
         if not pods:
             raise LabError(f"no pod for deployment {deployment} to restart. Fix: apply it first (target.apply()).")
@@ -358,7 +358,7 @@ class KubernetesTarget:
 
         def replaced() -> bool:
             current = self._pods(deployment, terminating=True)
-            return not any(p.metadata.uid in old for p in current) and \
+            return all(self._stopped(p) for p in current if p.metadata.uid in old) and \
                 any(self._is_ready(p) for p in current if not p.metadata.deletion_timestamp)
 
         wait_until(replaced, timeout=DELETE_TIMEOUT, what=f"a new ready pod for {deployment}", interval=0.5)
@@ -594,18 +594,22 @@ class KubernetesTarget:
                 raise
 
     @kube_call("deleting")
-    def delete(self, deployments: Iterable[str] = ()) -> None:
+    def delete(self, deployments: Iterable[str] = (), *, wait: bool = True) -> None:
         """`kubectl delete deployment NAME...`, or everything of this participant's and then
-        the namespace. Returns once the pods (and the namespace) are gone, showing progress."""
+        the namespace. Returns once the pods have stopped (and the namespace is gone),
+        showing progress; with ``wait=False`` named deployments' pods stop in the background."""
         ns = namespace()
         wanted = list(deployments)
         if self._own_namespace(ns) is None:
             print(f"namespace {ns} does not exist: nothing to delete")
             return
         if wanted:
-            show_command("kubectl", "delete", "deployment", "-n", ns, *wanted)
+            show_command("kubectl", "delete", "deployment", "-n", ns, *wanted, *([] if wait else ["--wait=false"]))
             self._delete_deployments(wanted)
-            self._wait_pods_gone(wanted)
+            if wait:
+                self._wait_pods_stopped(wanted)
+            else:
+                print("  (their pods stop in the background)")
             return
         # Pods first, so the namespace controller finds nothing left to wait for: deleting a
         # namespace with pods in it waits their whole grace period before checking again.
@@ -616,7 +620,7 @@ class KubernetesTarget:
         for service in self._core().list_namespaced_service(ns, label_selector=mine).items:
             self._delete_ignoring_gone(lambda: self._core().delete_namespaced_service(
                 service.metadata.name, ns, _preload_content=False))
-        self._wait_pods_gone(names, everything=True)
+        self._wait_pods_stopped(names, everything=True)
         show_command("kubectl", "delete", "namespace", ns)
         self._delete_ignoring_gone(lambda: self._core().delete_namespace(ns, _preload_content=False))
         self._wait_namespace_gone(ns)
@@ -637,25 +641,33 @@ class KubernetesTarget:
                                                                       _preload_content=False)
                 self._core().delete_collection_namespaced_pod(ns, label_selector=selector, _preload_content=False)
 
-    def _wait_pods_gone(self, names: List[str], *, everything: bool = False) -> None:
+    @staticmethod
+    def _stopped(pod) -> bool:
+        """Every container of the pod has terminated (the kubelet removes the pod object
+        itself a little later, once it has cleaned up: up to about 10 s on Kubernetes 1.20)."""
+        statuses = pod.status.container_statuses or []
+        all_terminated = bool(statuses) and all(status.state.terminated is not None for status in statuses)
+        return all_terminated or pod.status.phase in ("Succeeded", "Failed")
+
+    def _wait_pods_stopped(self, names: List[str], *, everything: bool = False) -> None:
         """Until no pod of these deployments (or, with ``everything``, of this participant)
-        is left, printing what is left whenever that changes."""
+        still runs, printing what is left whenever that changes."""
         mine = f"{settings.LABEL}={settings.prefix()}"
         last: List[Optional[List[str]]] = [None]
 
-        def gone() -> bool:
+        def stopped() -> bool:
             pods = self._core().list_namespaced_pod(namespace(), label_selector=mine).items
-            remaining = sorted(p.metadata.name for p in pods
-                               if everything or (p.metadata.labels or {}).get("app") in names)
-            if remaining and remaining != last[0]:
-                print(f"  waiting for {len(remaining)} pod(s) to stop: {', '.join(remaining)}")
-            last[0] = remaining
-            return not remaining
+            running = sorted(p.metadata.name for p in pods if not self._stopped(p)
+                             and (everything or (p.metadata.labels or {}).get("app") in names))
+            if running and running != last[0]:
+                print(f"  waiting for {len(running)} pod(s) to stop: {', '.join(running)}")
+            last[0] = running
+            return not running
 
         started = time.monotonic()
-        wait_until(gone, timeout=DELETE_TIMEOUT, interval=0.5,
-                   what=f"the pods of {', '.join(names) or 'this participant'} to be deleted")
-        print(f"pods deleted in {time.monotonic() - started:.1f}s")
+        wait_until(stopped, timeout=DELETE_TIMEOUT, interval=0.5,
+                   what=f"the pods of {', '.join(names) or 'this participant'} to stop")
+        print(f"pods stopped in {time.monotonic() - started:.1f}s")
 
     def _wait_namespace_gone(self, ns: str) -> None:
         from kubernetes.client.rest import ApiException

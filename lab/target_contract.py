@@ -60,7 +60,7 @@ class Target(Protocol):
 
     def restart(self, deployment: str, *, reason: str = "") -> None:
         """`kubectl delete pod`: a new pod replaces the current one (its restart count
-        starts at 0). Returns once the new pod is ready."""
+        starts at 0). Returns once the old pod has stopped and the new one is ready."""
 
     def restart_count(self, deployment: str) -> int:
         """How often the current pod's container was restarted in place: by the kubelet
@@ -97,7 +97,9 @@ class Target(Protocol):
     def endpoints(self, service: str) -> List[str]:
         """The ready pod addresses behind a Service (only where has_service_endpoints)."""
 
-    def delete(self, deployments: Iterable[str] = ()) -> None:
+    def delete(self, deployments: Iterable[str] = (), *, wait: bool = True) -> None:
         """Delete the named Deployments (every one of them, also when some are already
-        gone), or everything of this participant's; returns when the pods are gone.
+        gone), or everything of this participant's; returns when their pods have stopped
+        (Kubernetes removes the pod objects a little later, once the kubelet has cleaned
+        up), or at once for named ones with ``wait=False`` (an experiment's cleanup).
         Bounded, idempotent, shows progress."""

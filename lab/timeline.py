@@ -30,6 +30,7 @@ class Timeline:
             if on_tick is not None:
                 on_tick(self.elapsed())
             if until is not None and until():
+                look()  # note what ended the wait (e.g. the restart), seen after this round's look
                 break
             time.sleep(interval)
         return self.rows

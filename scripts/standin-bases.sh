@@ -9,9 +9,12 @@
 #   lab-standin/python:3         Debian's python3 (for the DockerCoins services)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/debian-archive.sh
+. scripts/lib/debian-archive.sh
 
 OFFICIAL_PROBE_IMAGE=${OFFICIAL_PROBE_IMAGE:-redis:7.2.4-bookworm}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The Debian archive this machine's apt already uses; where it has none, debootstrap's own default.
+read -r MIRROR _ < <(debian_archive) || true
 STANDIN_LABEL="io.redis-tini-lab.standin=1"
 
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -38,7 +41,7 @@ if ! have_image lab-standin/debian:bookworm; then
   rootfs=$(mktemp -d /tmp/lab-standin-rootfs.XXXXXX)
   trap 'rm -rf "$rootfs"' EXIT
   start=$(date +%s)
-  debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >/tmp/lab-debootstrap.log 2>&1 \
+  debootstrap --variant=minbase bookworm "$rootfs" ${MIRROR:+"$MIRROR"} >/tmp/lab-debootstrap.log 2>&1 \
     || { echo "standin-bases: debootstrap failed; the end of its log:" >&2; tail -n 20 /tmp/lab-debootstrap.log >&2; exit 1; }
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   tar -C "$rootfs" -c . | docker import \

@@ -3,8 +3,11 @@
 # (SIGNED-BY may be empty) for the first enabled `deb` source that serves Debian's
 # main archive (a suite named bookworm, or a URI ending in /debian; never -security).
 # Nothing here names a mirror: the answer comes from the machine's own apt sources.
+# An argument reads the sources under another root (the tests use that).
 debian_archive() {
-  local parts=(/etc/apt/sources.list.d/*.sources) lists=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list)
+  local root=${1:-}
+  local parts=("$root"/etc/apt/sources.list.d/*.sources)
+  local lists=("$root"/etc/apt/sources.list "$root"/etc/apt/sources.list.d/*.list)
   {
     # deb822 stanzas: "Types: deb", "URIs: ...", "Suites: ...", "Signed-By: ..."
     for f in "${parts[@]}"; do [ -r "$f" ] && { cat "$f"; echo; }; done | awk '
