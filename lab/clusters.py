@@ -8,6 +8,7 @@ Each lifecycle says:
 - how a NodePort reaches this machine (kind's port mapping, the stand-in's 127.0.0.1, or
   not at all on a shared cluster, where the lab port-forwards instead).
 """
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.i
                 "or use the docker target: LAB_TARGET=docker")
 STANDIN_SCRIPT = settings.REPO_ROOT / "scripts" / "k8s-standin.sh"
 STANDIN_KUBECONFIG = Path("/var/lib/redis-tini-lab/k8s-standin/kubeconfig")  # written by `k8s-standin.sh up`
+STANDIN_APISERVER_PID = Path("/run/redis-tini-lab/k8s-standin/kube-apiserver.pid")  # gone after a reboot
 STANDIN_CONTEXT = "lab-standin"
 STANDIN_DOWN = "the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin.sh up (CI), or use kind on a laptop."
 
@@ -83,7 +85,12 @@ class StandinCluster:
 
     @staticmethod
     def is_up() -> bool:
-        return STANDIN_KUBECONFIG.exists()
+        """Its kubeconfig is there for this user, and its API server runs."""
+        try:
+            os.kill(int(STANDIN_APISERVER_PID.read_text()), 0)
+        except (OSError, ValueError):
+            return False  # not started, stopped, or the machine rebooted since
+        return os.access(STANDIN_KUBECONFIG, os.R_OK)
 
     def missing(self) -> str:
         return STANDIN_DOWN
@@ -95,7 +102,7 @@ class StandinCluster:
 
     def _run_load(self, images: List[str]) -> str:
         # The script prints the `docker save | ctr import` line for each image it loads.
-        return _run([str(STANDIN_SCRIPT), "load", *images], timeout=120 * max(1, len(images)),
+        return _run([str(STANDIN_SCRIPT), "load", *images], timeout=320 * max(1, len(images)),
                     show=["scripts/k8s-standin.sh", "load", *images])
 
     def image(self, tag: str) -> str:

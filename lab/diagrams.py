@@ -9,7 +9,7 @@ DOCKERCOINS_BOXES = {
     "worker": (2.5, 1.9, "loop: rng, hasher, count"),
     "redis": (2.5, 0.5, "hashes, wallet\n(tini as PID 1)"),
     "webui": (6.2, 0.5, "GET /json, the chart"),
-    "you": (6.2, 1.9, "browser\n127.0.0.1:8080"),
+    "you": (6.2, 1.9, "browser\n127.0.0.1"),
 }
 DOCKERCOINS_ARROWS = [("worker", "rng"), ("worker", "hasher"), ("worker", "redis"),
                       ("webui", "redis"), ("you", "webui")]

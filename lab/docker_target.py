@@ -5,6 +5,7 @@ runs a liveness probe as a healthcheck but never restarts an unhealthy container
 lab's watcher (``watch``) does what the kubelet would, while a cell runs it. The methods
 keep the contract in lab/target_contract.py, as the Kubernetes target does.
 """
+import shlex
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set
 
@@ -41,7 +42,8 @@ class DockerTarget:
     probe_events_rate_limited = False
 
     def __init__(self, node_ports: Optional[Dict[int, int]] = None):
-        """``node_ports``: nodePort -> 127.0.0.1 port; default: kind-config.yaml's mappings."""
+        """``node_ports``: nodePort -> 127.0.0.1 port; default: each node port kind-config.yaml
+        publishes, at the same number (kind itself maps it to another port on the laptop)."""
         self.node_ports = node_ports
 
     def prepare(self, images: Iterable[str]) -> None:
@@ -161,6 +163,9 @@ class DockerTarget:
         return {f"{container.id[:12]}:{entry['Start']}" for entry in self.health(deployment).get("Log") or []
                 if entry["ExitCode"] != 0}
 
+    def unhealthy_events(self, deployment: str) -> Optional[int]:
+        return None  # Docker reports health in the container's state, not as events
+
     def pids_in_use(self, deployment: str) -> Optional[int]:
         """What the pod's pids cgroup counts (processes, threads and zombies)."""
         container = self._container(deployment)
@@ -171,10 +176,12 @@ class DockerTarget:
     def pids_limit(self, deployment: str) -> int:
         return int(self._container(deployment).attrs["HostConfig"].get("PidsLimit") or 0)
 
-    def wait_ready(self, timeout: float = 120, names: Optional[List[str]] = None) -> None:
+    def wait_ready(self, timeout: float = 180, names: Optional[List[str]] = None) -> None:
         """`kubectl rollout status`: every deployment (or those ``names``) running, and healthy
         if it has a probe."""
-        show_command("kubectl", "rollout", "status", "deployment", *(names or []), "--timeout", f"{timeout:g}s")
+        show_command("kubectl", "wait", "--for=condition=available",
+                     *([f"deployment/{name}" for name in names] if names else ["deployment", "--all"]),
+                     f"--timeout={timeout:g}s")
         deployed = self.deployments()
         unknown = sorted(set(names or []) - set(deployed))
         if unknown:
@@ -211,7 +218,7 @@ class DockerTarget:
     # -- the kubelet's job, done in the foreground ------------------------------------
     def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
               on_tick: Optional[Callable[[float], None]] = None,
-              on_event: Optional[Callable[[dict], None]] = None, interval: float = 0.5,
+              on_event: Optional[Callable[[dict], None]] = None, interval: float = 1,
               deployments: Optional[Iterable[str]] = None) -> List[dict]:
         """Follow every deployment's probe (or those ``deployments``) for at most ``seconds``;
         restart one that turns unhealthy or exits, as the kubelet would. Returns the rows."""
@@ -258,7 +265,7 @@ class DockerTarget:
             print(f"  restarting {deployment}: {reason}")
         show_command("kubectl", "delete", "pod", "-l", f"app={deployment}")
         self._replace(deployment, restarts=0)
-        self.wait_ready(timeout=60, names=[deployment])
+        self.wait_ready(timeout=120, names=[deployment])
 
     def _replace(self, deployment: str, *, restarts: int) -> None:
         container = self._container(deployment)
@@ -270,21 +277,22 @@ class DockerTarget:
 
     # -- exec, logs, addresses -----------------------------------------------------------
     def exec(self, deployment: str, command, *, timeout: float = 10, quiet: bool = False) -> ExecResult:
+        argv = shlex.split(command) if isinstance(command, str) else list(command)  # as on Kubernetes
         if not quiet:
-            argv = command if isinstance(command, list) else [command]
             show_command("kubectl", "exec", f"deploy/{deployment}", "--", *argv)
-        return exec_in(self._container(deployment), command, timeout=timeout, quiet=True)
+        return exec_in(self._container(deployment), argv, timeout=timeout, quiet=True)
 
     def logs(self, deployment: str, *, tail="all") -> str:
         show_command("kubectl", "logs", f"deploy/{deployment}", *([f"--tail={tail}"] if tail != "all" else []))
         return logs(self._container(deployment), tail=tail, quiet=True)
 
-    def url(self, deployment: str, port: int = 80) -> str:
-        """The 127.0.0.1 address of a published (NodePort) service."""
-        bindings = self._container(deployment).attrs["HostConfig"]["PortBindings"] or {}
+    def url(self, service: str, port: int = 80) -> str:
+        """The 127.0.0.1 address of a published (NodePort) service: the container it selects
+        (here, the deployment of the same name) publishes it."""
+        bindings = self._container(service).attrs["HostConfig"]["PortBindings"] or {}
         for binding in bindings.get(f"{port}/tcp") or []:
             return f"http://127.0.0.1:{binding['HostPort']}"
-        raise LabError(f"{deployment} publishes no port {port}: is its Service a NodePort in kind-config.yaml?")
+        raise LabError(f"{service} publishes no port {port}: is its Service a NodePort in kind-config.yaml?")
 
     def endpoints(self, service: str) -> List[str]:
         raise LabError(f"the docker target has no Service endpoints: the network alias {service} always points at "

@@ -121,7 +121,9 @@ def findings() -> List[Finding]:
     if found[-1].ok:
         found.append(check_base_images())
         found += check_resources()
-    found += [check_port(port) for port in node_port_map().values()]
+    # The webui: at its node port on the docker target and the stand-in, at kind's mapped port on kind.
+    ports = set(node_port_map()) | (set(node_port_map().values()) if shutil.which("kind") else set())
+    found += [check_port(port) for port in sorted(ports)]
     found += check_inotify()
     found.append(check_cli("kind", ["kind", "version"],
                            "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"))

@@ -205,7 +205,7 @@ def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500,
             target.wait_ready(timeout=60, names=[name])
             sample(time.monotonic() - watch_started)
         failures = sum(row["deployment"] == name and row["event"] == "probe failed" for row in timeline)
-        events = target.unhealthy_events(name) if target.probe_events_rate_limited else None
+        events = target.unhealthy_events(name)
     finally:
         target.delete([name], wait=False)
     return ExhaustionResult(series, timeline, limit, restarted, round(time.monotonic() - started, 1),

@@ -10,12 +10,11 @@ import functools
 from .errors import LabError
 
 REQUEST_TIMEOUT = (5, 30)   # seconds: connect, read (one API call; a watch names its own)
-WEBSOCKET_TIMEOUT = 30      # seconds: exec and port-forward handshakes and reads
+WEBSOCKET_TIMEOUT = 15      # seconds: exec and port-forward handshakes and reads
 
 
 def new_client(context: str, kubeconfig=None):
     """An ApiClient for a kubeconfig context, whose calls are bounded by REQUEST_TIMEOUT."""
-    import websocket
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
@@ -33,9 +32,28 @@ def new_client(context: str, kubeconfig=None):
                        "the cluster first (kind: run lesson 3's prepare cell; stand-in: sudo scripts/k8s-standin.sh up).") from None
     # One attempt per call: urllib3 would otherwise retry a hung connection three more times.
     configuration.retries = 0
-    # The client opens websockets with websocket-client's module default (none): bound them.
-    websocket.setdefaulttimeout(WEBSOCKET_TIMEOUT)
+    _bound_websockets()
     return BoundedApiClient(configuration)
+
+
+def _bound_websockets() -> None:
+    """The client opens its websockets (exec, port-forward) as `WebSocket()` objects with no
+    timeout at all, so a hung API server would block the handshake forever. Give the class
+    it uses a timeout; its stream loops select() before they read, so idle streams are fine."""
+    import websocket
+    from kubernetes.stream import ws_client
+
+    if getattr(ws_client.WebSocket, "lab_bounded", False):
+        return
+
+    class BoundedWebSocket(websocket.WebSocket):
+        lab_bounded = True
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.settimeout(WEBSOCKET_TIMEOUT)
+
+    ws_client.WebSocket = BoundedWebSocket
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ session starts itself where it can (root on Debian). The test command runs lesso
 there, besides running them on the docker target."""
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from typing import Optional
@@ -44,12 +45,16 @@ def ensure_kubernetes() -> str:
           "a first build takes about 6 minutes")
     STANDIN_UP_LOG.parent.mkdir(parents=True, exist_ok=True)
     with STANDIN_UP_LOG.open("w") as log:
+        # In a session of its own, so that on timeout the whole script (build, apt) is stopped.
+        process = subprocess.Popen([str(STANDIN_SCRIPT), "up"], stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
         try:
-            result = subprocess.run([str(STANDIN_SCRIPT), "up"], stdout=log, stderr=subprocess.STDOUT,
-                                    timeout=STANDIN_UP_TIMEOUT)
+            process.wait(timeout=STANDIN_UP_TIMEOUT)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
             raise LabError(f"the stand-in was not up within {STANDIN_UP_TIMEOUT}s; see {STANDIN_UP_LOG}") from None
-    if result.returncode != 0:
+    if process.returncode != 0:
         last = STANDIN_UP_LOG.read_text().strip().splitlines()[-1:] or ["no output"]
         raise LabError(f"the stand-in did not come up: {last[0]} (whole log: {STANDIN_UP_LOG})")
     return "standin"

@@ -16,11 +16,11 @@ from typing import Dict, Iterable, List, Optional, Set
 import yaml
 
 from . import kubelet_readings, manifests, settings
-from .clusters import KindCluster, SharedCluster, StandinCluster, registry_image  # noqa: F401 (registry_image: API)
+from .clusters import KindCluster, SharedCluster, StandinCluster, registry_image
 from .console import show_command
 from .errors import LabError, LabTimeout
 from .exec_result import ExecResult, ExecTimedOut
-from .kube_api import kube_call, new_client
+from .kube_api import kube_call, kube_errors, new_client
 from .port_forward import PortForward
 from .timeline import Timeline
 from .waiting import wait_until
@@ -178,9 +178,12 @@ class KubernetesTarget:
     def apply(self, paths: Iterable[Path] = ()) -> List[str]:
         """`kubectl apply --server-side -f k8s/`, into the participant's namespace."""
         paths = list(paths)
+        objects = manifests.load(paths)
+        with kube_errors("creating your namespace"):
+            self._ensure_namespace(namespace())  # first, as a person would: apply needs it
         show_command("kubectl", "apply", "--server-side", "-n", namespace(), "-f",
                      *([str(p) for p in paths] or ["k8s/"]))
-        return self.apply_manifests(manifests.load(paths))
+        return self.apply_manifests(objects)
 
     @kube_call("applying the manifests")
     def apply_manifests(self, objects: List[manifests.Manifest]) -> List[str]:
@@ -208,9 +211,11 @@ class KubernetesTarget:
     @kube_call("waiting for the rollout")
     def wait_ready(self, timeout: float = 180, names: Optional[List[str]] = None) -> None:
         """`kubectl rollout status`: bounded; unknown names and the timeout are clear errors."""
-        show_command("kubectl", "rollout", "status", "-n", namespace(), "deployment", *(names or []),
-                     "--timeout", f"{timeout:g}s")
+        asked = bool(names)
         names = self._existing(names)
+        show_command("kubectl", "wait", "-n", namespace(), "--for=condition=available",
+                     *([f"deployment/{name}" for name in names] if asked else ["deployment", "--all"]),
+                     f"--timeout={timeout:g}s")
         try:
             wait_until(lambda: not self._not_ready(names), timeout=timeout, what="every deployment to roll out",
                        interval=1)
@@ -328,7 +333,8 @@ class KubernetesTarget:
     def _kill(self, pod: str, pid: str) -> bool:
         """SIGKILL one process of the container, with the shell's own kill (no procps needed)."""
         try:
-            code, _, _, timed_out = self._stream_exec(pod, ["sh", "-c", f"kill -KILL {int(pid)}"], 5)
+            with kube_errors("killing the exec"):
+                code, _, _, timed_out = self._stream_exec(pod, ["sh", "-c", f"kill -KILL {int(pid)}"], 5)
         except LabError:
             return False
         return not timed_out and code == 0
@@ -407,26 +413,31 @@ class KubernetesTarget:
     def failed_probes(self, deployment: str) -> Set[str]:
         """One identifier per failed liveness run of the current pod, from the kubelet's count."""
         pods = self._pods(deployment)
-        counts = self._probe_counts(pods)
+        return self._failed_ids(pods, self._probe_counts(pods))
+
+    def _failed_ids(self, pods, counts: Optional[Dict[str, Dict[str, int]]]) -> Set[str]:
         if counts is None:
             return self._failures_from_events(pods)
-        return {f"{uid}:{n}" for uid, results in counts.items() for n in range(results["failed"])}
+        return {f"{pod.metadata.uid}:{n}" for pod in pods
+                for n in range(counts.get(pod.metadata.uid, {}).get("failed", 0))}
 
     @kube_call("reading the liveness probe's state")
     def liveness_passing(self, deployment: str) -> bool:
         """The latest liveness run succeeded. The kubelet keeps counts, not the last result,
-        so this waits (bounded) for the next run and looks at which count moved."""
+        so this waits for the next run (at most initialDelaySeconds left, plus one period and
+        the timeout) and looks at which count moved."""
         pod = self._running_pod(deployment)
         probe = pod.spec.containers[0].liveness_probe
         if probe is None:
             raise LabError(f"deployment {deployment} has no liveness probe. Fix: add one (lesson 4) and apply it.")
-        if not self._is_ready(pod):
-            return False
+        if not all(status.state.running for status in pod.status.container_statuses or []):
+            return False  # restarting: its probe cannot pass now
         before = self._probe_counts([pod])
         period, probe_timeout = probe.period_seconds or 10, probe.timeout_seconds or 1
         if before is None:  # no access to the kubelet: no Unhealthy event in the last two periods
             recent = time.time() - 2 * period
-            return not any(e.reason == "Unhealthy" and e.last_timestamp and e.last_timestamp.timestamp() > recent
+            return not any(e.reason == "Unhealthy" and (e.message or "").startswith("Liveness probe")
+                           and e.last_timestamp and e.last_timestamp.timestamp() > recent
                            for e in self._raw_pod_events(pod))
         started = pod.status.start_time.timestamp() if pod.status.start_time else time.time()
         not_yet = max(0.0, (probe.initial_delay_seconds or 0) - (time.time() - started))
@@ -445,9 +456,10 @@ class KubernetesTarget:
 
     # -- PIDs ---------------------------------------------------------------------------------------
     def pids_in_use(self, deployment: str) -> Optional[int]:
-        """The pod's PIDs: pids.current of the container's cgroup (cgroup v1 or v2), read by
-        one exec'd `head`. That count includes `head` itself; the pod's cgroup also holds the
-        sandbox's pause process, which the container's does not: the two cancel out."""
+        """The PIDs of a one-container pod (as every pod of the course): pids.current of the
+        container's cgroup (cgroup v1 or v2), read by one exec'd `head`. That count includes
+        `head` itself; the pod's cgroup also holds the sandbox's pause process, which the
+        container's does not: the two cancel out."""
         try:
             result = self.exec(deployment, ["head", "-q", "/sys/fs/cgroup/pids/pids.current",
                                             "/sys/fs/cgroup/pids.current"], timeout=5, quiet=True)
@@ -483,12 +495,6 @@ class KubernetesTarget:
     def _pod_events(self, pod) -> List[str]:
         return [self._event_line(e) for e in self._raw_pod_events(pod)]
 
-    @kube_call("reading events")
-    def events(self, deployment: str) -> List[str]:
-        """`kubectl get events`: the current pods' events, oldest first. The kubelet stops
-        recording them for a pod after a burst of about 25 (client-go's spam filter)."""
-        return [line for pod in self._pods(deployment) for line in self._pod_events(pod)]
-
     @kube_call("watching the pods")
     def watch(self, seconds: float, *, until=None, on_tick=None, on_event=None, interval: float = 1,
               deployments: Optional[Iterable[str]] = None) -> List[dict]:
@@ -503,9 +509,11 @@ class KubernetesTarget:
         first_look = [True]
 
         def look() -> None:
-            for name in (list(deployments) if deployments is not None else self.deployments()):
-                pods = self._pods(name)
-                failures = self.failed_probes(name)
+            names = list(deployments) if deployments is not None else self.deployments()
+            pods_of = {name: self._pods(name) for name in names}
+            counts = self._probe_counts([pod for pods in pods_of.values() for pod in pods])  # each node once
+            for name, pods in pods_of.items():
+                failures = self._failed_ids(pods, counts)
                 count = sum(s.restart_count for pod in pods for s in pod.status.container_statuses or [])
                 new_events = []
                 for pod in pods:
@@ -550,19 +558,27 @@ class KubernetesTarget:
         if service not in self._forwards:
             from kubernetes import client
             from kubernetes.stream import portforward
-            forwarder_core = client.CoreV1Api(new_client(self.cluster.context, self.cluster.kubeconfig))
             ns, opening = namespace(), threading.Lock()
+            # The Service port's target: the named or numbered container port behind `port`.
+            spec_port = next((p for p in self._core().read_namespaced_service(service, ns).spec.ports
+                              if p.port == port), None)
+            if spec_port is None:
+                raise LabError(f"service {service} has no port {port}. Fix: check the port in its manifest.")
+            wanted = spec_port.target_port if spec_port.target_port is not None else port
+            forwarder_core = client.CoreV1Api(new_client(self.cluster.context, self.cluster.kubeconfig))
 
             def open_stream():
-                endpoints = forwarder_core.read_namespaced_endpoints(service, ns)
-                for subset in endpoints.subsets or []:
-                    for address in subset.addresses or []:
-                        if address.target_ref is not None:
-                            target_port = subset.ports[0].port
-                            with opening:  # the client switches itself into websocket mode meanwhile
+                # One connection at a time: the client switches itself into websocket mode
+                # while it opens a stream, so no other call may use it meanwhile.
+                with opening:
+                    endpoints = forwarder_core.read_namespaced_endpoints(service, ns)
+                    for subset in endpoints.subsets or []:
+                        target = next((p.port for p in subset.ports or [] if wanted in (p.port, p.name)), None)
+                        for address in subset.addresses or []:
+                            if target is not None and address.target_ref is not None:
                                 forward = portforward(forwarder_core.connect_get_namespaced_pod_portforward,
-                                                      address.target_ref.name, ns, ports=str(target_port))
-                            return forward.socket(target_port)
+                                                      address.target_ref.name, ns, ports=str(target))
+                                return forward.socket(target)
                 raise LabError(f"service {service} has no ready pod")
 
             self._forwards[service] = PortForward(open_stream)
@@ -604,10 +620,11 @@ class KubernetesTarget:
             print(f"namespace {ns} does not exist: nothing to delete")
             return
         if wanted:
-            show_command("kubectl", "delete", "deployment", "-n", ns, *wanted, *([] if wait else ["--wait=false"]))
-            self._delete_deployments(wanted)
+            show_command("kubectl", "delete", "deployment", "-n", ns, "--ignore-not-found", *wanted,
+                         *([] if wait else ["--wait=false"]))
+            selectors = self._delete_deployments(wanted)
             if wait:
-                self._wait_pods_stopped(wanted)
+                self._wait_pods_stopped(selectors, ", ".join(wanted))
             else:
                 print("  (their pods stop in the background)")
             return
@@ -615,12 +632,11 @@ class KubernetesTarget:
         # namespace with pods in it waits their whole grace period before checking again.
         mine = f"{settings.LABEL}={settings.prefix()}"
         show_command("kubectl", "delete", "deployment,service", "-n", ns, "-l", mine)
-        names = self.deployments()
-        self._delete_deployments(names)
+        self._delete_deployments(self.deployments())
         for service in self._core().list_namespaced_service(ns, label_selector=mine).items:
             self._delete_ignoring_gone(lambda: self._core().delete_namespaced_service(
                 service.metadata.name, ns, _preload_content=False))
-        self._wait_pods_stopped(names, everything=True)
+        self._wait_pods_stopped([mine], "this participant")
         show_command("kubectl", "delete", "namespace", ns)
         self._delete_ignoring_gone(lambda: self._core().delete_namespace(ns, _preload_content=False))
         self._wait_namespace_gone(ns)
@@ -628,18 +644,22 @@ class KubernetesTarget:
             forward.close()
         self._forwards.clear()
 
-    def _delete_deployments(self, names: List[str]) -> None:
+    def _delete_deployments(self, names: List[str]) -> List[str]:
         """Each deployment (already gone is fine), then its ReplicaSets and pods at once
-        rather than through the garbage collector, which takes several seconds more."""
-        ns = namespace()
+        rather than through the garbage collector, which takes several seconds more. Only
+        objects with this participant's label; returns the selectors of their pods."""
+        ns, selectors = namespace(), []
         for name in names:
             selector = self._selector(name)
             self._delete_ignoring_gone(lambda: self._apps().delete_namespaced_deployment(
                 name, ns, propagation_policy="Background", _preload_content=False))
             if selector:  # the ReplicaSets first, so none of them starts a replacement pod
+                selector += f",{settings.LABEL}={settings.prefix()}"
                 self._apps().delete_collection_namespaced_replica_set(ns, label_selector=selector,
                                                                       _preload_content=False)
                 self._core().delete_collection_namespaced_pod(ns, label_selector=selector, _preload_content=False)
+                selectors.append(selector)
+        return selectors
 
     @staticmethod
     def _stopped(pod) -> bool:
@@ -649,24 +669,22 @@ class KubernetesTarget:
         all_terminated = bool(statuses) and all(status.state.terminated is not None for status in statuses)
         return all_terminated or pod.status.phase in ("Succeeded", "Failed")
 
-    def _wait_pods_stopped(self, names: List[str], *, everything: bool = False) -> None:
-        """Until no pod of these deployments (or, with ``everything``, of this participant)
-        still runs, printing what is left whenever that changes."""
-        mine = f"{settings.LABEL}={settings.prefix()}"
+    def _wait_pods_stopped(self, selectors: List[str], what: str) -> None:
+        """Until no pod matching these label selectors still runs, printing what is left
+        whenever that changes."""
         last: List[Optional[List[str]]] = [None]
 
         def stopped() -> bool:
-            pods = self._core().list_namespaced_pod(namespace(), label_selector=mine).items
-            running = sorted(p.metadata.name for p in pods if not self._stopped(p)
-                             and (everything or (p.metadata.labels or {}).get("app") in names))
+            running = sorted(pod.metadata.name for selector in selectors
+                             for pod in self._core().list_namespaced_pod(namespace(), label_selector=selector).items
+                             if not self._stopped(pod))
             if running and running != last[0]:
                 print(f"  waiting for {len(running)} pod(s) to stop: {', '.join(running)}")
             last[0] = running
             return not running
 
         started = time.monotonic()
-        wait_until(stopped, timeout=DELETE_TIMEOUT, interval=0.5,
-                   what=f"the pods of {', '.join(names) or 'this participant'} to stop")
+        wait_until(stopped, timeout=DELETE_TIMEOUT, interval=0.5, what=f"the pods of {what} to stop")
         print(f"pods stopped in {time.monotonic() - started:.1f}s")
 
     def _wait_namespace_gone(self, ns: str) -> None:

@@ -52,8 +52,10 @@ class Target(Protocol):
         that says which pod is not ready and why."""
 
     def exec(self, deployment: str, command, *, timeout: float = 10, quiet: bool = False) -> ExecResult:
-        """Run `command` (a list, or a string split like a shell would) in the pod, no shell
-        added. Past `timeout`: raises ExecTimedOut after SIGKILLing the exec'd process."""
+        """Run `command` (a list, or a string split like a shell would) in the pod; the process
+        is the command itself (on Kubernetes a `sh -c '...; exec "$@"'` first notes its PID
+        and then becomes the command, so the image needs `sh`). Past `timeout`: raises
+        ExecTimedOut after SIGKILLing that process."""
 
     def logs(self, deployment: str, *, tail="all") -> str:
         """The current container's log."""
@@ -67,14 +69,19 @@ class Target(Protocol):
         after failed liveness probes or an exit (on Docker: by `watch`)."""
 
     def liveness_passing(self, deployment: str) -> bool:
-        """Whether the liveness probe passes now: its latest run succeeded. Kubernetes keeps
-        counts, not the last result, so there this waits for the next run (at most one
-        probe period)."""
+        """Whether the liveness probe passes now: its latest run succeeded (False while the
+        container is not running). Kubernetes keeps counts, not the last result, so there
+        this waits for the next run: at most what is left of initialDelaySeconds, plus one
+        period and the timeout."""
 
     def failed_probes(self, deployment: str) -> Set[str]:
         """One identifier per failed liveness probe run of the current pod, stable across
         calls. Docker keeps only the last 5 results: poll at least every 5 periods and
         take the union to count them all."""
+
+    def unhealthy_events(self, deployment: str) -> Optional[int]:
+        """How many failed liveness runs the pod's Events report (what `kubectl describe pod`
+        shows); None where there are no Events (Docker)."""
 
     def pids_in_use(self, deployment: str) -> Optional[int]:
         """PIDs the pod's pids cgroup counts (processes, threads, zombies); None when they
@@ -89,7 +96,8 @@ class Target(Protocol):
               deployments: Optional[Iterable[str]] = None) -> List[dict]:
         """Follow every Deployment (or those `deployments`) for at most `seconds`, or until
         `until()`: one row per failed probe run ("probe failed") and per restart
-        ("restarted"), counted from the source of truth, not from Events."""
+        ("restarted"), counted from the source of truth, not from Events; on Kubernetes
+        also one row per other new Event of the pods ("event", e.g. Killing)."""
 
     def url(self, service: str, port: int = 80) -> str:
         """An http://127.0.0.1:PORT address on this machine that reaches the Service."""

@@ -1,8 +1,10 @@
 """Kubernetes manifests to Docker containers: the docker target's translation, a pure function.
 
 A Deployment's pod becomes one container; a Service's name becomes a network alias of
-the container it selects; a NodePort is published on 127.0.0.1 at the host port that
-kind-config.yaml maps it to; an exec livenessProbe becomes a Docker healthcheck with the
+the container it selects; a NodePort that kind-config.yaml publishes is published on
+127.0.0.1 at the node port itself, as the Kubernetes stand-in does (kind maps it to
+another host port, so a kind cluster and the docker target can run side by side); an
+exec livenessProbe becomes a Docker healthcheck with the
 same command (exec form, no shell) and timings. A field outside this subset is an error
 that names it.
 """
@@ -112,7 +114,8 @@ def healthcheck_from_probe(probe: dict) -> dict:
 
 def translate(manifests: List[Manifest], node_ports: Optional[Dict[int, int]] = None) -> List[ContainerPlan]:
     """Plans for every Deployment, with the Services wired in as aliases and published ports."""
-    node_ports = kind_config.node_port_map() if node_ports is None else node_ports
+    if node_ports is None:  # nodePort -> the same port on 127.0.0.1
+        node_ports = {node_port: node_port for node_port in kind_config.node_port_map()}
     for manifest in manifests:
         check_supported(manifest)
     plans, pod_labels = {}, {}

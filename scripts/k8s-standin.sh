@@ -4,7 +4,7 @@
 # package, run with Debian's containerd, runc, CNI plugins, etcd and dnsmasq. CI runs the
 # Kubernetes lessons on it; learners use kind. It needs root on a Debian machine.
 #
-#   scripts/k8s-standin.sh build         build the binaries once (about 5 min on 2 cores);
+#   scripts/k8s-standin.sh build         build the binaries once (about 6 min on 2 cores);
 #                                        later calls reuse them
 #   scripts/k8s-standin.sh up            build if needed, start everything, wait for a Ready
 #                                        node; writes a kubeconfig with the context "lab-standin"
@@ -15,9 +15,13 @@
 # It keeps to itself: its own containerd (socket, root, state, runc root), its own bridge
 # (labk8s0, 10.244.0.1/24), its own cgroup root, ports on 127.0.0.1 or that bridge only.
 # It never touches Docker's containers, networks or images (it only reads images in
-# `load`), and `down` removes only what `up` made. Every wait is bounded, and a component
-# that does not come up has the end of its log printed.
-set -euo pipefail
+# `load`). The kubelet and kube-proxy set a few kernel settings and iptables chains of
+# their own: `up` records the settings first, and `down` puts them back, removes the
+# chains, and checks that nothing is left running or mounted. It refuses to start on a
+# machine that is a Kubernetes node already. Every wait is bounded, and a component that
+# does not come up has the end of its log printed.
+set -Eeuo pipefail
+trap 'echo "k8s-standin: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/debian-archive.sh
 . scripts/lib/debian-archive.sh
@@ -47,6 +51,14 @@ SERVICE_CIDR=10.96.0.0/16
 API_PORT=16443                            # apiserver on 127.0.0.1 (not 6443: stay out of others' way)
 ETCD_PORT=12379
 CGROUP_ROOT=/redis-tini-lab-standin       # every pod's cgroup lives under this
+# What the kubelet and kube-proxy change on the host (and what `up` itself sets): recorded
+# before `up`, put back by `down`.
+SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.ipv4.conf.all.route_localnet
+         vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops
+         net.netfilter.nf_conntrack_tcp_timeout_established net.netfilter.nf_conntrack_tcp_timeout_close_wait)
+SYSCTLS_SAVED=/var/lib/redis-tini-lab/k8s-standin.sysctl   # outside $STATE: kept until down restores it
+# Everything of ours that runs has one of these in its command line.
+OURS="$BIN/|etcd --name standin|containerd --config $STATE|-address $SOCK|dnsmasq .*--listen-address=$NODE_IP"
 PAUSE_IMAGE=lab-standin/pause:3.2         # built here from the source's build/pause/linux/pause.c
 # The kubelet's per-pod PID limit: the same number kind-config.yaml gives its worker node
 # (a unit test keeps the two equal).
@@ -74,9 +86,14 @@ need_root() {
 }
 
 # -- build -------------------------------------------------------------------------------
-install_packages() {  # package...
-  local missing=()
-  for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+install_packages() {  # command:package or package...: install what is missing
+  # (by command where there is one, not by package name: Docker CE's containerd.io provides
+  # containerd and runc, and installing Debian's packages of those would remove it)
+  local missing=() wanted
+  for wanted in "$@"; do
+    if [[ $wanted == *:* ]]; then command -v "${wanted%%:*}" >/dev/null 2>&1 || missing+=("${wanted#*:}")
+    else dpkg -s "$wanted" >/dev/null 2>&1 || missing+=("$wanted"); fi
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing ${missing[*]} from Debian's packages..."
   apt-get update -qq
@@ -92,24 +109,31 @@ fetch_source() {  # into $1
   read -r archive key < <(debian_archive) || true
   [ -n "${archive:-}" ] || fail "no Debian archive in this machine's apt sources, so bookworm's kubernetes source cannot be fetched. Fix: use kind instead (https://kind.sigs.k8s.io), or run on Debian."
   mkdir -p "$apt_dir/lists/partial" "$apt_dir/parts"
-  echo "deb-src ${key:+[signed-by=$key] }$archive bookworm main" > "$apt_dir/sources.list"
-  local apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/parts"
-                  -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root")
-  say "fetching the source package kubernetes=$DEBIAN_SOURCE_VERSION (deb-src from $archive)..."
-  apt-get "${apt_opts[@]}" update -qq
-  (cd "$1" && apt-get "${apt_opts[@]}" source -qq --download-only "kubernetes=$DEBIAN_SOURCE_VERSION")
+  printf 'deb %s%s bookworm main\ndeb-src %s%s bookworm main\n' "${key:+[signed-by=$key] }" "$archive" \
+    "${key:+[signed-by=$key] }" "$archive" > "$apt_dir/sources.list"
+  APT_OPTS=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/parts"
+            -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root")
+  say "fetching the source package kubernetes=$DEBIAN_SOURCE_VERSION (from $archive, bookworm)..."
+  apt-get "${APT_OPTS[@]}" update -qq
+  (cd "$1" && apt-get "${APT_OPTS[@]}" source -qq --download-only "kubernetes=$DEBIAN_SOURCE_VERSION")
   # dpkg-source applies Debian's own patches (a CVE fix among them), as the package build does.
   (cd "$1" && dpkg-source -q -x "kubernetes_$DEBIAN_SOURCE_VERSION.dsc" src >/dev/null)
+  # kubectl: Debian's binary package built from this same source, from the same bookworm list.
+  (cd "$1" && apt-get "${APT_OPTS[@]}" download -qq "kubernetes-client=$DEBIAN_SOURCE_VERSION" \
+     && dpkg-deb -x kubernetes-client_*.deb deb)
 }
 
 build() {
   need_root build
   # One build at a time: `up` waits here for a build that `./course test` started earlier.
   mkdir -p "$CACHE" && exec 9>"$CACHE/build.lock"
-  if ! flock -n 9; then say "a build is under way already: waiting for it..."; flock 9; fi
+  if ! flock -n 9; then
+    say "a build is under way already: waiting for it (at most 30 min)..."
+    flock -w 1800 9 || fail "the other build did not finish within 30 min; see $LOGS/build.log"
+  fi
   if built; then say "Kubernetes $K8S_VERSION binaries are built ($BIN): reusing them."; return 0; fi
   local started=$SECONDS work=$CACHE/build
-  install_packages golang-go rsync dpkg-dev gcc libc6-dev
+  install_packages go:golang-go rsync:rsync dpkg-source:dpkg-dev gcc:gcc libc6-dev
   rm -rf "$work" && mkdir -p "$work"
   fetch_source "$work"
   say "building ${BINARIES[*]} with $(go version | cut -d' ' -f3) (about 6 min on 2 cores; log: $LOGS/build.log)..."
@@ -124,7 +148,6 @@ build() {
   for binary in "${BINARIES[@]}"; do cp "$work/src/_output/local/bin/linux/"*/"$binary" "$BIN.new/"; done
   # The pod sandbox: pause.c from the same tree (PID 1 of a pod; it reaps, lesson 5).
   gcc -Os -static -o "$BIN.new/pause" "$work/src/build/pause/linux/pause.c"
-  (cd "$work" && apt-get -o APT::Sandbox::User=root download -qq "kubernetes-client=$DEBIAN_SOURCE_VERSION" && dpkg-deb -x kubernetes-client_*.deb deb)
   cp "$work/deb/usr/bin/kubectl" "$BIN.new/kubectl"
   echo "$DEBIAN_SOURCE_VERSION" > "$BIN.new/.complete"
   rm -rf "$BIN" && mv "$BIN.new" "$BIN"
@@ -135,7 +158,8 @@ build() {
 # -- up ----------------------------------------------------------------------------------
 start() {  # name command...: in a session of its own, log to $LOGS/name.log
   local name=$1; shift
-  setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
+  # 9>&-: the daemon must not hold the build lock (a later build would wait on it forever)
+  setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null 9>&- &
   echo $! > "$RUN/$name.pid"
 }
 
@@ -319,7 +343,8 @@ start_kube_proxy() {
   # pod -> ClusterIP -> pod on the same bridge passes Docker's FORWARD policy (DROP).
   start kube-proxy "$BIN/kube-proxy" --kubeconfig="$ADMIN_KUBECONFIG" --hostname-override="$NODE" \
     --proxy-mode=iptables --cluster-cidr="$POD_CIDR" --masquerade-all --nodeport-addresses=127.0.0.1/32 \
-    --conntrack-max-per-core=0 --bind-address=127.0.0.1 --metrics-bind-address=127.0.0.1:10249 \
+    --conntrack-max-per-core=0 --conntrack-tcp-timeout-established=0 --conntrack-tcp-timeout-close-wait=0 \
+    --bind-address=127.0.0.1 --metrics-bind-address=127.0.0.1:10249 \
     --healthz-bind-address=127.0.0.1:10256
 }
 
@@ -349,14 +374,46 @@ node_ready() {
 
 default_service_account() { kubectl_admin get serviceaccount default -n default; }
 
+is_a_node_already() {
+  # KUBE- chains that are not ours: another kubelet or kube-proxy runs on this machine.
+  [ ! -e "$STATE" ] && iptables-save 2>/dev/null | grep -q '^:KUBE-'
+}
+
+save_sysctls() {
+  [ -e "$SYSCTLS_SAVED" ] && return 0   # an earlier up recorded them; down has not restored them yet
+  mkdir -p "$(dirname "$SYSCTLS_SAVED")"
+  local key value
+  for key in "${SYSCTLS[@]}"; do
+    value=$(sysctl -n "$key" 2>/dev/null) && echo "$key=$value"
+  done > "$SYSCTLS_SAVED"
+}
+
+restore_sysctls() {
+  [ -e "$SYSCTLS_SAVED" ] || return 0
+  local key value
+  while IFS='=' read -r key value; do sysctl -qw "$key=$value" 2>/dev/null || true; done < "$SYSCTLS_SAVED"
+  rm -f "$SYSCTLS_SAVED"
+}
+
 up() {
   need_root up
   if node_ready 2>/dev/null; then say "already up: node $NODE is Ready (context $CONTEXT)."; return 0; fi
-  [ -e "$RUN" ] && { say "a stand-in that is not Ready was found: taking it down first"; down; }
+  if is_a_node_already; then
+    fail "this machine has iptables chains of another Kubernetes (KUBE-...): the stand-in would share them. Fix: run it on a machine that is not a Kubernetes node."
+  fi
+  # Left over from a crash or a reboot (processes gone, state still there): clean it first.
+  if [ -e "$RUN" ] || [ -e "$STATE" ]; then say "a stand-in that is not Ready was found: taking it down first"; down; fi
   build
-  install_packages etcd-server containerd runc containernetworking-plugins dnsmasq-base iptables conntrack openssl
+  local had_etcd; had_etcd=$(command -v etcd || true)
+  install_packages etcd:etcd-server containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins \
+    dnsmasq:dnsmasq-base iptables:iptables conntrack:conntrack openssl:openssl
+  # Debian's etcd-server package starts its own etcd under systemd: the stand-in runs its own.
+  if [ -z "$had_etcd" ] && [ -d /run/systemd/system ]; then systemctl disable --now etcd >/dev/null 2>&1 || true; fi
   local started=$SECONDS
-  mkdir -p "$STATE" "$RUN" && rm -rf "$LOGS" && mkdir -p "$LOGS"
+  save_sysctls
+  mkdir -p "$STATE" "$RUN" "$LOGS" && find "$LOGS" -name '*.log' ! -name build.log -delete
+  # Whatever fails from here on (a bounded wait, a component): take down what was started.
+  trap 'code=$?; if [ $code -ne 0 ]; then echo "k8s-standin: up failed: taking down what it started" >&2; down >/dev/null 2>&1 || true; fi' EXIT
   make_pki
   kubeconfig "$ADMIN_KUBECONFIG" admin
   start_control_plane
@@ -369,6 +426,7 @@ up() {
   wait_for 90 "node $NODE to be Ready" kubelet node_ready
   wait_for 30 "the default ServiceAccount (controller-manager)" kube-controller-manager default_service_account
   add_context
+  trap - EXIT
   say "up in $((SECONDS - started))s: Kubernetes $("$BIN/kubectl" version --client --short 2>/dev/null | awk '{print $3}'), node $NODE Ready, pods' PID limit $POD_PIDS_LIMIT, NodePorts on 127.0.0.1."
 }
 
@@ -377,7 +435,8 @@ stop_component() {  # name: SIGTERM, then SIGKILL after 10 s
   local pidfile=$RUN/$1.pid pid
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  if kill "$pid" 2>/dev/null; then
+  # Only our own: `start` made each component the leader of its session (a reused PID is not).
+  if [ "$(ps -o sid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$pid" ] && kill "$pid" 2>/dev/null; then
     for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
   fi
@@ -406,6 +465,24 @@ kill_containers() {
   done
 }
 
+remove_kube_chains() {
+  # kube-proxy --cleanup removes kube-proxy's chains; the kubelet's own (KUBE-FIREWALL,
+  # KUBE-MARK-DROP, KUBE-KUBELET-CANARY, ...) stay. `up` refuses to start where KUBE-
+  # chains existed before, so every one of them here is the stand-in's.
+  [ -x "$BIN/kube-proxy" ] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  local table rule chain
+  for table in filter nat mangle; do
+    iptables-save -t "$table" 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | sed 's/^-A /-D /' |
+      while read -r rule; do eval "iptables -t $table $rule" 2>/dev/null || true; done || true
+    for chain in $(iptables-save -t "$table" 2>/dev/null | awk '/^:KUBE-/ {print substr($1, 2)}'); do
+      iptables -t "$table" -F "$chain" 2>/dev/null || true
+    done
+    for chain in $(iptables-save -t "$table" 2>/dev/null | awk '/^:KUBE-/ {print substr($1, 2)}'); do
+      iptables -t "$table" -X "$chain" 2>/dev/null || true
+    done
+  done
+}
+
 our_mounts() { awk -v s="$STATE" -v r="$RUN" 'index($2, s) == 1 || index($2, r) == 1 {print $2}' /proc/mounts | sort -r; }
 
 remove_cgroup_root() {
@@ -415,7 +492,7 @@ remove_cgroup_root() {
 
 down() {
   need_root down
-  [ -e "$RUN" ] || [ -e "$STATE" ] || { say "not running; nothing to do."; return 0; }
+  [ -e "$RUN" ] || [ -e "$STATE" ] || [ -e "$SYSCTLS_SAVED" ] || { say "not running; nothing to do."; return 0; }
   local started=$SECONDS
   stop_component dns-sync; stop_component dnsmasq
   stop_component kube-controller-manager; stop_component kube-scheduler
@@ -423,28 +500,29 @@ down() {
   stop_component kubelet
   [ -S "$SOCK" ] && kill_containers
   stop_component kube-proxy
-  [ -x "$BIN/kube-proxy" ] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true   # its iptables chains
   stop_component containerd
   # Shims of our containerd only (their command line names our socket).
   pkill -9 -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null || true
   stop_component kube-apiserver; stop_component etcd
+  remove_kube_chains
   local mount
   for mount in $(our_mounts); do umount "$mount" 2>/dev/null || umount -l "$mount"; done
   remove_cgroup_root
   ip link del "$BRIDGE" 2>/dev/null || true
+  restore_sysctls
+  check_nothing_left   # before removing the state: a failed down can be run again
   rm -rf "$STATE" "$RUN"
-  check_nothing_left
-  say "down in $((SECONDS - started))s: nothing of the stand-in runs or is mounted (logs kept in $LOGS)."
+  say "down in $((SECONDS - started))s: nothing of the stand-in runs, is mounted, or is left in iptables; kernel settings restored (logs kept in $LOGS)."
 }
 
 check_nothing_left() {
   local problems=()
   [ -z "$(our_mounts)" ] || problems+=("mounts: $(our_mounts | tr '\n' ' ')")
-  pgrep -f "^$BIN/|^etcd --name standin|containerd --config $STATE|-address $SOCK|dnsmasq .*--listen-address=$NODE_IP" \
-    >/dev/null && problems+=("processes: $(pgrep -af "^$BIN/|^etcd --name standin|containerd --config $STATE|-address $SOCK" | cut -c1-80 | tr '\n' ';')")
+  pgrep -f "$OURS" >/dev/null && problems+=("processes: $(pgrep -af "$OURS" | cut -c1-80 | tr '\n' ';')")
   ip link show "$BRIDGE" >/dev/null 2>&1 && problems+=("the bridge $BRIDGE")
   [ -z "$(find /sys/fs/cgroup -maxdepth 2 -path "*${CGROUP_ROOT}" 2>/dev/null)" ] || problems+=("cgroups under $CGROUP_ROOT")
-  [ ${#problems[@]} -eq 0 ] || fail "down: still there: ${problems[*]}"
+  iptables-save 2>/dev/null | grep -q '^:KUBE-' && problems+=("iptables chains KUBE-*")
+  [ ${#problems[@]} -eq 0 ] || fail "down: still there: ${problems[*]}. Fix: run scripts/k8s-standin.sh down again."
 }
 
 # -- status and load -----------------------------------------------------------------------

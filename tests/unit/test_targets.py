@@ -1,4 +1,6 @@
 """Target choice and the Kubernetes target's pure parts (what it sends to a cluster)."""
+import os
+
 import pytest
 
 import lab
@@ -9,6 +11,7 @@ from lab.kubernetes_target import for_cluster, kind_target
 @pytest.fixture
 def no_standin(monkeypatch, tmp_path):
     monkeypatch.setattr(clusters, "STANDIN_KUBECONFIG", tmp_path / "no-standin-kubeconfig")
+    monkeypatch.setattr(clusters, "STANDIN_APISERVER_PID", tmp_path / "no-standin-pid")
 
 
 def test_target_can_be_forced(monkeypatch):
@@ -31,12 +34,18 @@ def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path, no_standin):
 
 
 def test_auto_picks_the_standin_when_it_is_up_and_kind_is_not_installed(monkeypatch, tmp_path):
+    """Up means: its kubeconfig is there and its API server runs (after a reboot the state
+    folder is still there, but nothing runs)."""
     monkeypatch.delenv("LAB_TARGET", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig, pid = tmp_path / "kubeconfig", tmp_path / "kube-apiserver.pid"
     monkeypatch.setattr(clusters, "STANDIN_KUBECONFIG", kubeconfig)
-    assert lab.target_name() == "docker"
+    monkeypatch.setattr(clusters, "STANDIN_APISERVER_PID", pid)
     kubeconfig.write_text("apiVersion: v1\nkind: Config\n")
+    assert lab.target_name() == "docker"  # no API server
+    pid.write_text("999999999")
+    assert lab.target_name() == "docker"  # a stale PID
+    pid.write_text(str(os.getpid()))      # a running process
     assert lab.target_name() == "standin"
 
 

@@ -32,9 +32,15 @@ def test_service_names_become_aliases_and_the_worker_has_none():
         "redis": ["redis"], "rng": ["rng"], "hasher": ["hasher"], "webui": ["webui"], "worker": []}
 
 
-def test_node_port_is_published_at_kinds_host_port():
+def test_node_port_is_published_at_the_host_port_it_is_given():
     assert PLANS["webui"].ports == {80: 8080}
     assert all(not p.ports for name, p in PLANS.items() if name != "webui")
+
+
+def test_by_default_a_node_port_is_published_at_its_own_number_not_at_kinds_host_port():
+    """kind holds 127.0.0.1:8080 for its own mapping: the docker target must not need it."""
+    default = {p.deployment: p for p in translate(manifests.load())}
+    assert default["webui"].ports == {80: 30080}
 
 
 def test_command_replaces_the_entrypoint_and_args_the_cmd():
