@@ -21,8 +21,10 @@ def pytest_terminal_summary(terminalreporter):
     """Which engine ran what: lessons 3-5 under nbval and the contract suite, per engine."""
     from lab.kubernetes_here import kubernetes_target_name
     kubernetes = kubernetes_target_name() or "Kubernetes"
+    room = os.environ.get("LAB_KUBE_CONTEXT")
+    notebooks_on = f"kubernetes context {room} (LAB_KUBE_CONTEXT)" if room else "docker"
     groups = {
-        "lessons 3-5 under nbval on docker": lambda nodeid: nodeid.startswith(("notebooks/03", "notebooks/04",
+        f"lessons 3-5 under nbval on {notebooks_on}": lambda nodeid: nodeid.startswith(("notebooks/03", "notebooks/04",
                                                                                "notebooks/05")),
         f"lessons 3-5 under nbval on {kubernetes}": lambda nodeid: nodeid.startswith("tests/kubernetes/notebooks/"),
         "the target contract on docker": lambda nodeid: nodeid.startswith("tests/contract/") and "[docker]" in nodeid,

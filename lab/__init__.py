@@ -16,6 +16,7 @@ from .engine import client, server_version
 from .errors import LabError, LabTimeout
 from .images import build_image, image_exists, resolve_base
 from .notebook import show_lab_errors_as_one_line
+from .progress import lesson
 from .processes import Process, ProcessTable, parse_snapshot, parse_stat, pod_process_table, process_table, zombies
 from .redis import ORPHAN_MAKER, REDIS_COMMAND, bgsave, make_orphans, run_redis
 from .targets import target, target_name

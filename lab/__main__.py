@@ -2,10 +2,14 @@
 
   doctor              what the lab needs, with a fix for each problem (non-zero exit on a problem)
   up / down           deploy DockerCoins on the target (build, load, apply, wait) / remove it
-  reset               remove every container, network, volume (and image) the lab labelled
+  reset               remove every container, network, volume (and image) the lab labelled, and in a
+                      room (LAB_KUBE_CONTEXT) this participant's objects on the cluster
   bundle / load       all the course's images in one archive, for a room without internet
   push REGISTRY       the lab's images to a registry, for a shared cluster (LAB_REGISTRY)
   progress            which exercises this participant has passed
+  room create|status|delete
+                      a workshop room on one cluster: a namespace, namespace-only credentials and a
+                      quota per participant; their progress; teardown (for instructors)
 
 --participant NAME (or LAB_PREFIX) keeps each person's containers, networks and namespace apart.
 """
@@ -35,10 +39,47 @@ def parse(argv):
     push = commands.add_parser("push", help="push the lab's images to a registry")
     push.add_argument("registry", help="e.g. registry.example.com/course")
     commands.add_parser("progress", help="which exercises you have passed")
+    _add_room_commands(commands)
     return parser.parse_args(argv)
 
 
+def _add_room_commands(commands) -> None:
+    room = commands.add_parser("room", help="a workshop room on one cluster (for instructors)")
+    room.add_argument("--room", default="room", help="the room's name (default: room)")
+    room.add_argument("--context", help="the instructor's kubeconfig context (default: LAB_KUBE_CONTEXT, "
+                                        "else this machine's kind cluster or stand-in)")
+    room.add_argument("--kubeconfig", help="the kubeconfig file that has the context (default: KUBECONFIG)")
+    actions = room.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a namespace, credentials and a quota per participant")
+    who = create.add_mutually_exclusive_group(required=True)
+    who.add_argument("--participants", type=int, help="how many: named p1, p2, ...")
+    who.add_argument("--names", help="their names, comma-separated: ada,bob")
+    status = actions.add_parser("status", help="each participant's checks passed per lesson")
+    status.add_argument("--watch", type=float, default=0, metavar="SECONDS",
+                        help="refresh every 5 s for this long (default: once)")
+    delete = actions.add_parser("delete", help="remove the room (or --names some of it), and nothing else")
+    delete.add_argument("--names", help="only these participants, comma-separated")
+
+
+def run_room(args) -> int:
+    from .room import Room
+    from .room_objects import participant_names
+    room = Room(args.room, args.context, args.kubeconfig)
+    if args.action == "create":
+        print(room.create(participant_names(args.participants or 0, args.names or "")))
+    elif args.action == "status":
+        if args.watch > 0:
+            room.watch_status(args.watch)
+        else:
+            print(room.status())
+    elif args.action == "delete":
+        room.delete(participant_names(names=args.names) if args.names else None)
+    return 0
+
+
 def run(args) -> int:
+    if args.command == "room":
+        return run_room(args)
     if args.command == "doctor":
         from .doctor import report
         return 0 if all(f.ok or not f.required for f in report()) else 1
@@ -57,6 +98,9 @@ def run(args) -> int:
     elif args.command == "reset":
         from .cleanup import reset as reset_lab
         reset_lab(images=not args.keep_images)
+        if os.environ.get("LAB_KUBE_CONTEXT"):  # in a room: this participant's objects on the cluster too
+            from .targets import target
+            target().delete()
     elif args.command == "bundle":
         from .bundle import bundle as make_bundle
         make_bundle(args.output)

@@ -7,6 +7,7 @@ lifecycle (lab/clusters.py) differs. Every object goes into the participant's na
 The methods keep the contract in lab/target_contract.py, as the docker target does.
 """
 import copy
+import json
 import shlex
 import threading
 import time
@@ -15,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Set
 
 import yaml
 
-from . import kubelet_readings, manifests, settings
+from . import kubelet_readings, manifests, room_objects, settings
 from .clusters import KindCluster, SharedCluster, StandinCluster, registry_image
 from .console import show_command
 from .errors import LabError, LabTimeout
@@ -147,29 +148,47 @@ class KubernetesTarget:
         return client.AppsV1Api(self.api())
 
     # -- the participant's namespace -----------------------------------------------------------
-    def _own_namespace(self, ns: str):
-        """The namespace if it exists and the lab made it for this participant; None if absent.
+    def _namespace_state(self, ns: str) -> str:
+        """"absent", "terminating", "ours" (the lab made it for this participant: it may
+        delete it) or "given" (a room's: made by the instructor, or not readable with a
+        participant's namespace-only rights; the lab uses it and never deletes it).
         A namespace the lab did not label is never used, nor deleted."""
         from kubernetes.client.rest import ApiException
         try:
             found = self._core().read_namespace(ns)
         except ApiException as error:
             if error.status == 404:
-                return None
+                return "absent"
+            if error.status == 403:  # namespace-only rights: is it ours to work in?
+                return self._given_namespace(ns)
             raise
-        if (found.metadata.labels or {}).get(settings.LABEL) != settings.prefix():
+        labels = found.metadata.labels or {}
+        if labels.get(settings.LABEL) != settings.prefix():
             raise LabError(f"namespace {ns} exists and was not made by this lab; the lab will not use or delete it. "
                            "Fix: choose another LAB_PREFIX (it names your namespace).")
-        return found
+        if found.status.phase == "Terminating":
+            return "terminating"
+        return "given" if room_objects.ROOM_LABEL in labels else "ours"
+
+    def _given_namespace(self, ns: str) -> str:
+        from kubernetes.client.rest import ApiException
+        try:
+            self._apps().list_namespaced_deployment(ns, limit=1)
+        except ApiException as error:
+            if error.status == 403:
+                raise LabError(f"your credentials do not reach namespace {ns}. Fix: set LAB_PREFIX to the "
+                               "participant name your room kubeconfig was made for.") from None
+            raise
+        return "given"
 
     def _ensure_namespace(self, ns: str) -> None:
         from kubernetes import client
-        found = self._own_namespace(ns)
-        if found is not None and found.status.phase == "Terminating":
+        state = self._namespace_state(ns)
+        if state == "terminating":
             print(f"namespace {ns} is still being deleted: waiting for it to be gone first")
             self._wait_namespace_gone(ns)
-            found = None
-        if found is None:
+            state = "absent"
+        if state == "absent":
             show_command("kubectl", "create", "namespace", ns)
             self._core().create_namespace(client.V1Namespace(
                 metadata=client.V1ObjectMeta(name=ns, labels={settings.LABEL: settings.prefix()})))
@@ -479,8 +498,19 @@ class KubernetesTarget:
             except ApiException as error:
                 if error.status not in (401, 403, 404):
                     raise
-                self._pids_limits[node] = 0  # not ours to read on a shared cluster
+                self._pids_limits[node] = self._room_pids_limit(node)  # not ours to read in a room
         return self._pids_limits[node]
+
+    def _room_pids_limit(self, node: str) -> int:
+        """The limit as the room's instructor read it (lab/room_objects.py); 0 if unknown."""
+        from kubernetes.client.rest import ApiException
+        try:
+            facts = self._core().read_namespaced_config_map(room_objects.ROOM_CONFIGMAP, namespace()).data or {}
+        except ApiException as error:
+            if error.status in (403, 404):
+                return 0
+            raise
+        return int(json.loads(facts.get("pod-pids-limits", "{}")).get(node, 0))
 
     # -- events and the watch ----------------------------------------------------------------------
     def _raw_pod_events(self, pod):
@@ -616,7 +646,8 @@ class KubernetesTarget:
         showing progress; with ``wait=False`` named deployments' pods stop in the background."""
         ns = namespace()
         wanted = list(deployments)
-        if self._own_namespace(ns) is None:
+        state = self._namespace_state(ns)
+        if state in ("absent", "terminating"):
             print(f"namespace {ns} does not exist: nothing to delete")
             return
         if wanted:
@@ -637,9 +668,13 @@ class KubernetesTarget:
             self._delete_ignoring_gone(lambda: self._core().delete_namespaced_service(
                 service.metadata.name, ns, _preload_content=False))
         self._wait_pods_stopped([mine], "this participant")
-        show_command("kubectl", "delete", "namespace", ns)
-        self._delete_ignoring_gone(lambda: self._core().delete_namespace(ns, _preload_content=False))
-        self._wait_namespace_gone(ns)
+        if state == "given":
+            print(f"namespace {ns} is the room's: kept, with your progress in it (the instructor's "
+                  "'python -m lab room delete' removes it)")
+        else:
+            show_command("kubectl", "delete", "namespace", ns)
+            self._delete_ignoring_gone(lambda: self._core().delete_namespace(ns, _preload_content=False))
+            self._wait_namespace_gone(ns)
         for forward in self._forwards.values():
             forward.close()
         self._forwards.clear()

@@ -1,9 +1,21 @@
-"""Which exercise checks this participant has passed, kept in a small JSON file."""
+"""What this participant has passed: the exercises, and each lesson's checks.
+
+Kept in a small JSON file per participant. In a workshop room (LAB_KUBE_CONTEXT) it is
+also mirrored into a ConfigMap in the participant's own namespace, which is where the
+instructor's `python -m lab room status` reads it: the participant needs no rights
+beyond their namespace, and the instructor needs no access to their machine.
+"""
+import datetime
 import json
 import os
 from pathlib import Path
+from typing import Dict, List, Optional
 
 from . import settings
+
+CONFIGMAP = "redis-tini-lab-progress"
+_current_lesson: List[Optional[str]] = [None]
+_mirror_failed: List[bool] = [False]
 
 
 def _path() -> Path:
@@ -11,24 +23,99 @@ def _path() -> Path:
     return state / "redis-tini-lab" / f"progress-{settings.prefix()}.json"
 
 
-def passed_keys() -> list:
+def _load() -> dict:
     try:
-        return json.loads(_path().read_text())
+        saved = json.loads(_path().read_text())
     except (FileNotFoundError, ValueError):
-        return []
+        saved = {}
+    if isinstance(saved, list):  # the first format: a list of exercise keys
+        saved = {"exercises": saved}
+    return {"exercises": saved.get("exercises", []), "checks": saved.get("checks", {})}
+
+
+def _save(state: dict) -> None:
+    path = _path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state))
+    _mirror(state)
+
+
+def passed_keys() -> list:
+    return _load()["exercises"]
+
+
+def lesson(number: str) -> None:
+    """Which lesson the checks that follow belong to (each notebook's first cell says)."""
+    _current_lesson[0] = str(number)
 
 
 def record(key: str) -> None:
-    keys = passed_keys()
-    if key not in keys:
-        path = _path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(keys + [key]))
+    """An exercise passed."""
+    state = _load()
+    if key not in state["exercises"]:
+        state["exercises"].append(key)
+        _save(state)
+
+
+def record_check(message: str) -> None:
+    """A check passed in the current lesson (nothing is recorded outside a lesson)."""
+    number = _current_lesson[0]
+    if number is None:
+        return
+    state = _load()
+    passed_here = state["checks"].setdefault(number, [])
+    if message not in passed_here:
+        passed_here.append(message)
+        _save(state)
+
+
+def checks_passed() -> Dict[str, int]:
+    return {number: len(messages) for number, messages in sorted(_load()["checks"].items())}
+
+
+def configmap_data(state: dict) -> Dict[str, str]:
+    """The ConfigMap's data (strings only): `lesson-03: "3"`, the exercises, and when."""
+    data = {f"lesson-{number}": str(len(messages)) for number, messages in state["checks"].items()}
+    data["exercises"] = ",".join(state["exercises"])
+    data["updated"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return data
+
+
+def _mirror(state: dict) -> None:
+    """Into the room's ConfigMap, when the lab runs in a room; a failure is a note, once."""
+    context = os.environ.get("LAB_KUBE_CONTEXT")
+    if not context or _mirror_failed[0]:
+        return
+    from .errors import LabError
+    from .kube_api import kube_errors, new_client
+    from kubernetes import client
+    body = {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": CONFIGMAP, "labels": settings.labels()}, "data": configmap_data(state)}
+    try:
+        with kube_errors("recording your progress for the instructor"):
+            core = client.CoreV1Api(new_client(context))
+            core.patch_namespaced_config_map(CONFIGMAP, settings.prefix(), body) if _exists(core) else \
+                core.create_namespaced_config_map(settings.prefix(), body)
+    except LabError as error:
+        _mirror_failed[0] = True
+        print(f"note: your progress is saved on this machine only ({error})")
+
+
+def _exists(core) -> bool:
+    from kubernetes.client.rest import ApiException
+    try:
+        core.read_namespaced_config_map(CONFIGMAP, settings.prefix())
+        return True
+    except ApiException as error:
+        if error.status == 404:
+            return False
+        raise
 
 
 def summary() -> str:
-    """One line per exercise: passed or not yet."""
+    """One line per exercise, passed or not yet, and the checks passed per lesson."""
     from .exercises import ALL
     done = set(passed_keys())
     lines = [f"[{'x' if e.key in done else ' '}] lesson {e.lesson}: {e.title}" for e in ALL]
+    lines += [f"lesson {number}: {count} checks passed" for number, count in checks_passed().items()]
     return "\n".join(lines + [f"{len(done & {e.key for e in ALL})} of {len(ALL)} exercises passed"])

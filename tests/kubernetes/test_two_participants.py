@@ -1,27 +1,35 @@
-"""A workshop room on one cluster: two participants, each with their own LAB_PREFIX (their
-namespace), run lessons 3 to 5 at the same time through LAB_KUBE_CONTEXT, as a shared
-cluster's participants do: Services stay ClusterIP and the lab reaches the webui through
-its own port-forward. Both must pass, and neither may leave anything behind."""
+"""A workshop room on one cluster: `python -m lab room create` makes two participants, and
+each runs lessons 3 to 5 at the same time with their own room kubeconfig, whose rights end
+at their namespace, as a shared cluster's participants do: Services stay ClusterIP and the
+lab reaches the webui through its own port-forward. Both must pass, neither may leave
+anything behind, and `room status` shows both making progress while they work (its output
+is kept in tests/artifacts/room-status.txt)."""
 import os
 import signal
 import subprocess
 import sys
 import time
 
+import kubernetes
+
 import lab
 from lab import settings
 from lab.kubernetes_here import context_and_kubeconfig
+from lab.room import Room
 
 LESSONS = ["notebooks/03-dockercoins.ipynb", "notebooks/04-liveness-probe.ipynb", "notebooks/05-inducing-zombies.ipynb"]
 PARTICIPANTS = ["room-ada", "room-bob"]
+ARTIFACTS = settings.REPO_ROOT / "tests" / "artifacts"
 BOUND_SECONDS = 1200
+STATUS_EVERY = 20  # seconds between the instructor's looks at `room status`
 
 
-def start_participant(participant: str, context: str, kubeconfig, log_path) -> subprocess.Popen:
-    """The three lessons under nbval, as this participant, in a session of its own."""
-    env = {**os.environ, "LAB_KUBE_CONTEXT": context, "LAB_PREFIX": participant}
-    if kubeconfig:
-        env["KUBECONFIG"] = kubeconfig
+def start_participant(room: Room, participant: str, log_path) -> subprocess.Popen:
+    """The three lessons under nbval, as this participant with their room kubeconfig, in a
+    session of its own."""
+    env = {**os.environ, "LAB_KUBE_CONTEXT": f"{room.name}-{participant}", "LAB_PREFIX": participant,
+           "KUBECONFIG": str(room.folder / f"{participant}.kubeconfig"),
+           "XDG_STATE_HOME": str(log_path.parent / participant)}  # progress from this run only
     with open(log_path, "w") as log:
         return subprocess.Popen([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *LESSONS],
                                 cwd=settings.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -34,30 +42,39 @@ def test_two_participants_run_lessons_3_to_5_at_once_on_one_cluster(kube_target_
     lab.target().prepare([lab.build_image(spec, quiet=True) for spec in settings.ALL_IMAGES])
 
     context, kubeconfig = context_and_kubeconfig(kube_target_name)
+    room = Room("ci", context, kubeconfig)
+    room.delete()  # what an interrupted earlier run left
+    room.create(PARTICIPANTS)
     logs = {participant: tmp_path / f"{participant}.log" for participant in PARTICIPANTS}
-    runs = {participant: start_participant(participant, context, kubeconfig, logs[participant])
-            for participant in PARTICIPANTS}
-    started, results = time.monotonic(), {}
+    runs = {participant: start_participant(room, participant, logs[participant]) for participant in PARTICIPANTS}
+    started, results, looks = time.monotonic(), {}, []
     try:
+        while any(process.poll() is None for process in runs.values()) and \
+                time.monotonic() - started < BOUND_SECONDS:
+            looks.append(f"after {time.monotonic() - started:.0f}s:\n{room.status(show=len(looks) == 0)}")
+            time.sleep(STATUS_EVERY)
+        looks.append(f"at the end, {time.monotonic() - started:.0f}s:\n{room.status(show=False)}")
         for participant, process in runs.items():
-            try:
-                results[participant] = process.wait(timeout=max(1, BOUND_SECONDS - (time.monotonic() - started)))
-            except subprocess.TimeoutExpired:
-                results[participant] = f"still running after {BOUND_SECONDS}s"
+            results[participant] = process.poll() if process.poll() is not None else f"still running after {BOUND_SECONDS}s"
     finally:
         for process in runs.values():  # nbval and its kernels, on a failure or a timeout
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        for participant in PARTICIPANTS:  # whatever a failed run left in the participant's namespace
-            if results.get(participant) != 0:
-                monkeypatch.setenv("LAB_PREFIX", participant)
-                lab.target().delete()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "room-status.txt").write_text("\n\n".join(looks) + "\n")
+        final = {row["participant"]: row for row in room.status(show=False).rows} if results else {}
+        apps = kubernetes.client.AppsV1Api(room.api())
+        left = {participant: [d.metadata.name for d in apps.list_namespaced_deployment(participant).items]
+                for participant in PARTICIPANTS}
+        room.delete()
     print(f"two participants, lessons 3-5 at once: {time.monotonic() - started:.0f}s")
     for participant in PARTICIPANTS:
         output = logs[participant].read_text()
         assert results[participant] == 0, f"{participant} failed ({results[participant]}):\n{output[-3000:]}"
         assert "passed" in (output.strip().splitlines() or [""])[-1]
-    for participant in PARTICIPANTS:  # lesson 5 ends by deleting everything the participant made
-        monkeypatch.setenv("LAB_PREFIX", participant)
-        assert lab.target().deployments() == [], f"{participant} left deployments behind"
+    for participant in PARTICIPANTS:  # the instructor saw each one's checks in every lesson
+        assert all(final[participant][f"lesson {n}"] not in ("-", "0") for n in ("03", "04", "05")), \
+            f"room status did not show {participant}'s progress: {final[participant]}"
+    assert len(looks) >= 3
+    assert left == {participant: [] for participant in PARTICIPANTS}, f"lesson 5 ends by deleting everything: {left}"
