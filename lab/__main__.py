@@ -7,7 +7,7 @@
   bundle / load       all the course's images in one archive, for a room without internet
   push REGISTRY       the lab's images to a registry, for a shared cluster (LAB_REGISTRY)
   progress            which exercises this participant has passed
-  room create|status|delete
+  room create|status|doctor|delete
                       a workshop room on one cluster: a namespace, namespace-only credentials and a
                       quota per participant; their progress; teardown (for instructors)
 
@@ -45,6 +45,7 @@ def parse(argv):
 
 def _add_room_commands(commands) -> None:
     room = commands.add_parser("room", help="a workshop room on one cluster (for instructors)")
+    # Options before the action: python -m lab room --context C create --participants 2
     room.add_argument("--room", default="room", help="the room's name (default: room)")
     room.add_argument("--context", help="the instructor's kubeconfig context (default: LAB_KUBE_CONTEXT, "
                                         "else this machine's kind cluster or stand-in)")
@@ -57,6 +58,10 @@ def _add_room_commands(commands) -> None:
     status = actions.add_parser("status", help="each participant's checks passed per lesson")
     status.add_argument("--watch", type=float, default=0, metavar="SECONDS",
                         help="refresh every 5 s for this long (default: once)")
+    doctor = actions.add_parser("doctor", help="runtime, PID limit and images on each node, and what the lessons "
+                                               "will show there")
+    doctor.add_argument("--registry", default=os.environ.get("LAB_REGISTRY"),
+                        help="where participants' nodes pull the images (default: LAB_REGISTRY, else loaded on the nodes)")
     delete = actions.add_parser("delete", help="remove the room (or --names some of it), and nothing else")
     delete.add_argument("--names", help="only these participants, comma-separated")
 
@@ -72,6 +77,12 @@ def run_room(args) -> int:
             room.watch_status(args.watch)
         else:
             print(room.status())
+    elif args.action == "doctor":
+        from . import settings
+        from .clusters import registry_image
+        from .room_doctor import report
+        images = [registry_image(spec.tag, args.registry) if args.registry else spec.tag for spec in settings.ALL_IMAGES]
+        return 0 if report(room, images) else 1
     elif args.action == "delete":
         room.delete(participant_names(names=args.names) if args.names else None)
     return 0

@@ -60,7 +60,7 @@ class Room:
             self._api = new_client(self.context, self.kubeconfig)
         return self._api
 
-    def _core(self):
+    def core(self):
         from kubernetes import client
         return client.CoreV1Api(self.api())
 
@@ -94,12 +94,12 @@ class Room:
     def _create_namespace(self, participant: str) -> None:
         from kubernetes.client.rest import ApiException
         try:
-            found = self._core().read_namespace(participant)
+            found = self.core().read_namespace(participant)
         except ApiException as error:
             if error.status != 404:
                 raise
             show_command("kubectl", "create", "namespace", participant)
-            self._core().create_namespace(room_objects.namespace(self.name, participant))
+            self.core().create_namespace(room_objects.namespace(self.name, participant))
             return
         if (found.metadata.labels or {}).get(room_objects.ROOM_LABEL) != self.name:
             raise LabError(f"namespace {participant} exists and is not room {self.name}'s; the lab will not take it "
@@ -115,7 +115,7 @@ class Room:
 
     def nodes(self):
         show_command("kubectl", "get", "nodes", "-o", "wide")
-        return self._core().list_node().items
+        return self.core().list_node().items
 
     def pod_pids_limits(self) -> Dict[str, int]:
         """Each node's kubelet podPidsLimit (0: none), where the instructor may read it."""
@@ -125,7 +125,7 @@ class Room:
             name = node.metadata.name
             show_shell(f"kubectl get --raw /api/v1/nodes/{name}/proxy/configz | grep -o '\"podPidsLimit\":[0-9-]*'")
             try:
-                limits[name] = kubelet_readings.pod_pids_limit(self._core(), name)
+                limits[name] = kubelet_readings.pod_pids_limit(self.core(), name)
             except ApiException as error:
                 print(f"  {name}: the kubelet's configuration is not readable ({error.status}); limit unknown")
         return limits
@@ -143,7 +143,7 @@ class Room:
                    "-o jsonpath='{.data.token}' | base64 -d")
 
         def token() -> Optional[str]:
-            secret = self._core().read_namespaced_secret(room_objects.TOKEN_SECRET, participant)
+            secret = self.core().read_namespaced_secret(room_objects.TOKEN_SECRET, participant)
             return base64.b64decode(secret.data["token"]).decode() if (secret.data or {}).get("token") else None
         return wait_until(token, timeout=TOKEN_TIMEOUT, interval=0.5,
                           what=f"the token controller to fill in {participant}'s token")
@@ -152,7 +152,7 @@ class Room:
     def participants(self, *, show: bool = True) -> List[str]:
         if show:
             show_command("kubectl", "get", "namespaces", "-l", self.selector())
-        return sorted(ns.metadata.name for ns in self._core().list_namespace(label_selector=self.selector()).items)
+        return sorted(ns.metadata.name for ns in self.core().list_namespace(label_selector=self.selector()).items)
 
     @kube_call("reading the room's progress")
     def status(self, *, show: bool = True) -> Table:
@@ -166,12 +166,12 @@ class Room:
     def _status_row(self, participant: str) -> Dict[str, str]:
         from kubernetes.client.rest import ApiException
         try:
-            data = self._core().read_namespaced_config_map(progress.CONFIGMAP, participant).data or {}
+            data = self.core().read_namespaced_config_map(progress.CONFIGMAP, participant).data or {}
         except ApiException as error:
             if error.status != 404:
                 raise
             data = {}
-        pods = self._core().list_namespaced_pod(participant).items
+        pods = self.core().list_namespaced_pod(participant).items
         running = sum(1 for pod in pods if pod.status.phase == "Running")
         row = {"participant": participant}
         row.update({f"lesson {n}": data.get(f"lesson-{n}", "-") for n in ("03", "04", "05")})
@@ -203,7 +203,7 @@ class Room:
             names = [name for name in names if name in only]
         for name in names:
             show_command("kubectl", "delete", "namespace", name, "--wait=false")
-            self._core().delete_namespace(name, _preload_content=False)
+            self.core().delete_namespace(name, _preload_content=False)
         started = time.monotonic()
         wait_until(lambda: not set(names) & set(self._remaining()), timeout=DELETE_TIMEOUT, interval=1,
                    what=f"room {self.name}'s namespaces {', '.join(names)} to be deleted")
@@ -216,7 +216,7 @@ class Room:
         return names
 
     def _remaining(self) -> List[str]:
-        return [ns.metadata.name for ns in self._core().list_namespace(label_selector=self.selector()).items]
+        return [ns.metadata.name for ns in self.core().list_namespace(label_selector=self.selector()).items]
 
 
 def start_command(kubeconfig: Path, context: str, participant: str) -> str:

@@ -186,3 +186,15 @@ def lab_command(argv, env) -> str:
     assert result.returncode == 0, f"python -m lab {' '.join(argv)}: {result.stderr[-2000:]}"
     return result.stdout
 
+
+
+def test_room_doctor_tries_the_images_on_every_node_and_says_what_lesson_5_will_show(room):
+    where = ["--room", room.name, "--context", room.context, *(["--kubeconfig", room.kubeconfig] if room.kubeconfig else [])]
+    found = subprocess.run([sys.executable, "-m", "lab", "room", *where, "doctor"], cwd=settings.REPO_ROOT,
+                           capture_output=True, text=True, timeout=300)
+    assert found.returncode == 0, found.stdout[-2000:] + found.stderr[-2000:]
+    assert "starts" in found.stdout and "exhaustion run restarts the pod" in found.stdout
+    missing = subprocess.run([sys.executable, "-m", "lab", "room", *where, "doctor", "--registry", "registry.invalid/course"],
+                             cwd=settings.REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 1 and "does not start" in missing.stdout, missing.stdout[-2000:]
+    assert "Traceback" not in missing.stderr
