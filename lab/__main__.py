@@ -4,7 +4,7 @@
   up / down           deploy DockerCoins on the target (build, load, apply, wait) / remove it
   reset               remove every container, network, volume (and image) the lab labelled, and in a
                       room (LAB_KUBE_CONTEXT) this participant's objects on the cluster
-  bundle / load       all the course's images in one archive, for a room without internet
+  bundle / load       every image and pinned Python package in one folder, for a room without internet
   push REGISTRY       the lab's images to a registry, for a shared cluster (LAB_REGISTRY)
   progress            which exercises this participant has passed
   room create|status|doctor|delete
@@ -32,10 +32,11 @@ def parse(argv):
     commands.add_parser("down", help="remove what `up` deployed")
     reset = commands.add_parser("reset", help="remove what the lab labelled (and nothing else)")
     reset.add_argument("--keep-images", action="store_true", help="keep the built images")
-    bundle = commands.add_parser("bundle", help="save every image the course needs into one archive")
-    bundle.add_argument("-o", "--output", type=Path, default=Path("redis-tini-lab-images.tar"))
-    load = commands.add_parser("load", help="load an archive made by `bundle`")
-    load.add_argument("archive", type=Path)
+    bundle = commands.add_parser("bundle", help="every image and Python package the course needs, in one folder")
+    bundle.add_argument("-o", "--output", type=Path, default=Path("bundle"),
+                        help="the folder (default: bundle/, where ./course lab looks for wheels)")
+    load = commands.add_parser("load", help="load the images of a folder made by `bundle`")
+    load.add_argument("archive", type=Path, help="the bundle folder, or its images.tar")
     push = commands.add_parser("push", help="push the lab's images to a registry")
     push.add_argument("registry", help="e.g. registry.example.com/course")
     commands.add_parser("progress", help="which exercises you have passed")

@@ -4,7 +4,7 @@ import sys
 
 import lab
 from lab import settings
-from lab.bundle import bundle, load
+from lab.bundle import load, save_images
 
 
 def cli(*args, env=None):
@@ -20,7 +20,7 @@ def test_doctor_passes_here_for_the_docker_target(docker_engine):
 
 def test_bundle_then_load_brings_back_a_removed_image(tmp_path, docker_engine, participant):
     archive = tmp_path / "images.tar"
-    images = bundle(archive)
+    images = save_images(archive)
     assert set(spec.tag for spec in settings.ALL_IMAGES) <= set(images)
     assert lab.redis_image() in images  # the base too, so lesson 1 works offline
     docker_engine.images.remove(settings.REDIS_TINI.tag)
@@ -31,7 +31,7 @@ def test_bundle_then_load_brings_back_a_removed_image(tmp_path, docker_engine, p
 def test_load_of_a_missing_archive_is_a_clear_error(tmp_path):
     result = cli("load", str(tmp_path / "nope.tar"))
     assert result.returncode == 1
-    assert "nope.tar does not exist. Fix: make it with 'python -m lab bundle" in result.stderr
+    assert "nope.tar does not exist. Fix: make it with 'python -m lab bundle'" in result.stderr
 
 
 def test_invalid_participant_is_refused():

@@ -1,0 +1,61 @@
+"""The room's objects and kubeconfigs, without a cluster: valid Kubernetes, rights that
+cover what the lessons do and nothing cluster-scoped, names checked before anything runs.
+(tests/kubernetes/test_room.py proves the rights on a real API server.)"""
+import stat
+
+import pytest
+import yaml
+
+from lab import LabError, manifests, room_kubeconfig, room_objects, settings
+
+
+def test_every_object_is_valid_kubernetes_in_the_participants_namespace():
+    objects = room_objects.namespaced_objects("room", "ada", {"node-1": 32})
+    for body in [room_objects.namespace("room", "ada"), *objects]:
+        manifests.validate(manifests.Manifest(body=body, source="room"))
+        assert body["metadata"]["labels"] == {settings.LABEL: "ada", room_objects.ROOM_LABEL: "room"}
+    assert {body["metadata"]["namespace"] for body in objects} == {"ada"}
+    assert {body["kind"] for body in objects} == {"ServiceAccount", "Role", "RoleBinding", "ResourceQuota",
+                                                  "LimitRange", "ConfigMap", "Secret"}
+
+
+def test_the_role_covers_what_the_lessons_call_and_nothing_cluster_wide():
+    granted = {(group, resource, verb) for rule in room_objects.PARTICIPANT_RULES
+               for group in rule["apiGroups"] for resource in rule["resources"] for verb in rule["verbs"]}
+    needed = [("apps", "deployments", "patch"), ("apps", "replicasets", "deletecollection"),
+              ("", "pods", "deletecollection"), ("", "pods/exec", "create"), ("", "pods/log", "get"),
+              ("", "pods/portforward", "create"), ("", "services/proxy", "get"), ("", "endpoints", "get"),
+              ("", "events", "list"), ("", "configmaps", "create"), ("", "configmaps", "patch")]
+    assert [need for need in needed if need not in granted] == []
+    assert not {resource for _, resource, _ in granted} & {"namespaces", "nodes", "nodes/proxy", "roles",
+                                                          "rolebindings", "resourcequotas/status", "secrets"}
+    assert not any(verb not in ("get", "list", "watch") and resource in ("resourcequotas", "limitranges") for _, resource, verb in granted)
+
+
+def test_participant_names():
+    assert room_objects.participant_names(3) == ["p1", "p2", "p3"]
+    assert room_objects.participant_names(names="ada, bob") == ["ada", "bob"]
+    for bad, message in ((dict(count=0), "--participants N"), (dict(names="Ada"), "not valid"),
+                         (dict(names="ada,ada"), "repeat")):
+        with pytest.raises(LabError, match=message):
+            room_objects.participant_names(**bad)
+
+
+def test_a_participant_kubeconfig_is_private_and_names_their_namespace(tmp_path):
+    admin = tmp_path / "admin.kubeconfig"
+    (tmp_path / "ca.crt").write_bytes(b"CA")
+    admin.write_text(yaml.safe_dump({
+        "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:6443", "certificate-authority": "ca.crt"}}],
+        "contexts": [{"name": "admin", "context": {"cluster": "c", "user": "u"}}], "users": []}))
+    server, ca = room_kubeconfig.cluster_entry("admin", str(admin))
+    assert (server, ca) == ("https://127.0.0.1:6443", "Q0E=")
+    path = tmp_path / "room" / "ada.kubeconfig"
+    room_kubeconfig.write_private(path, room_kubeconfig.participant_kubeconfig(
+        server=server, ca_data=ca, token="t0ken", context_name="room-ada", namespace="ada"))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    written = yaml.safe_load(path.read_text())
+    assert written["current-context"] == "room-ada"
+    assert written["contexts"][0]["context"]["namespace"] == "ada"
+    with pytest.raises(LabError, match="no context nope"):
+        room_kubeconfig.cluster_entry("nope", str(admin))
+
