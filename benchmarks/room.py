@@ -5,7 +5,7 @@ sampled from the stand-in's pod cgroups (cgroup v1, as root) while lessons run.
 
 Prints, per participant namespace, the peak and mean memory working set (usage minus
 inactive page cache, as the kubelet counts it) and the mean and peak CPU in cores, then
-the same summed over the room. Run it beside tests/kubernetes/test_two_participants.py,
+the room's sums. Run it beside tests/kubernetes/test_two_participants.py,
 which puts two participants through lessons 3 to 5 at once.
 """
 import argparse
@@ -76,6 +76,10 @@ def main() -> None:
     for name in sorted(memory):
         print(f"{name}: memory peak {max(memory[name]) / mib:.0f} MiB, mean {statistics.mean(memory[name]) / mib:.0f} MiB; "
               f"CPU mean {statistics.mean(cores.get(name, [0])):.2f} cores, peak {max(cores.get(name, [0])):.2f}")
+    if memory:  # the room: the sum of its participants' peaks and means (an upper bound for the peak)
+        print(f"room {args.room}: memory peak at most {sum(max(m) for m in memory.values()) / mib:.0f} MiB, "
+              f"mean {sum(statistics.mean(m) for m in memory.values()) / mib:.0f} MiB; CPU mean "
+              f"{sum(statistics.mean(c) for c in cores.values()):.2f} cores")
 
 
 if __name__ == "__main__":

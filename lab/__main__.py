@@ -56,6 +56,8 @@ def _add_room_commands(commands) -> None:
     who = create.add_mutually_exclusive_group(required=True)
     who.add_argument("--participants", type=int, help="how many: named p1, p2, ...")
     who.add_argument("--names", help="their names, comma-separated: ada,bob")
+    create.add_argument("--registry", default=os.environ.get("LAB_REGISTRY"),
+                        help="where the nodes pull the images from (default: LAB_REGISTRY; none: loaded on the nodes)")
     status = actions.add_parser("status", help="each participant's checks passed per lesson")
     status.add_argument("--watch", type=float, default=0, metavar="SECONDS",
                         help="refresh every 5 s for this long (default: once)")
@@ -72,7 +74,7 @@ def run_room(args) -> int:
     from .room_objects import participant_names
     room = Room(args.room, args.context, args.kubeconfig)
     if args.action == "create":
-        print(room.create(participant_names(args.participants or 0, args.names or "")))
+        print(room.create(participant_names(args.participants or 0, args.names or ""), args.registry))
     elif args.action == "status":
         if args.watch > 0:
             room.watch_status(args.watch)
@@ -109,10 +111,10 @@ def run(args) -> int:
         target().delete()
     elif args.command == "reset":
         from .cleanup import reset as reset_lab
-        reset_lab(images=not args.keep_images)
-        if os.environ.get("LAB_KUBE_CONTEXT"):  # in a room: this participant's objects on the cluster too
+        if os.environ.get("LAB_KUBE_CONTEXT"):  # in a room: this participant's objects on the cluster first
             from .targets import target
             target().delete()
+        reset_lab(images=not args.keep_images)
     elif args.command == "bundle":
         from .bundle import bundle as make_bundle
         make_bundle(args.output)

@@ -5,8 +5,8 @@ import urllib.error
 import urllib.request
 from typing import List, Tuple
 
-from .checks import CheckFailed
-from .console import passed, show_command
+from .checks import CheckFailed, passed
+from .console import show_command
 from .errors import LabTimeout
 from .waiting import wait_until
 

@@ -74,7 +74,9 @@ def kube_errors(action: str):
                            "Fix: is it running? 'kubectl get nodes' tells.") from None
         reason = " ".join(str(getattr(error, "reason", "") or "").split())
         body = " ".join(str(getattr(error, "body", "") or "").split())[:200]
-        hint = {403: "Fix: your account may not do this in that namespace; ask the cluster's admin.",
+        hint = {401: "Fix: your credentials are not valid (any more: was the room deleted?); ask the instructor "
+                     "for a new kubeconfig.",
+                403: "Fix: your account may not do this in that namespace; ask the cluster's admin.",
                 409: "Fix: re-run the cell; if a namespace is being deleted, wait until it is gone."}.get(status, "")
         raise LabError(f"{action}: the API server said {status} {reason} {body} {hint}".strip()) from None
     except ResourceNotFoundError as error:

@@ -171,13 +171,18 @@ class KubernetesTarget:
         return "given" if room_objects.ROOM_LABEL in labels else "ours"
 
     def _given_namespace(self, ns: str) -> str:
+        """A namespace this account may not read is used only when it is a room's: the
+        room's ConfigMap (lab/room_objects.py) is in it and readable."""
         from kubernetes.client.rest import ApiException
         try:
-            self._apps().list_namespaced_deployment(ns, limit=1)
+            self._core().read_namespaced_config_map(room_objects.ROOM_CONFIGMAP, ns)
         except ApiException as error:
             if error.status == 403:
                 raise LabError(f"your credentials do not reach namespace {ns}. Fix: set LAB_PREFIX to the "
                                "participant name your room kubeconfig was made for.") from None
+            if error.status == 404:
+                raise LabError(f"namespace {ns} is not a room's, and your account may not read it; the lab will "
+                               "not use it. Fix: ask the instructor to run 'python -m lab room create'.") from None
             raise
         return "given"
 

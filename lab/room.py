@@ -46,7 +46,7 @@ class Room:
 
     def __init__(self, name: str = "room", context: Optional[str] = None, kubeconfig: Optional[str] = None):
         if not settings.PREFIX_PATTERN.match(name):
-            raise LabError(f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-'")
+            raise LabError(f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last)")
         self.name = name
         self.context, self.kubeconfig = admin_context(context, kubeconfig)
         self._api = None
@@ -69,9 +69,10 @@ class Room:
 
     # -- create ---------------------------------------------------------------------------------
     @kube_call("creating the room")
-    def create(self, participants: List[str]) -> Table:
+    def create(self, participants: List[str], registry: Optional[str] = None) -> Table:
         """Each participant's namespace, account, quota and kubeconfig (existing ones are
-        brought up to date, so running it again is safe)."""
+        brought up to date, so running it again is safe). ``registry``: where the nodes
+        pull the lab's images (`python -m lab push`), passed on in each start line."""
         server, ca_data = room_kubeconfig.cluster_entry(self.context, self.kubeconfig)
         pids_limits = self.pod_pids_limits()
         rows = []
@@ -88,7 +89,8 @@ class Room:
                 namespace=participant))
             rows.append({"participant": participant, "namespace": participant,
                          "kubeconfig": str(path.relative_to(settings.REPO_ROOT)),
-                         "start the course with": start_command(path, f"{self.name}-{participant}", participant)})
+                         "start the course with": start_command(path, f"{self.name}-{participant}", participant,
+                                                                registry)})
         return Table(rows)
 
     def _create_namespace(self, participant: str) -> None:
@@ -98,12 +100,18 @@ class Room:
         except ApiException as error:
             if error.status != 404:
                 raise
+            body = room_objects.namespace(self.name, participant)
             show_command("kubectl", "create", "namespace", participant)
-            self.core().create_namespace(room_objects.namespace(self.name, participant))
+            show_command("kubectl", "label", "namespace", participant,
+                         *(f"{key}={value}" for key, value in body["metadata"]["labels"].items()))
+            self.core().create_namespace(body)
             return
         if (found.metadata.labels or {}).get(room_objects.ROOM_LABEL) != self.name:
             raise LabError(f"namespace {participant} exists and is not room {self.name}'s; the lab will not take it "
                            "over. Fix: choose another participant name.")
+        if found.status.phase == "Terminating":
+            raise LabError(f"namespace {participant} is still being deleted (an earlier 'room delete'). "
+                           "Fix: run 'room create' again once 'kubectl get namespace " + participant + "' finds nothing.")
         print(f"namespace {participant} exists in room {self.name}: bringing it up to date")
 
     def _write_manifest(self, participant: str, objects: List[dict]) -> Path:
@@ -203,7 +211,7 @@ class Room:
             names = [name for name in names if name in only]
         for name in names:
             show_command("kubectl", "delete", "namespace", name, "--wait=false")
-            self.core().delete_namespace(name, _preload_content=False)
+            self._delete_namespace(name)
         started = time.monotonic()
         wait_until(lambda: not set(names) & set(self._remaining()), timeout=DELETE_TIMEOUT, interval=1,
                    what=f"room {self.name}'s namespaces {', '.join(names)} to be deleted")
@@ -215,11 +223,20 @@ class Room:
         print(f"room {self.name}: deleted {len(names)} participant(s) in {time.monotonic() - started:.1f}s")
         return names
 
+    def _delete_namespace(self, name: str) -> None:
+        from kubernetes.client.rest import ApiException
+        try:
+            self.core().delete_namespace(name, _preload_content=False)
+        except ApiException as error:
+            if error.status not in (404, 409):  # gone, or already being deleted: that is what we want
+                raise
+
     def _remaining(self) -> List[str]:
         return [ns.metadata.name for ns in self.core().list_namespace(label_selector=self.selector()).items]
 
 
-def start_command(kubeconfig: Path, context: str, participant: str) -> str:
-    """What a participant types to work in the room."""
+def start_command(kubeconfig: Path, context: str, participant: str, registry: Optional[str] = None) -> str:
+    """What a participant types, in their copy of the course, to work in the room."""
     relative = kubeconfig.relative_to(settings.REPO_ROOT)
-    return f"KUBECONFIG=$PWD/{relative} LAB_KUBE_CONTEXT={context} LAB_PREFIX={participant} ./course lab"
+    images = f" LAB_REGISTRY={registry}" if registry else ""
+    return f"KUBECONFIG=$PWD/{relative} LAB_KUBE_CONTEXT={context} LAB_PREFIX={participant}{images} ./course lab"

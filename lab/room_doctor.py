@@ -4,12 +4,13 @@ For each node: its container runtime, its kubelet's podPidsLimit (where the inst
 read it), and whether the lab's images start there, tried for real with one short pod per
 node and image. Then what lessons 4 and 5 will and will not show on this cluster.
 """
+import os
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
 from . import kubelet_readings, settings
-from .console import show_command
+from .console import show_command, show_shell
 from .errors import LabTimeout
 from .kube_api import kube_call
 from .room import Room
@@ -31,6 +32,7 @@ class NodeReport:
 
 def _pids_limit(room: Room, node: str) -> Optional[int]:
     from kubernetes.client.rest import ApiException
+    show_shell(f"kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o '\"podPidsLimit\":[0-9-]*'")
     try:
         return kubelet_readings.pod_pids_limit(room.core(), node)
     except ApiException:
@@ -62,8 +64,9 @@ def _pull_outcome(pod) -> Optional[str]:
 def try_images(room: Room, nodes: List[str], images: List[str]) -> Dict[str, Dict[str, str]]:
     """Start `true` from every image on every node, in a namespace of the doctor's own."""
     # A namespace of its own each time: an interrupted earlier run's is never in the way.
-    core, namespace = room.core(), f"{room.name}-doctor-{int(time.time()) % 100000}"
+    core, namespace = room.core(), f"{room.name}-doctor-{os.getpid()}-{int(time.time()) % 100000}"
     show_command("kubectl", "create", "namespace", namespace)
+    show_command("kubectl", "label", "namespace", namespace, f"{settings.LABEL}=room-doctor")
     core.create_namespace({"metadata": {"name": namespace, "labels": {settings.LABEL: "room-doctor"}}})
     try:
         # A new namespace's default ServiceAccount appears a moment later; pods wait for it.
@@ -130,8 +133,8 @@ def what_it_will_show(reports: List[NodeReport]) -> List[str]:
                          f"the pod once about {report.pids_limit} PIDs are in use.")
         for image, outcome in report.images.items():
             if outcome != "starts":
-                lines.append(f"{report.name}: {image} does not start ({outcome}). Fix: python -m lab push REGISTRY "
-                             "and LAB_REGISTRY=REGISTRY, or load it onto the nodes.")
+                lines.append(f"{report.name}: {image} does not start ({outcome}). Fix: python -m lab push REGISTRY, "
+                             "then room create --registry REGISTRY (or load the images onto the nodes).")
     return lines
 
 

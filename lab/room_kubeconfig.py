@@ -11,13 +11,22 @@ import yaml
 from .errors import LabError
 
 
-def _default_kubeconfig() -> Path:
-    return Path(os.environ.get("KUBECONFIG", "~/.kube/config").split(os.pathsep)[0]).expanduser()
+def _kubeconfig_with(context: str) -> Path:
+    """The file of KUBECONFIG's list (or ~/.kube/config) that defines ``context``."""
+    paths = [Path(p).expanduser() for p in os.environ.get("KUBECONFIG", "~/.kube/config").split(os.pathsep) if p]
+    for path in paths:
+        try:
+            contexts = (yaml.safe_load(path.read_text()) or {}).get("contexts") or []
+        except (OSError, yaml.YAMLError):
+            continue
+        if any(c.get("name") == context for c in contexts):
+            return path
+    return paths[0] if paths else Path("~/.kube/config").expanduser()
 
 
 def cluster_entry(context: str, kubeconfig: Optional[str] = None) -> Tuple[str, str]:
     """(server URL, CA bundle as base64) of the cluster behind ``context``."""
-    path = Path(kubeconfig) if kubeconfig else _default_kubeconfig()
+    path = Path(kubeconfig) if kubeconfig else _kubeconfig_with(context)
     try:
         config = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError) as error:
@@ -51,5 +60,6 @@ def write_private(path: Path, config: dict) -> None:
     """Written readable by its owner only: it holds a token."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when an earlier file had another mode
     with os.fdopen(descriptor, "w") as file:
         yaml.safe_dump(config, file, sort_keys=False)

@@ -41,6 +41,8 @@ QUOTA = {
     "pods": "16",
     "count/deployments.apps": "16",
     "services": "8",
+    "services.nodeports": "0",       # node ports are cluster-wide: one participant's would block another's
+    "services.loadbalancers": "0",
     "configmaps": "8",
     "requests.cpu": "2",
     "requests.memory": "1Gi",
@@ -63,8 +65,16 @@ def _meta(name: str, room: str, participant: str, **extra) -> dict:
     return {"name": name, "labels": room_labels(room, participant), **extra}
 
 
+# Pod Security Admission (Kubernetes 1.23+) refuses privileged, hostPath, hostPID and
+# hostNetwork pods here: with them a participant could take over a node, and so reach the
+# others. Nothing in the lessons needs them. (Kubernetes 1.20, the CI stand-in, ignores it.)
+POD_SECURITY = {"pod-security.kubernetes.io/enforce": "baseline"}
+
+
 def namespace(room: str, participant: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(participant, room, participant)}
+    meta = _meta(participant, room, participant)
+    meta["labels"].update(POD_SECURITY)
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
 
 
 def namespaced_objects(room: str, participant: str, pids_limits: Dict[str, int] = None) -> List[dict]:
@@ -100,7 +110,7 @@ def participant_names(count: int = 0, names: str = "") -> List[str]:
         raise LabError("a room needs participants. Fix: --participants N (N >= 1) or --names ada,bob")
     for name in chosen:
         if not settings.PREFIX_PATTERN.match(name):
-            raise LabError(f"participant name {name!r} is not valid: use 1-20 lowercase letters, digits or '-', "
+            raise LabError(f"participant name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), "
                            "e.g. --names ada,bob")
     if len(set(chosen)) != len(chosen):
         raise LabError(f"participant names repeat in {names!r}. Fix: give each participant their own name.")

@@ -16,7 +16,7 @@ LABEL = "io.redis-tini-lab.participant"   # on containers, networks and volumes
 IMAGE_LABEL = "io.redis-tini-lab.image"   # on images the lab builds (shared by participants)
 
 DEFAULT_PIDS_LIMIT = 64  # every container the lab runs gets a pids cgroup limit
-PREFIX_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,19}$")
+PREFIX_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")  # a namespace name, at most 20
 
 
 def prefix() -> str:
@@ -24,7 +24,7 @@ def prefix() -> str:
     value = os.environ.get("LAB_PREFIX", "lab")
     if not PREFIX_PATTERN.match(value):
         from .errors import LabError
-        raise LabError(f"LAB_PREFIX={value!r} is not valid: use 1-20 lowercase letters, digits or '-', e.g. LAB_PREFIX=alice")
+        raise LabError(f"LAB_PREFIX={value!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), e.g. LAB_PREFIX=alice")
     return value
 
 

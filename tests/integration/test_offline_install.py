@@ -70,9 +70,9 @@ def test_course_installs_from_a_bundle_offline_and_lesson_01_passes(bundled_whee
     assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-3000:]
     assert "requirements.txt from bundle/wheels (no network needed)" in setup.stdout
 
-    # The tests' own tools (pytest, nbval) from the same bundle, still offline; then lesson 01.
-    lesson = subprocess.run(offline(".venv/bin/python -m pip install -q --no-index --find-links bundle/wheels "
-                                    "-r requirements-test.txt && "
+    # The tests' own tools (pytest, nbval) from the same bundle, still offline, the way
+    # ./course test installs them; then lesson 01.
+    lesson = subprocess.run(offline("./course setup test && "
                                     ".venv/bin/python -m pytest -p no:cacheprovider -q notebooks/01-pid1-and-zombies.ipynb"),
                             cwd=course, env=env, capture_output=True, text=True, timeout=900)
     assert lesson.returncode == 0, lesson.stdout[-3000:] + lesson.stderr[-2000:]

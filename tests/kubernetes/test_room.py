@@ -30,7 +30,7 @@ def room(kube_target_name):
     context, kubeconfig = context_and_kubeconfig(kube_target_name)
     with pytest.MonkeyPatch.context() as patch:  # the images on the nodes, as an instructor does first
         patch.setenv("LAB_TARGET", kube_target_name)
-        lab.target().prepare([lab.build_image(settings.REDIS_TINI, quiet=True)])
+        lab.target().prepare([lab.build_image(spec, quiet=True) for spec in settings.ALL_IMAGES])
     made = Room("iso", context, kubeconfig)
     made.create([A, B])
     yield made
@@ -67,6 +67,12 @@ def _sleeper(name: str, replicas: int = 1, owner: str = "tests") -> client.V1Dep
             spec=client.V1PodSpec(termination_grace_period_seconds=0, containers=[client.V1Container(
                 name="sleeper", image=settings.REDIS_TINI.tag, image_pull_policy="IfNotPresent",
                 command=["sleep", "3600"])]))))
+
+
+def _node_port() -> client.V1Service:
+    """Node ports are cluster-wide: the room's quota allows none."""
+    return client.V1Service(metadata=client.V1ObjectMeta(name="grab-a-port"), spec=client.V1ServiceSpec(
+        type="NodePort", selector={"app": "sleeper"}, ports=[client.V1ServicePort(port=80, protocol="TCP")]))
 
 
 def _running_pod(core, namespace: str, app: str) -> str:
@@ -108,7 +114,9 @@ def test_a_participant_reaches_their_own_namespace_and_nothing_else(room, kube_t
         ("exec into a pod", "other"): _attempt(lambda: _exec(a_core, B, b_pod)),
         ("read pod logs", "own"): _attempt(lambda: a_core.read_namespaced_pod_log(a_pod, A)),
         ("read pod logs", "other"): _attempt(lambda: a_core.read_namespaced_pod_log(b_pod, B)),
-        ("read progress ConfigMap", "other"): _attempt(lambda: a_core.list_namespaced_config_map(B)),
+        ("read ConfigMaps", "own"): _attempt(lambda: a_core.list_namespaced_config_map(A)),
+        ("read ConfigMaps", "other"): _attempt(lambda: a_core.list_namespaced_config_map(B)),
+        ("create a NodePort Service", "own"): _attempt(lambda: a_core.create_namespaced_service(A, _node_port())),
         ("create a deployment", "other"): _attempt(lambda: a_apps.create_namespaced_deployment(B, _sleeper("intruder"))),
         ("delete a pod", "other"): _attempt(lambda: a_core.delete_namespaced_pod(b_pod, B)),
         ("delete a pod", "own"): _attempt(lambda: a_core.delete_namespaced_pod(a_pod, A, grace_period_seconds=0)),
@@ -123,11 +131,32 @@ def test_a_participant_reaches_their_own_namespace_and_nothing_else(room, kube_t
     (ARTIFACTS / "room-isolation.txt").write_text(f"participant {A}'s credentials ({kube_target_name}):\n{table}\n")
     print(table)
     for (what, where), answer in attempts.items():
-        allowed = where == "own" and what not in ("delete own namespace", "change own quota")
+        allowed = where == "own" and what not in ("delete own namespace", "change own quota",
+                                                  "create a NodePort Service")
         assert (answer == "allowed") == allowed, f"{what} in {where} namespace: {answer}\n{table}"
         if not allowed:
             assert answer.startswith("403"), f"{what} in {where}: {answer}"
     assert [pod.metadata.name for pod in b_core.list_namespaced_pod(B).items] == [b_pod], "B's pod was touched"
+
+
+def test_a_participant_cannot_run_a_privileged_pod_where_pod_security_exists(room):
+    """Pod Security Admission (1.23+) enforces the room's baseline: no privileged pod, so no
+    way onto the node and from there into the others' namespaces. Kubernetes 1.20 (the CI
+    stand-in) has no such admission: there the label is in place for when the cluster has it,
+    and the API server itself refuses privileged containers (its --allow-privileged is off)."""
+    version = client.VersionApi(room.api()).get_code()
+    minor = int("".join(ch for ch in version.minor if ch.isdigit()))
+    labels = _admin_core(room).read_namespace(A).metadata.labels
+    assert labels.get("pod-security.kubernetes.io/enforce") == "baseline"
+    privileged = client.V1Pod(metadata=client.V1ObjectMeta(name="root-on-the-node"), spec=client.V1PodSpec(
+        containers=[client.V1Container(name="c", image=settings.REDIS_TINI.tag, command=["sleep", "1"],
+                                       security_context=client.V1SecurityContext(privileged=True))]))
+    answer = _attempt(lambda: client.CoreV1Api(_participant_api(room, A)).create_namespaced_pod(
+        A, privileged, dry_run="All"))
+    if (int(version.major), minor) >= (1, 23):
+        assert answer.startswith("403"), f"a privileged pod in a room namespace: {answer}"
+    else:  # 1.20 (the stand-in): no Pod Security Admission, but its API server refuses
+        assert answer.startswith("422"), answer  # privileged containers (--allow-privileged is off)
 
 
 def test_quota_stops_a_runaway_in_its_own_namespace_only(room, kube_target_name):

@@ -29,7 +29,7 @@ def test_docker_in_docker_kind_and_kubectl_are_there():
     assert any(feature.startswith("ghcr.io/devcontainers/features/kubectl-helm-minikube:") for feature in config["features"])
     workflow = (settings.REPO_ROOT / ".github" / "workflows" / "kind.yml").read_text()
     pinned = re.search(r"KIND_VERSION=(v[\d.]+)", (FOLDER / "install-kind.sh").read_text())[1]
-    assert pinned in workflow, f"kind {pinned} in the devcontainer, not in the workflow"
+    assert re.search(rf"version:\s*{re.escape(pinned)}\b", workflow), f"kind {pinned} in the devcontainer, not in the workflow"
 
 
 def test_its_commands_exist_and_jupyterlab_is_forwarded():

@@ -11,9 +11,12 @@ from lab import LabError, manifests, room_kubeconfig, room_objects, settings
 
 def test_every_object_is_valid_kubernetes_in_the_participants_namespace():
     objects = room_objects.namespaced_objects("room", "ada", {"node-1": 32})
-    for body in [room_objects.namespace("room", "ada"), *objects]:
+    namespace = room_objects.namespace("room", "ada")
+    for body in [namespace, *objects]:
         manifests.validate(manifests.Manifest(body=body, source="room"))
-        assert body["metadata"]["labels"] == {settings.LABEL: "ada", room_objects.ROOM_LABEL: "room"}
+        assert body["metadata"]["labels"].items() >= {settings.LABEL: "ada", room_objects.ROOM_LABEL: "room"}.items()
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"
+    assert room_objects.QUOTA["services.nodeports"] == "0"
     assert {body["metadata"]["namespace"] for body in objects} == {"ada"}
     assert {body["kind"] for body in objects} == {"ServiceAccount", "Role", "RoleBinding", "ResourceQuota",
                                                   "LimitRange", "ConfigMap", "Secret"}
@@ -36,6 +39,7 @@ def test_participant_names():
     assert room_objects.participant_names(3) == ["p1", "p2", "p3"]
     assert room_objects.participant_names(names="ada, bob") == ["ada", "bob"]
     for bad, message in ((dict(count=0), "--participants N"), (dict(names="Ada"), "not valid"),
+                         (dict(names="ada-"), "not first or last"),
                          (dict(names="ada,ada"), "repeat")):
         with pytest.raises(LabError, match=message):
             room_objects.participant_names(**bad)
