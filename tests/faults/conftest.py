@@ -26,7 +26,7 @@ def bystander(docker_engine):
 @pytest.fixture
 def scenario(monkeypatch, bystander, request):
     """A participant of its own; afterwards: reset, nothing labelled left, the bystander alive."""
-    monkeypatch.setenv("LAB_PREFIX", f"f{os.getpid() % 10000}-{request.node.name[5:13].replace('_', '-')}".lower())
+    monkeypatch.setenv("LAB_PREFIX", f"f{os.getpid() % 10000}-{request.node.name[5:13].replace('_', '-').strip('-')}".lower())
     yield settings.prefix()
     lab.reset(images=False)
     leftovers = lab.labelled(images=False)
