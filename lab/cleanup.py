@@ -26,7 +26,7 @@ def labelled(*, images: bool = True) -> Leftovers:
     mine = {"label": f"{settings.LABEL}={settings.prefix()}"}
     with docker_errors("listing the lab's resources"):
         return Leftovers(
-            containers=[c.name for c in engine.containers.list(all=True, filters=mine)],
+            containers=[c.name for c in engine.containers.list(all=True, filters=mine, ignore_removed=True)],
             networks=[n.name for n in engine.networks.list(filters=mine)],
             volumes=[v.name for v in engine.volumes.list(filters=mine)],
             images=[tag for image in engine.images.list(filters={"label": settings.IMAGE_LABEL})

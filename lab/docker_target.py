@@ -134,7 +134,9 @@ class DockerTarget:
     def _containers(self, label: str):
         mine = {"label": [f"{settings.LABEL}={settings.prefix()}", label]}
         with docker_errors("listing deployments"):
-            return client().containers.list(all=True, filters=mine)
+            # ignore_removed: a container removed between the listing and its inspection
+            # (an experiment replacing its variants meanwhile) is simply not listed.
+            return client().containers.list(all=True, filters=mine, ignore_removed=True)
 
     def restart_count(self, deployment: str) -> int:
         """The pod's restartCount: how often the watcher restarted its container in place
