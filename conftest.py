@@ -2,13 +2,37 @@
 
 - The notebooks' exercises are checked with the course's own solutions (solutions/) when
   the learner's answer is still the placeholder, so CI proves every exercise solvable.
+- Every command a notebook prints is checked on the engine that ran it (lab/command_check.py).
 - notebooks/ (and every docker test) runs on the docker target; tests/kubernetes/ runs
   lessons 3 to 5 again on the real Kubernetes this machine has (kind, or the CI stand-in).
 """
 import os
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("LAB_SOLUTIONS", "1")
 os.environ.setdefault("LAB_TARGET", "docker")
+
+# Every command a notebook prints is checked as it is printed (lab/command_check.py);
+# tests/printed_commands reads this file at the end of the run.
+PRINTED_COMMANDS = Path(__file__).parent / "tests" / "artifacts" / "printed-commands.jsonl"
+
+
+def pytest_sessionstart(session):
+    PRINTED_COMMANDS.parent.mkdir(parents=True, exist_ok=True)
+    PRINTED_COMMANDS.write_text("")
+    PRINTED_COMMANDS.with_suffix(".txt").write_text("")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before nbval starts a notebook's kernel (which inherits this environment): check its
+    printed commands. Other tests print commands too, but only the notebooks' are the course."""
+    if item.fspath.ext == ".ipynb":
+        os.environ["LAB_CHECK_COMMANDS"] = str(PRINTED_COMMANDS)
+    else:
+        os.environ.pop("LAB_CHECK_COMMANDS", None)
 
 
 def pytest_report_header(config):

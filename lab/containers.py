@@ -156,7 +156,7 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
             quiet: bool = False) -> ExecResult:
     """``docker exec``: run ``command`` (no shell unless you ask for one), bounded by ``timeout``.
 
-    On timeout the exec'd process is SIGKILLed, as Kubernetes (containerd) does to a probe
+    On timeout the exec'd process is SIGKILLed, as containerd and Docker do to a probe
     that overruns timeoutSeconds: only that process, not its children.
     """
     container = get(ref)

@@ -11,7 +11,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Set
 
 import docker.errors
 
-from . import manifests, settings
+from . import command_check, manifests, settings
 from .console import show_command
 from .containers import exec_in, get, logs, remove, run
 from .engine import client, docker_errors
@@ -38,13 +38,14 @@ class DockerTarget:
     name = "docker"
     restarts_unhealthy_containers = False   # Docker only marks it unhealthy: `watch` restarts it
     has_service_endpoints = False           # a network alias always points at the container
-    shared_pid_namespace_pid1 = "docker-init"  # the sandbox's tini, standing in for pause
+    shared_pid_namespace_pid1 = "docker-init"  # the sandbox's tini (--init), standing in for pause
     probe_events_rate_limited = False
 
     def __init__(self, node_ports: Optional[Dict[int, int]] = None):
         """``node_ports``: nodePort -> 127.0.0.1 port; default: each node port kind-config.yaml
         publishes, at the same number (kind itself maps it to another port on the laptop)."""
         self.node_ports = node_ports
+        command_check.engine_is("docker")
 
     def prepare(self, images: Iterable[str]) -> None:
         """Nothing to do: the containers use the images in the local Docker Engine."""
@@ -57,7 +58,7 @@ class DockerTarget:
     def apply(self, paths: Iterable[Path] = ()) -> List[str]:
         """`kubectl apply -f k8s/`: create what is missing, recreate what changed, keep the rest."""
         paths = list(paths)
-        show_command("kubectl", "apply", "-f", *([str(p) for p in paths] or ["k8s/"]))
+        show_command("kubectl", "apply", "-f", *([manifests.shown_path(p) for p in paths] or ["k8s/"]))
         return self.apply_manifests(manifests.load(paths))
 
     def apply_manifests(self, objects: List[manifests.Manifest]) -> List[str]:
@@ -119,9 +120,11 @@ class DockerTarget:
 
     def _start_sandbox(self, plan: ContainerPlan) -> str:
         """shareProcessNamespace: Kubernetes makes the pod's `pause` container PID 1 of one PID
-        namespace for all its containers, and pause reaps. Here: a sandbox whose PID 1 is
-        docker-init (tini), which reaps too; the pod's container joins its namespace."""
-        print("  shareProcessNamespace: a sandbox whose PID 1 reaps, like the pod's pause container")
+        namespace for all its containers, and pause reaps (build/pause/linux/pause.c, in a
+        SIGCHLD handler). Docker has no pods: a sandbox container run with --init stands in
+        for the pod. Its PID 1 is docker-init (Docker's tini), which reaps too; the pod's
+        container joins its PID namespace."""
+        print("  shareProcessNamespace: a sandbox run with --init; its PID 1, docker-init (tini), reaps like pause")
         sandbox = run(f"{container_short_name(plan.deployment)}-sandbox", plan.image, ["infinity"],
                       entrypoint=["sleep"], init=True,
                       extra_labels={SANDBOX_LABEL: plan.deployment})

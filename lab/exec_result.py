@@ -17,8 +17,9 @@ class ExecResult:
 
 
 class ExecTimedOut(LabTimeout):
-    """The command ran past its timeout. Like the runtime with a probe, the lab SIGKILLs
-    the exec'd process (only it, not its children); ``killed`` says whether that worked."""
+    """The command ran past its timeout. Like containerd and Docker with a probe, the lab
+    SIGKILLs the exec'd process (only it, not its children); ``killed`` says whether that
+    worked."""
 
     def __init__(self, message: str, *, killed: bool):
         super().__init__(message)

@@ -8,9 +8,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional
 
+import yaml
+
 from . import settings
 from .errors import LabError
-from .manifests import Manifest
+from .manifests import Manifest, write_work_file
 from .processes import pod_process_table
 from .translate import PIDS_LIMIT_ANNOTATION
 
@@ -42,6 +44,32 @@ VARIANTS = [
     ProbeVariant("tini-pid1", ["sh", "-c", "redis-cli ping"], redis_is_pid1=False),
     ProbeVariant("shared-pid-ns", ["sh", "-c", "redis-cli ping"], share_process_namespace=True),
 ]
+
+
+def what_differs(variant: ProbeVariant) -> str:
+    """The lines of a variant's pod spec that differ between variants, as YAML."""
+    body = redis_deployment(variant.deployment, variant.probe, redis_is_pid1=variant.redis_is_pid1,
+                            share_process_namespace=variant.share_process_namespace).body
+    spec = body["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    shown = {"containers": [{"name": "redis", **({"command": container["command"]} if "command" in container else {}),
+                             "livenessProbe": {"exec": container["livenessProbe"]["exec"]}}]}
+    if variant.share_process_namespace:
+        shown = {"shareProcessNamespace": True, **shown}
+    return yaml.safe_dump(shown, sort_keys=False, default_flow_style=None).rstrip()
+
+
+def with_predictions(rows: List[dict], predictions: dict) -> List[dict]:
+    """The matrix rows with the learner's prediction (zombies per timed-out probe: 0 or 1)
+    beside what was measured."""
+    shown = []
+    for row in rows:
+        guess = predictions.get(row["variant"])
+        leaked = row["zombies"] > 0
+        verdict = "-" if guess is None else ("right" if (guess > 0) == leaked else "wrong")
+        shown.append({"variant": row["variant"], "PID 1": row["PID 1"], "your prediction": "-" if guess is None else guess,
+                      "timed-out probes": row["timed-out probes"], "zombies": row["zombies"], "you were": verdict})
+    return shown
 
 
 def redis_deployment(name: str, probe: List[str], *, redis_is_pid1: bool = True, share_process_namespace: bool = False,
@@ -88,19 +116,22 @@ def probe_timeout_matrix(target, variants: List[ProbeVariant] = VARIANTS, *, pau
     objects = {v.deployment: redis_deployment(v.deployment, v.probe, redis_is_pid1=v.redis_is_pid1,
                                               share_process_namespace=v.share_process_namespace) for v in variants}
     by_deployment = {v.deployment: v for v in variants}
-    measured, series = measure_stall(target, objects, pause_ms=pause_ms, settle_seconds=settle_seconds)
+    measured, series = measure_stall(target, objects, pause_ms=pause_ms, settle_seconds=settle_seconds,
+                                     work_file="05-matrix.yaml")
     for row in series:
         row["variant"] = by_deployment[row.pop("deployment")].name
     rows = [_matrix_row(by_deployment[name], counts) for name, counts in measured.items()]
     return MatrixResult(rows, series, round(time.monotonic() - started, 1))
 
 
-def measure_stall(target, objects: dict, *, pause_ms: int = 5000, settle_seconds: float = 4):
-    """Deploy ``objects`` (deployment name -> Manifest), pause every redis at once, sample
-    zombies every half second; return per deployment {PID 1, timed-out probes, zombies,
-    zombie commands} and the samples. Removes what it deployed, also when interrupted."""
+def measure_stall(target, objects: dict, *, pause_ms: int = 5000, settle_seconds: float = 4,
+                  work_file: str = "05-experiment.yaml"):
+    """Deploy ``objects`` (deployment name -> Manifest) from work/``work_file``, pause every
+    redis at once, sample zombies every half second; return per deployment {PID 1,
+    timed-out probes, zombies, zombie commands} and the samples. Removes what it deployed,
+    also when interrupted."""
     try:
-        target.apply_manifests(list(objects.values()))
+        target.apply([write_work_file(work_file, list(objects.values()))])
         target.wait_ready(timeout=120, names=list(objects))
         before = {name: target.failed_probes(name) for name in objects}  # e.g. while redis started
         for name in objects:
@@ -132,14 +163,15 @@ def measure_pod_spec(target, spec: dict, **stall_options) -> dict:
     body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": {"app": name}},
             "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
                      "template": {"metadata": {"labels": {"app": name}}, "spec": spec}}}
-    measured, _ = measure_stall(target, {name: Manifest("(your answer)", body)}, **stall_options)
+    measured, _ = measure_stall(target, {name: Manifest("(your answer)", body)}, work_file="05-your-fix.yaml",
+                                **stall_options)
     return measured[name]
 
 
 def _matrix_row(variant: ProbeVariant, counts: dict) -> dict:
     """A leaking variant leaves one zombie per timed-out probe whose redis-cli had started:
-    on a busy machine the runtime sometimes kills `sh` (or tini) before it has forked, and
-    that timeout orphans nothing. So: at least one zombie, at most one per timeout."""
+    on a busy machine containerd or Docker sometimes kills `sh` (or tini) before it has
+    forked, and that timeout orphans nothing. So: at least one zombie, at most one per timeout."""
     timeouts, zombies = counts["timed-out probes"], counts["zombies"]
     matches = 1 <= zombies <= timeouts if variant.leaks else zombies == 0
     return {"variant": variant.name, "probe": " ".join(variant.probe), **counts,
@@ -166,8 +198,9 @@ def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500,
     failureThreshold) that each leave zombies behind, until no PID is left: then the probe
     itself cannot fork, fails three times, and the restart 'fixes' it.
 
-    Each stall leaves one zombie: the runtime kills the timed-out `sh`, but waits for the
-    probe's output pipe to close, which the orphaned redis-cli holds until the pause ends.
+    Each stall leaves one zombie: containerd or Docker kills the timed-out `sh`, but waits
+    for the probe's output pipe to close, which the orphaned redis-cli holds until the
+    pause ends.
     On Kubernetes the node's podPidsLimit applies (kind-config.yaml's worker: 32); Docker
     gets ``docker_pids_limit`` for this pod, to keep the demo short there too."""
     name = "zombies-exhaustion"

@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Set
 
 import yaml
 
-from . import kubelet_readings, manifests, room_objects, settings
+from . import command_check, kubelet_readings, manifests, room_objects, settings
 from .clusters import KindCluster, SharedCluster, StandinCluster, registry_image
 from .console import show_command
 from .errors import LabError, LabTimeout
@@ -109,6 +109,7 @@ class KubernetesTarget:
     def __init__(self, cluster):
         self.cluster = cluster
         self.name = cluster.name
+        command_check.engine_is(cluster.name, cluster.context, cluster.kubeconfig)
         self._api = None
         self._forwards: Dict[str, PortForward] = {}
         self._pids_limits: Dict[str, int] = {}
@@ -206,7 +207,7 @@ class KubernetesTarget:
         with kube_errors("creating your namespace"):
             self._ensure_namespace(namespace())  # first, as a person would: apply needs it
         show_command("kubectl", "apply", "--server-side", "-n", namespace(), "-f",
-                     *([str(p) for p in paths] or ["k8s/"]))
+                     *([manifests.shown_path(p) for p in paths] or ["k8s/"]))
         return self.apply_manifests(objects)
 
     @kube_call("applying the manifests")

@@ -13,6 +13,15 @@ MANIFESTS_DIR = settings.REPO_ROOT / "k8s"
 KUBERNETES_VERSION = "1.33.0"  # the schema version manifests are checked against (kind's node)
 
 
+def shown_path(path) -> str:
+    """A manifest's path as a person types it from the repository's root (work/04-redis.yaml)."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(settings.REPO_ROOT))
+    except ValueError:
+        return str(path)  # outside the repository: the full path is the one to type
+
+
 @dataclass
 class Manifest:
     source: str    # file name, for messages
@@ -66,3 +75,12 @@ def load(paths: Iterable[Path] = ()) -> List[Manifest]:
             validate(manifest)
             manifests.append(manifest)
     return manifests
+
+
+def write_work_file(file_name: str, objects: List[Manifest]) -> Path:
+    """Write manifests the lab made to work/FILE (there to read, and to apply by hand: the
+    lab applies this file, so the printed `kubectl apply -f work/FILE` is the real command)."""
+    settings.WORK_DIR.mkdir(exist_ok=True)
+    path = settings.WORK_DIR / file_name
+    path.write_text(yaml.safe_dump_all([manifest.body for manifest in objects], sort_keys=False))
+    return path

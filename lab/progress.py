@@ -50,6 +50,10 @@ def lesson(number: str) -> None:
     _current_lesson[0] = str(number)
 
 
+def current_lesson() -> Optional[str]:
+    return _current_lesson[0]
+
+
 def record(key: str) -> None:
     """An exercise passed."""
     state = _load()

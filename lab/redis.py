@@ -12,8 +12,8 @@ from .waiting import wait_until
 REDIS_COMMAND = ["redis-server", "--save", ""]
 
 # The exec'd shell starts `sleep 1` in the background and exits at once. The sleep is
-# orphaned, the kernel reparents it to PID 1, and when it exits a second later only
-# PID 1 can reap it.
+# orphaned and, with no subreaper in the container, the kernel reparents it to PID 1:
+# when it exits a second later, only PID 1 can reap it.
 ORPHAN_MAKER = ["sh", "-c", "sleep 1 & exit 0"]
 
 

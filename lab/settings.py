@@ -11,6 +11,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 IMAGES_DIR = REPO_ROOT / "images"
+WORK_DIR = REPO_ROOT / "work"  # what the lab writes for the learner to read and re-apply (not in git)
 
 LABEL = "io.redis-tini-lab.participant"   # on containers, networks and volumes
 IMAGE_LABEL = "io.redis-tini-lab.image"   # on images the lab builds (shared by participants)

@@ -28,7 +28,8 @@ class Target(Protocol):
 
     shared_pid_namespace_pid1: str
     """PID 1 of a pod with `shareProcessNamespace: true`: the pod's `pause` on Kubernetes;
-    on Docker, the sandbox container's `docker-init` (tini), which reaps the same way."""
+    on Docker, `docker-init` (Docker's tini, from `--init`) of the sandbox container that
+    stands in for the pod, which reaps the same way."""
 
     probe_events_rate_limited: bool
     """True where probe failures are also reported as Events, which the kubelet stops

@@ -146,7 +146,8 @@ build() {
   ) >"$LOGS/build.log" 2>&1 || { tail -n 30 "$LOGS/build.log" >&2; fail "the build failed; the end of its log is above."; }
   mkdir -p "$BIN.new"
   for binary in "${BINARIES[@]}"; do cp "$work/src/_output/local/bin/linux/"*/"$binary" "$BIN.new/"; done
-  # The pod sandbox: pause.c from the same tree (PID 1 of a pod; it reaps, lesson 5).
+  # The pod sandbox: pause.c from the same tree (PID 1 of a pod with shareProcessNamespace;
+  # it reaps in a SIGCHLD handler, lesson 5).
   gcc -Os -static -o "$BIN.new/pause" "$work/src/build/pause/linux/pause.c"
   cp "$work/deb/usr/bin/kubectl" "$BIN.new/kubectl"
   echo "$DEBIAN_SOURCE_VERSION" > "$BIN.new/.complete"

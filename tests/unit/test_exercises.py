@@ -1,47 +1,90 @@
-"""Every exercise check: the solution passes, and each kind of wrong answer gets its own
-precise message and hint."""
-import pytest
+"""Every exercise check: every right answer passes, each kind of wrong answer is named by
+its mistake id with a precise message, and hints escalate from why to where to what."""
+import difflib
 
-from lab import exercises, progress
+import pytest
+import yaml
+
+from lab import exercises, manifests, progress, settings
 from lab.checks import CheckFailed
-from lab.exercises import PLACEHOLDER, SOLUTIONS_DIR
+from lab.errors import LabError
+from lab.exercises import ENTRYPOINT, LIVENESS, MISTAKES, PLACEHOLDER, SOLUTIONS_DIR, ZOMBIE_FIX
 
 
 @pytest.fixture(autouse=True)
-def own_progress_file(tmp_path, monkeypatch):
+def own_progress_file_and_fresh_hints(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     monkeypatch.delenv("LAB_SOLUTIONS", raising=False)
+    exercises.reset_hints()
 
 
 def solution(exercise):
     return (SOLUTIONS_DIR / exercise.key).read_text()
 
 
+def failure(check, answer, **options) -> CheckFailed:
+    with pytest.raises(CheckFailed) as caught:
+        check(answer, **options)
+    return caught.value
+
+
 # -- lesson 2 ---------------------------------------------------------------------------------
 
 def test_entrypoint_solution_passes_and_is_recorded():
-    assert exercises.check_entrypoint(solution(exercises.ENTRYPOINT)) == ["tini", "--", "docker-entrypoint.sh"]
-    assert exercises.ENTRYPOINT.key in progress.passed_keys()
+    assert exercises.check_entrypoint(solution(ENTRYPOINT)) == ["tini", "--", "docker-entrypoint.sh"]
+    assert ENTRYPOINT.key in progress.passed_keys()
     assert "1 of 3 exercises passed" in progress.summary()
 
 
-@pytest.mark.parametrize("answer, message", [
-    ('CMD ["redis-server"]', "there is no ENTRYPOINT line"),
-    ('ENTRYPOINT tini -- docker-entrypoint.sh\nCMD ["redis-server"]', "is in shell form"),
-    ("ENTRYPOINT ['tini', '--', 'docker-entrypoint.sh']\nCMD [\"redis-server\"]", "is in shell form"),
-    ('ENTRYPOINT ["docker-entrypoint.sh", "tini"]\nCMD ["redis-server"]', "tini must come first"),
-    ('ENTRYPOINT ["tini", "docker-entrypoint.sh"]\nCMD ["redis-server"]', "not followed by '--'"),
-    ('ENTRYPOINT ["tini", "--", "redis-server"]\nCMD ["redis-server"]', "official entrypoint script is missing"),
-    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]', "setting ENTRYPOINT clears the base image's CMD"),
-    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["bash"]', "redis-server is not started"),
-    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD redis-server', "CMD redis-server is in shell form"),
+@pytest.mark.parametrize("answer", [
+    'ENTRYPOINT ["tini", "-s", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+    'ENTRYPOINT ["tini", "-g", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+    'ENTRYPOINT ["/usr/bin/tini", "-s", "-g", "-v", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+    'ENTRYPOINT ["tini", "-p", "SIGTERM", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+    'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["redis-server", "--save", ""]',
+    'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["--save", ""]',  # the script puts redis-server first
+    'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh", "redis-server"]',      # no CMD needed then
+    'entrypoint ["tini", "--", \\\n    "docker-entrypoint.sh"]\nCMD ["redis-server"]',
 ])
-def test_entrypoint_wrong_answers(answer, message):
-    with pytest.raises(CheckFailed, match=message):
-        exercises.check_entrypoint(answer)
+def test_entrypoint_right_answers(answer):
+    assert exercises.check_entrypoint(answer)[0].endswith("tini")
+
+
+def test_entrypoint_with_tini_s_passes_and_says_s_is_redundant(capsys):
+    exercises.check_entrypoint('ENTRYPOINT ["tini", "-s", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]')
+    out = capsys.readouterr().out
+    assert out.startswith("PASS:") and "-s is redundant" in out and "child subreaper" in out
+
+
+ENTRYPOINT_WRONG = [
+    ('CMD ["redis-server"]', "no-entrypoint", "there is no ENTRYPOINT line"),
+    ('ENTRYPOINT tini -- docker-entrypoint.sh\nCMD ["redis-server"]', "entrypoint-shell-form", "is in shell form"),
+    ("ENTRYPOINT ['tini', '--', 'docker-entrypoint.sh']\nCMD [\"redis-server\"]", "entrypoint-shell-form", "shell form"),
+    ('ENTRYPOINT ["docker-entrypoint.sh", "tini"]\nCMD ["redis-server"]', "tini-not-first", "runs as PID 1"),
+    ('ENTRYPOINT []\nCMD ["redis-server"]', "tini-not-first", "starts with []"),
+    ('ENTRYPOINT ["/tini", "-s", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]', "tini-path", "'/tini'"),
+    ('ENTRYPOINT ["tini", "docker-entrypoint.sh"]\nCMD ["redis-server"]', "tini-without-dashes", "no '--'"),
+    ('ENTRYPOINT ["tini", "docker-entrypoint.sh", "--"]\nCMD ["redis-server"]', "tini-without-dashes", "no '--'"),
+    ('ENTRYPOINT ["tini", "--", "redis-server"]\nCMD ["redis-server"]', "no-docker-entrypoint", "not the official"),
+    ('ENTRYPOINT ["tini", "--"]\nCMD ["redis-server"]', "no-docker-entrypoint", "tini runs []"),
+    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]', "no-cmd", "there is no CMD line"),
+    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD []', "no-cmd", "CMD is empty"),
+    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD redis-server', "cmd-shell-form", "CMD redis-server is in shell form"),
+    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["bash"]', "cmd-not-redis-server", "redis-server is not started"),
+    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh", "redis-server"]\nCMD ["redis-server"]',
+     "redis-server-twice", "redis-server twice"),
+]
+
+
+@pytest.mark.parametrize("answer, mistake, message", ENTRYPOINT_WRONG)
+def test_entrypoint_wrong_answers(answer, mistake, message):
+    error = failure(exercises.check_entrypoint, answer)
+    assert (error.mistake, error.hint_level) == (mistake, 1)
+    assert message in str(error)
 
 
 def test_unanswered_exercise_says_so_and_solutions_mode_uses_the_solution(monkeypatch):
+    assert failure(exercises.check_entrypoint, PLACEHOLDER).mistake == "no-answer"
     with pytest.raises(CheckFailed, match="no answer yet"):
         exercises.check_entrypoint(PLACEHOLDER)
     monkeypatch.setenv("LAB_SOLUTIONS", "1")
@@ -51,80 +94,334 @@ def test_unanswered_exercise_says_so_and_solutions_mode_uses_the_solution(monkey
 # -- lesson 4 ---------------------------------------------------------------------------------
 
 def test_liveness_solution_passes():
-    assert exercises.check_liveness_probe(solution(exercises.LIVENESS))["exec"]["command"] == ["redis-cli", "ping"]
+    assert exercises.check_liveness_probe(solution(LIVENESS))["exec"]["command"] == ["redis-cli", "ping"]
 
 
-@pytest.mark.parametrize("answer, message", [
-    ("livenessProbe:\n  exec:\n   command: [redis-cli, ping]\n  periodSeconds 5\n", "not valid YAML at line"),
-    ("readinessProbe:\n  exec:\n    command: [redis-cli, ping]\n", "this is a readiness probe"),
-    ("livenesProbe:\n  exec:\n    command: [redis-cli, ping]\n", "Did you mean 'livenessProbe'"),
-    ("livenessProbe:\n  exec:\n    command: [redis-cli, ping]\n  periodSecond: 5\n", "Did you mean 'periodSeconds'"),
-    ("livenessProbe:\n  tcpSocket:\n    port: 6379\n", "the probe is tcpSocket, not exec"),
-    ("livenessProbe:\n  exec:\n    command: redis-cli ping\n", "it must be a list"),
-    ("livenessProbe:\n  exec:\n    command: [sh, -c, redis-cli ping]\n", "the probe runs through a shell"),
-    ("livenessProbe:\n  exec:\n    command: [tini, -s, --, redis-cli, ping]\n", "tini in the probe"),
-    ("livenessProbe:\n  exec:\n    command: [redis-cli, info]\n", "the command is"),
-    ("livenessProbe:\n  exec:\n    command: [redis-cli, ping]\n  timeoutSeconds: 0\n", "timeoutSeconds is 0"),
-    ("- livenessProbe", "write one key, livenessProbe"),
+def probe(command: str, extra: str = "") -> str:
+    return f"livenessProbe:\n  exec:\n    command: {command}\n{extra}"
+
+
+@pytest.mark.parametrize("answer", [
+    probe("[redis-cli, ping]"),
+    probe('["redis-cli", "-e", "ping"]', "  periodSeconds: 5\n  timeoutSeconds: 1\n  failureThreshold: 3\n"),
+    probe("[redis-cli, PING]"),
+    probe("[redis-cli, -h, 127.0.0.1, -p, '6379', -e, ping]"),
+    probe("[redis-cli, ping]", "  initialDelaySeconds: 0\n  successThreshold: 1\n"),
 ])
-def test_liveness_wrong_answers(answer, message):
-    with pytest.raises(CheckFailed, match=message):
-        exercises.check_liveness_probe(answer)
+def test_liveness_right_answers(answer):
+    assert exercises.check_liveness_probe(answer)["exec"]["command"][0] == "redis-cli"
+
+
+def test_redis_cli_e_ping_passes_and_the_pass_line_says_why(capsys):
+    exercises.check_liveness_probe(probe('["redis-cli", "-e", "ping"]'))
+    out = capsys.readouterr().out
+    assert "exit 1 on an error reply" in out and "NOAUTH" in out and "exits 0" in out
+
+
+LIVENESS_WRONG = [
+    (probe("[redis-cli, ping]", "  periodSeconds 5\n"), "invalid-yaml", "not valid YAML at line"),
+    ("- livenessProbe", "not-one-key", "write one key, livenessProbe"),
+    ("readinessProbe:\n  exec:\n    command: [redis-cli, ping]\n", "readiness-probe", "this is a readiness probe"),
+    ("livenesProbe:\n  exec:\n    command: [redis-cli, ping]\n", "not-a-probe-key", "Did you mean 'livenessProbe'"),
+    ("livenessProbe:\n", "probe-not-a-mapping", "no fields under it"),
+    (probe("[redis-cli, ping]", "  periodSecond: 5\n"), "unknown-probe-field", "Did you mean 'periodSeconds'"),
+    ("livenessProbe:\n  tcpSocket:\n    port: 6379\n", "not-exec", "the probe is tcpSocket, not exec"),
+    ("livenessProbe:\n  periodSeconds: 5\n", "not-exec", "missing its handler"),
+    (probe("redis-cli ping"), "command-is-a-string", "command is the string 'redis-cli ping'"),
+    ("livenessProbe:\n  exec: {}\n", "no-command", "exec needs a command list"),
+    (probe("[redis-cli, -p, 6379, ping]"), "not-all-strings", "6379"),
+    (probe("[sh, -c, redis-cli ping]"), "shell-in-probe", "the probe runs through a shell"),
+    (probe("[/bin/bash, -c, redis-cli ping]"), "shell-in-probe", "through a shell"),
+    (probe("[tini, --, redis-cli, ping]"), "tini-in-probe", "tini is inside the probe"),
+    (probe("[/tini, -s, --, redis-cli, ping]"), "tini-in-probe", "tini is inside the probe"),
+    (probe("[redis-cli, info]"), "other-command", "the command is"),
+    (probe("[redis-cli, -h, redis.example, ping]"), "other-command", "the command is"),
+    (probe("[redis-cli, ping]", "  timeoutSeconds: 0\n"), "bad-number", "timeoutSeconds is 0"),
+    (probe("[redis-cli, ping]", "  periodSeconds: '5'\n"), "bad-number", "periodSeconds is '5'"),
+    (probe("[redis-cli, ping]", "  successThreshold: 2\n"), "success-threshold", "successThreshold is 2"),
+    (probe("[redis-cli, ping]", "  periodSeconds: 60\n"), "too-slow", "restarted only after about 181s"),
+]
+
+
+@pytest.mark.parametrize("answer, mistake, message", LIVENESS_WRONG)
+def test_liveness_wrong_answers(answer, mistake, message):
+    error = failure(exercises.check_liveness_probe, answer)
+    assert (error.mistake, error.hint_level) == (mistake, 1)
+    assert message in str(error)
 
 
 # -- lesson 5 ---------------------------------------------------------------------------------
 
-def test_zombie_fix_solution_passes_statically():
-    assert exercises.check_zombie_fix(solution(exercises.ZOMBIE_FIX))["how"] == "tini is PID 1"
-
-
 SHELL_PROBE = "    livenessProbe:\n      exec:\n        command: [sh, -c, redis-cli ping]\n"
+ARGS = '    args: ["redis-server", "--save", ""]\n'
 
 
-@pytest.mark.parametrize("answer, message", [
-    ("containers:\n  - name: redis\n    command: [docker-entrypoint.sh]\n" + SHELL_PROBE, "redis-server is still PID 1"),
-    ("containers:\n  - name: redis\n    livenessProbe:\n      exec:\n        command: [redis-cli, ping]\n",
-     "keep the shell-form probe"),
-    ("containers:\n  - name: redis\n    command: [tini, -s, --, docker-entrypoint.sh]\n" + SHELL_PROBE, "tini -s"),
-    ("spec:\n  containers: []\n", "write a pod spec"),
-    ("containers:\n  - name: redis\n    image: redis:7.2.4\n" + SHELL_PROBE, "does not start tini as PID 1"),
-    ("containers: {name: redis}\n", "containers must be a list"),
+def pod(container: str, pod_fields: str = "") -> str:
+    """A pod spec with one container named redis: its fields indented under it, the shell-form probe last."""
+    return f"{pod_fields}containers:\n  - name: redis\n{container}{SHELL_PROBE}"
+
+
+def image(name: str) -> str:
+    return f"    image: {name}\n    imagePullPolicy: IfNotPresent\n"
+
+
+COURSE_IMAGE = image(settings.REDIS_TINI.tag)
+OFFICIAL_IMAGE = image(settings.REDIS_BASE.official)
+SHARED = "shareProcessNamespace: true\n"
+PAUSE = "the pod's pause container is PID 1"
+
+
+def test_zombie_fix_solution_passes_statically():
+    assert exercises.check_zombie_fix(solution(ZOMBIE_FIX))["how"] == "tini is PID 1"
+
+
+@pytest.mark.parametrize("answer, how", [
+    (pod(COURSE_IMAGE + ARGS), "tini is PID 1"),
+    (pod(COURSE_IMAGE), "tini is PID 1"),  # the image's CMD: redis-server
+    (pod(COURSE_IMAGE + '    args: ["--save", ""]\n'), "tini is PID 1"),
+    (pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini is PID 1"),
+    (pod(COURSE_IMAGE + '    command: ["/usr/bin/tini", "-g", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini is PID 1"),
+    (pod(COURSE_IMAGE + '    command: ["tini", "--", "docker-entrypoint.sh", "redis-server"]\n'), "tini is PID 1"),
+    (pod(OFFICIAL_IMAGE + ARGS, SHARED), PAUSE),
+    (pod(OFFICIAL_IMAGE, SHARED), PAUSE),
+    (pod(OFFICIAL_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),
+    (pod(COURSE_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),
+    (pod(COURSE_IMAGE + ARGS, SHARED), PAUSE),  # tini runs too, but pause is PID 1 of the pod
+    (pod(image("docker.io/library/redis:7.2") + ARGS, SHARED), PAUSE),
+    (pod(image("redis") + ARGS, SHARED), PAUSE),
+    (pod(image(settings.REDIS_BASE.standin) + ARGS, SHARED), PAUSE),
 ])
-def test_zombie_fix_wrong_answers(answer, message):
-    with pytest.raises(CheckFailed, match=message):
-        exercises.check_zombie_fix(answer)
+def test_zombie_fix_right_answers(answer, how):
+    assert exercises.check_zombie_fix(answer)["how"] == how
 
 
-def test_shared_process_namespace_is_a_fix_too():
-    answer = "shareProcessNamespace: true\ncontainers:\n  - name: redis\n    command: [docker-entrypoint.sh]\n" + SHELL_PROBE
-    assert exercises.check_zombie_fix(answer)["how"] == "the pod's pause container is PID 1"
+def test_tini_s_as_pid1_passes_and_says_s_is_redundant(capsys):
+    exercises.check_zombie_fix(pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS))
+    out = capsys.readouterr().out
+    assert out.startswith("PASS:") and "tini is PID 1" in out and "-s is redundant" in out
 
 
-def test_explicit_tini_command_is_a_fix():
-    answer = ("containers:\n  - name: redis\n    image: redis:7.2.4\n"
-              "    command: [tini, --, docker-entrypoint.sh]\n" + SHELL_PROBE)
-    assert exercises.check_zombie_fix(answer)["how"] == "tini is PID 1"
+ZOMBIE_FIX_WRONG = [
+    ("containers:\n  - name: redis\n   image: x\n", "invalid-yaml", "not valid YAML"),
+    ("spec:\n  containers: []\n", "not-a-pod-spec", "write a pod spec"),
+    (pod(OFFICIAL_IMAGE, "shareProcessNamespaces: true\n"), "unknown-field", "Did you mean 'shareProcessNamespace'"),
+    (pod(COURSE_IMAGE + "    imagePullPolcy: IfNotPresent\n"), "unknown-field", "Did you mean 'imagePullPolicy'"),
+    ("containers: {name: redis}\n", "containers-not-one", "containers must be a list"),
+    (pod(COURSE_IMAGE).replace(SHELL_PROBE, "") + "    livenessProbe:\n      exec:\n        command: [redis-cli, ping]\n",
+     "probe-changed", "keep the shell-form probe"),
+    (pod(COURSE_IMAGE).replace(SHELL_PROBE, ""), "probe-changed", "the probe is missing"),
+    (pod(COURSE_IMAGE + "    command: docker-entrypoint.sh\n"), "command-not-a-list", "not a list of strings"),
+    (pod("    command: [docker-entrypoint.sh]\n" + ARGS, SHARED), "no-image", "has no image"),
+    (pod(image("bitnami/redis:7.2") + ARGS, SHARED), "unknown-image", "neither the course's image"),
+    (pod(COURSE_IMAGE + ARGS, "hostPID: true\n"), "host-pid", "node's PID namespace"),
+    (pod(OFFICIAL_IMAGE + '    command: ["tini", "--", "docker-entrypoint.sh"]\n' + ARGS),
+     "tini-not-in-image", "has no tini"),
+    (pod(OFFICIAL_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS, SHARED),
+     "tini-not-in-image", "has no tini"),
+    (pod(COURSE_IMAGE + '    command: ["/tini", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini-path", "'/tini'"),
+    (pod(COURSE_IMAGE + '    command: ["tini", "docker-entrypoint.sh"]\n' + ARGS), "tini-without-dashes", "no '--'"),
+    (pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n'),
+     "redis-not-started", "never starts redis-server"),
+    (pod(OFFICIAL_IMAGE + '    command: ["docker-entrypoint.sh"]\n', SHARED), "redis-not-started", "never starts"),
+    (pod(COURSE_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS), "no-reaper-pid1",
+     "PID 1 is redis-server (command [\"docker-entrypoint.sh\"] replaces the image's ENTRYPOINT)"),
+    (pod(OFFICIAL_IMAGE + ARGS), "no-reaper-pid1", "starts docker-entrypoint.sh, which execs redis-server"),
+    (pod(COURSE_IMAGE + '    command: ["redis-server"]\n'), "no-reaper-pid1", "PID 1 is redis-server"),
+    (pod(COURSE_IMAGE + ARGS, "shareProcessNamespace: false\n"), None, None),  # tini still PID 1: a pass
+]
+
+
+@pytest.mark.parametrize("answer, mistake, message", ZOMBIE_FIX_WRONG)
+def test_zombie_fix_wrong_answers(answer, mistake, message):
+    if mistake is None:
+        assert exercises.check_zombie_fix(answer)["how"] == "tini is PID 1"
+        return
+    error = failure(exercises.check_zombie_fix, answer)
+    assert (error.mistake, error.hint_level) == (mistake, 1)
+    assert message in str(error)
+
+
+class RecordingMeasure:
+    """Stands for experiments.measure_pod_spec: a plain callback that keeps the spec it was given."""
+
+    def __init__(self, timed_out: int = 3, zombies: int = 0):
+        self.result = {"timed-out probes": timed_out, "zombies": zombies}
+        self.specs = []
+
+    def __call__(self, spec: dict) -> dict:
+        self.specs.append(spec)
+        return dict(self.result)
+
+
+@pytest.mark.parametrize("plain_redis", [settings.REDIS_BASE.official, settings.REDIS_BASE.standin])
+def test_a_plain_redis_image_is_measured_with_the_course_image_started_the_same_way(plain_redis, capsys):
+    """Every target has the course image (kind and the stand-in load only the course's images)."""
+    measure = RecordingMeasure()
+    answer = pod(image(plain_redis).replace("IfNotPresent", "Always") + ARGS, SHARED)
+    assert exercises.check_zombie_fix(answer, measure=measure)["zombies"] == 0
+    container = measure.specs[0]["containers"][0]
+    assert container["image"] == settings.REDIS_TINI.tag
+    assert container["command"] == ["docker-entrypoint.sh"]  # as the official image starts: redis is PID 1
+    assert container["imagePullPolicy"] == "IfNotPresent"
+    assert measure.specs[0]["shareProcessNamespace"] is True
+    out = capsys.readouterr().out
+    assert f"measuring with {settings.REDIS_TINI.tag}" in out and "0 zombies" in out
+
+
+def test_the_course_image_is_measured_as_written(monkeypatch):
+    monkeypatch.setenv(settings.REDIS_BASE.build_arg, settings.REDIS_BASE.standin)
+    measure = RecordingMeasure()
+    exercises.check_zombie_fix(solution(ZOMBIE_FIX), measure=measure)
+    assert measure.specs == [yaml.safe_load(solution(ZOMBIE_FIX))]
 
 
 def test_a_stall_that_timed_nothing_out_is_not_a_pass():
-    with pytest.raises(CheckFailed, match="no probe timed out during the stall"):
-        exercises.check_zombie_fix(solution(exercises.ZOMBIE_FIX),
-                                   measure=lambda spec: {"timed-out probes": 0, "zombies": 0})
+    error = failure(exercises.check_zombie_fix, solution(ZOMBIE_FIX), measure=RecordingMeasure(timed_out=0))
+    assert error.mistake == "nothing-timed-out"
+    assert "no probe timed out during the stall" in str(error)
 
 
 def test_a_measurement_with_zombies_fails_the_check():
-    with pytest.raises(CheckFailed, match="measured 2 timed-out probes and 2 zombies"):
-        exercises.check_zombie_fix(solution(exercises.ZOMBIE_FIX),
-                                   measure=lambda spec: {"timed-out probes": 2, "zombies": 2})
+    error = failure(exercises.check_zombie_fix, solution(ZOMBIE_FIX), measure=RecordingMeasure(timed_out=2, zombies=2))
+    assert error.mistake == "zombies-measured"
+    assert "measured 2 timed-out probes and 2 zombies" in str(error)
 
 
-def test_probe_timings_that_would_stall_the_lesson_are_refused():
-    with pytest.raises(CheckFailed, match="restarted only after about 181s"):
-        exercises.check_liveness_probe("livenessProbe:\n  exec:\n    command: [redis-cli, ping]\n  periodSeconds: 60\n")
+def test_every_mistake_the_hints_know_is_tested():
+    tested = {
+        ENTRYPOINT.key: {m for _, m, _ in ENTRYPOINT_WRONG},
+        LIVENESS.key: {m for _, m, _ in LIVENESS_WRONG},
+        ZOMBIE_FIX.key: {m for _, m, _ in ZOMBIE_FIX_WRONG} - {None} | {"nothing-timed-out", "zombies-measured"},
+    }
+    assert tested == {key: set(mistakes) for key, mistakes in MISTAKES.items()}
+
+
+# -- hints --------------------------------------------------------------------------------------
+
+SHELL_IN_PROBE = probe("[sh, -c, redis-cli ping]")
+
+
+def test_hints_escalate_from_concept_to_field_to_answer():
+    hints = MISTAKES[LIVENESS.key]["shell-in-probe"]
+    messages = [str(failure(exercises.check_liveness_probe, SHELL_IN_PROBE)) for _ in range(4)]
+    for level, message in enumerate(messages[:3], start=1):
+        assert f"Hint {level} of 3: {hints.hint(level)}" in message
+    assert "run the cell again for a more specific hint" in messages[0]
+    assert "run the cell again for a more specific hint" in messages[1]
+    assert "run the cell again" not in messages[2]
+    assert 'command: ["redis-cli", "ping"]' in messages[2]
+    assert messages[3] == messages[2]  # level 3 is the last
+
+
+def test_each_mistake_has_its_own_hint_level_per_exercise():
+    assert failure(exercises.check_liveness_probe, SHELL_IN_PROBE).hint_level == 1
+    assert failure(exercises.check_liveness_probe, SHELL_IN_PROBE).hint_level == 2
+    assert failure(exercises.check_liveness_probe, probe("[tini, --, redis-cli, ping]")).hint_level == 1
+    assert failure(exercises.check_zombie_fix, "spec: {}\n").hint_level == 1
+    assert failure(exercises.check_liveness_probe, SHELL_IN_PROBE).hint_level == 3
+
+
+def test_a_pass_starts_that_exercises_hints_over():
+    failure(exercises.check_liveness_probe, SHELL_IN_PROBE)
+    failure(exercises.check_liveness_probe, SHELL_IN_PROBE)
+    failure(exercises.check_entrypoint, 'CMD ["redis-server"]')
+    exercises.check_liveness_probe(solution(LIVENESS))
+    assert failure(exercises.check_liveness_probe, SHELL_IN_PROBE).hint_level == 1
+    assert failure(exercises.check_entrypoint, 'CMD ["redis-server"]').hint_level == 2  # another exercise
+
+
+def test_every_mistake_has_three_different_hints():
+    for mistakes in MISTAKES.values():
+        for mistake_id, mistake in mistakes.items():
+            hints = [mistake.hint(level) for level in (1, 2, 3)]
+            assert all(hints) and len(set(hints)) == 3, mistake_id
+
+
+def test_hints_state_the_course_facts_exactly():
+    every_hint = " ".join(mistake.hint(level) for mistakes in MISTAKES.values()
+                          for mistake in mistakes.values() for level in (1, 2, 3))
+    assert "runtimes" not in every_hint and "only PID 1 can reap" not in every_hint
+    for mistake_id in ("shell-in-probe", "tini-in-probe"):
+        assert "containerd and Docker (>= 20.10.18) SIGKILL the exec'd process only" in MISTAKES[LIVENESS.key][mistake_id].concept
+    assert "nearest ancestor registered as child subreaper, else to PID 1" in MISTAKES[ZOMBIE_FIX.key]["no-reaper-pid1"].concept
+
+
+# -- lesson 4's answer in k8s/redis.yaml --------------------------------------------------------
+
+def redis_container(text: str) -> dict:
+    deployment = next(d for d in yaml.safe_load_all(text) if d["kind"] == "Deployment")
+    return deployment["spec"]["template"]["spec"]["containers"][0]
+
+
+def test_redis_yaml_with_probe_puts_the_probe_under_the_redis_container():
+    text = exercises.redis_yaml_with_probe(solution(LIVENESS))
+    assert redis_container(text)["livenessProbe"] == yaml.safe_load(solution(LIVENESS))["livenessProbe"]
+    assert [d["kind"] for d in yaml.safe_load_all(text)] == ["Deployment", "Service"]
+
+
+def test_the_diff_against_the_normalised_file_is_only_the_probe():
+    before = exercises.redis_yaml_normalised().splitlines()
+    after = exercises.redis_yaml_with_probe(solution(LIVENESS)).splitlines()
+    changes = [line for line in difflib.unified_diff(before, after, lineterm="")
+               if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
+    assert changes and all(line.startswith("+") for line in changes)
+    assert changes[0][1:].strip() == "livenessProbe:"
+
+
+def test_the_normalised_file_is_the_same_objects_as_the_file():
+    original = manifests.parse((settings.REPO_ROOT / "k8s" / "redis.yaml").read_text(), "k8s/redis.yaml")
+    assert list(yaml.safe_load_all(exercises.redis_yaml_normalised())) == [m.body for m in original]
 
 
 def test_redis_with_probe_is_the_lesson_manifest():
-    from lab import manifests
-    ours = exercises.redis_with_probe(solution(exercises.LIVENESS))
-    reference = manifests.load([exercises.settings.REPO_ROOT / "k8s" / "lesson-04" / "redis.yaml"])
+    ours = exercises.redis_with_probe(solution(LIVENESS))
+    reference = manifests.load([settings.REPO_ROOT / "k8s" / "lesson-04" / "redis.yaml"])
     assert [m.body for m in ours] == [m.body for m in reference]
+
+
+@pytest.mark.parametrize("manifest, message", [
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {ports: [{port: 6379}]}\n",
+     "k8s/redis.yaml has no Deployment named redis"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\n"
+     "spec: {template: {spec: {containers: [{name: cache, image: x}]}}}\n",
+     "the Deployment redis has no container named redis"),
+])
+def test_a_manifest_without_the_redis_container_is_a_one_line_error(tmp_path, monkeypatch, manifest, message):
+    (tmp_path / "redis.yaml").write_text(manifest)
+    monkeypatch.setattr(exercises, "REDIS_MANIFEST", tmp_path / "redis.yaml")
+    with pytest.raises(LabError, match=message) as caught:
+        exercises.redis_yaml_with_probe(solution(LIVENESS))
+    assert "\n" not in str(caught.value)
+
+
+def test_no_anchor_line_is_needed_any_more(tmp_path, monkeypatch):
+    """The old text splice looked for `- containerPort: 6379` and raised StopIteration without it."""
+    (tmp_path / "redis.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\n"
+                                         "spec: {template: {spec: {containers: [{name: redis, image: x}]}}}\n")
+    monkeypatch.setattr(exercises, "REDIS_MANIFEST", tmp_path / "redis.yaml")
+    assert redis_container(exercises.redis_yaml_with_probe(solution(LIVENESS)))["livenessProbe"]["periodSeconds"] == 5
+
+
+def test_an_answer_that_is_no_probe_yet_is_a_one_line_error():
+    with pytest.raises(LabError, match="not a livenessProbe block yet"):
+        exercises.redis_yaml_with_probe("livenessProbe: [oops\n")
+
+
+def test_write_redis_with_probe_writes_a_valid_file_to_apply(tmp_path, monkeypatch):
+    monkeypatch.setattr(exercises, "WORK_DIR", tmp_path / "work")
+    path = exercises.write_redis_with_probe(solution(LIVENESS))
+    assert path == tmp_path / "work" / "04-redis.yaml"
+    assert path.read_text() == exercises.redis_yaml_with_probe(solution(LIVENESS))
+    assert [m.body for m in manifests.load([path])] == [m.body for m in exercises.redis_with_probe(solution(LIVENESS))]
+
+
+def test_write_redis_with_probe_names_the_file_when_the_schema_refuses_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(exercises, "WORK_DIR", tmp_path / "work")
+    with pytest.raises(LabError, match="04-redis.yaml.*periodSeconds"):
+        exercises.write_redis_with_probe(probe("[redis-cli, ping]", "  periodSeconds: five\n"))
+    assert (tmp_path / "work" / "04-redis.yaml").exists()  # there to read
+
+
+def test_the_default_work_file_is_under_the_repo_and_ignored_by_git():
+    assert exercises.WORK_DIR == settings.REPO_ROOT / "work"
+    assert "work/" in (settings.REPO_ROOT / ".gitignore").read_text().splitlines()

@@ -79,7 +79,23 @@ def test_every_port_gets_its_protocol_for_server_side_apply_on_kubernetes_before
             port for container in body["spec"].get("template", {}).get("spec", {}).get("containers", [])
             for port in container.get("ports", [])]
         assert all(port["protocol"] == "TCP" for port in ports), manifest.name
-        assert all("protocol" not in port for port in manifest.body["spec"].get("ports", []))  # source untouched
+
+
+def test_a_port_without_protocol_gets_it_in_a_copy():
+    """A learner's manifest may omit it; the lab adds it to what it sends, not to the file."""
+    service = manifests.Manifest("svc.yaml", {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+                                              "spec": {"selector": {"app": "s"}, "ports": [{"port": 80}]}})
+    assert for_cluster(service, "alice")["spec"]["ports"] == [{"port": 80, "protocol": "TCP"}]
+    assert service.body["spec"]["ports"] == [{"port": 80}]
+
+
+def test_the_course_manifests_write_their_protocol_so_the_printed_apply_works_on_kubernetes_1_20():
+    """`kubectl apply --server-side -f k8s/`, typed by a person, goes through no lab code."""
+    for manifest in manifests.load():
+        spec = manifest.body["spec"]
+        ports = spec.get("ports", []) + [port for container in spec.get("template", {}).get("spec", {})
+                                         .get("containers", []) for port in container.get("ports", [])]
+        assert all(port.get("protocol") == "TCP" for port in ports), manifest.name
 
 
 def test_a_shared_cluster_takes_images_from_the_registry(monkeypatch):

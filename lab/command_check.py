@@ -1,0 +1,240 @@
+"""Every command the lab prints, checked on the engine that ran it.
+
+The course promises that each `$ ...` line it prints is one a person can type as shown.
+With LAB_CHECK_COMMANDS=<file> (the test suite sets it for every notebook run), the lab
+checks each distinct command at the moment it prints it, when the cluster or the Docker
+Engine is in the state the person would type it in, and appends one JSON line per
+command to that file. tests/printed_commands reads the file and fails on any bad line.
+
+How a command is checked, so that checking never changes what the lesson measures:
+- read-only commands (kubectl get/describe/logs/wait, docker ps/logs/inspect/stats, curl)
+  run for real;
+- mutating kubectl commands (apply, create, delete, label, ...) run with --dry-run=server;
+- `kubectl exec` / `docker exec` run for real when what they run only reads (redis-cli
+  ping, cat); otherwise the same exec runs `command -v <program>`: the pod or container,
+  its container and the program must exist, but redis is not paused twice;
+- mutating docker commands, and kubectl lines the docker target prints as the Kubernetes
+  equivalent of what it does, go through the CLI's own parser: they run against an
+  endpoint that refuses connections, and must fail only for that reason (an unknown flag,
+  a missing file or a bad argument fails earlier, in the CLI);
+- shell lines (with $(...) or a pipe) are checked for syntax with `bash -n`.
+"""
+import json
+import os
+import shlex
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from . import progress, settings
+
+ENV_VAR = "LAB_CHECK_COMMANDS"
+TIMEOUT_SECONDS = 60  # every check is bounded; `kubectl wait` gets its own --timeout on top
+
+KUBECTL_READ_ONLY = {"get", "describe", "logs", "wait", "top", "explain", "api-resources", "version", "auth",
+                     "cluster-info"}
+KUBECTL_MUTATING = {"apply", "create", "delete", "label", "annotate", "patch", "scale", "replace", "set",
+                    "expose", "run", "rollout", "taint", "cordon", "uncordon", "drain"}
+DOCKER_READ_ONLY = {"ps", "logs", "inspect", "stats", "images", "version", "info", "top", "history", "events"}
+# What an exec may run for real while checking: it reads, and it returns at once.
+READ_ONLY_REDIS = {"ping", "info", "dbsize", "get", "hlen", "hgetall", "ttl", "type", "exists"}
+READ_ONLY_PROGRAMS = {"cat", "ps", "ls", "head", "grep", "true", "hostname", "id", "env"}
+# The CLI got past its own parsing and validation and failed only to reach the engine.
+UNREACHABLE = ("Cannot connect to the Docker daemon", "connection refused", "Unable to connect to the server",
+               "dial tcp", "couldn't get current server API group list")
+REFUSING_ENDPOINT = "127.0.0.1:9"  # discard port: nothing listens there on a lab machine
+
+
+@dataclass
+class Engine:
+    """What the active target is, so that a kubectl line reaches the cluster the lab uses."""
+    name: str = "docker"
+    context: Optional[str] = None
+    kubeconfig: Optional[str] = None
+
+    @property
+    def is_kubernetes(self) -> bool:
+        return self.context is not None
+
+
+_engine = Engine()
+_checked: set = set()
+
+
+def engine_is(name: str, context: Optional[str] = None, kubeconfig: Optional[str] = None) -> None:
+    """Called when a target is chosen: later kubectl lines are checked against it."""
+    global _engine
+    _engine = Engine(name, context, kubeconfig)
+
+
+def enabled() -> bool:
+    return bool(os.environ.get(ENV_VAR))
+
+
+def check_printed(argv: List[str], shell_line: Optional[str] = None) -> None:
+    """Check one printed command once (the same line printed again is not checked again)."""
+    key = (_engine.name, shell_line or tuple(argv))
+    if key in _checked:
+        return
+    _checked.add(key)
+    started = time.monotonic()
+    if shell_line is not None:
+        mode, ok, detail = _check_shell(shell_line)
+    else:
+        mode, ok, detail = _check_argv(list(argv))
+    _record({"engine": _engine.name, "lesson": progress.current_lesson() or "",
+             "command": shell_line or shlex.join(argv), "mode": mode, "ok": ok, "detail": detail[-400:],
+             "seconds": round(time.monotonic() - started, 2)})
+
+
+def _record(line: dict) -> None:
+    with open(os.environ[ENV_VAR], "a", encoding="utf-8") as log:
+        log.write(json.dumps(line) + "\n")
+
+
+# -- choosing how to check ------------------------------------------------------------------
+
+def _check_argv(argv: List[str]) -> Tuple[str, bool, str]:
+    program = argv[0]
+    if program == "kubectl":
+        return _check_kubectl(argv) if _engine.is_kubernetes else _parse_only(argv)
+    if program == "docker":
+        return _check_docker(argv)
+    if program in ("curl", "sleep"):
+        return _run("ran", argv)
+    return _check_exists(argv)
+
+
+def _verb(argv: List[str]) -> str:
+    """The first word after the program that is not a flag (kubectl -n ns get ... -> get)."""
+    return next((word for word in argv[1:] if not word.startswith("-")), "")
+
+
+def _check_kubectl(argv: List[str]) -> Tuple[str, bool, str]:
+    verb = _verb(argv)
+    reach = _reach_cluster(argv)
+    if verb in KUBECTL_READ_ONLY:
+        return _run("ran", reach, extra_timeout=_wait_timeout(argv))
+    if verb in KUBECTL_MUTATING:
+        return _run("dry-run=server", reach + ["--dry-run=server"])
+    if verb == "exec":
+        return _check_exec(reach)
+    if verb == "port-forward":
+        return _check_port_forward(reach)
+    return "unknown verb", False, f"the checker does not know kubectl {verb}: add it to lab/command_check.py"
+
+
+def _reach_cluster(argv: List[str]) -> List[str]:
+    """The printed command, run against the lab's cluster as the learner's current context."""
+    flags = ["--context", _engine.context] + (["--kubeconfig", _engine.kubeconfig] if _engine.kubeconfig else [])
+    return [argv[0], *flags, *argv[1:]]
+
+
+def _wait_timeout(argv: List[str]) -> float:
+    for word in argv:
+        if word.startswith("--timeout="):
+            return float(word.split("=", 1)[1].rstrip("s") or 0)
+    return 0
+
+
+def _check_docker(argv: List[str]) -> Tuple[str, bool, str]:
+    verb = _verb(argv)
+    if verb in DOCKER_READ_ONLY:
+        return _run("ran", argv)
+    if verb == "exec":
+        return _check_exec(argv)
+    return _parse_only(argv)
+
+
+def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
+    """Run the exec for real if it only reads; else check that its program is there."""
+    split = argv.index("--") + 1 if "--" in argv else _first_command_index(argv)
+    command = argv[split:]
+    if _reads_only(command):
+        return _run("ran", argv)
+    probe = ["sh", "-c", f"command -v {shlex.quote(os.path.basename(command[0]))}"]
+    return _run(f"exec checked with command -v {command[0]}", argv[:split] + probe)
+
+
+def _first_command_index(argv: List[str]) -> int:
+    """`docker exec [flags] CONTAINER COMMAND...`: the command starts after the container."""
+    words = argv[2:]
+    flags_with_values = {"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file"}
+    index = 0
+    while index < len(words) and words[index].startswith("-"):
+        index += 2 if words[index] in flags_with_values else 1
+    return 2 + index + 1
+
+
+def _reads_only(command: List[str]) -> bool:
+    if not command:
+        return False
+    program = os.path.basename(command[0])
+    if program == "redis-cli":
+        words = [w for w in command[1:] if not w.startswith("-")]
+        return bool(words) and words[0].lower() in READ_ONLY_REDIS
+    if program == "sh" and command[1:2] == ["-c"] and len(command) > 2:
+        simple = not any(sign in command[2] for sign in ";&|<>`$(")  # one command, no redirection
+        return simple and _reads_only(shlex.split(command[2]))
+    return program in READ_ONLY_PROGRAMS
+
+
+def _check_port_forward(argv: List[str]) -> Tuple[str, bool, str]:
+    """Forward for three seconds from a port of the kernel's choosing (the lab holds its own)."""
+    argv = [f":{word.split(':', 1)[1]}" if ":" in word and word.split(":")[0].isdigit() else word for word in argv]
+    try:
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except OSError as error:
+        return "ran 3 s", False, str(error)
+    time.sleep(3)
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    return "ran 3 s", "Forwarding from" in output, output
+
+
+def _parse_only(argv: List[str]) -> Tuple[str, bool, str]:
+    """Through the CLI's own parser: against an endpoint that refuses, the only error left
+    must be the refused connection."""
+    env = dict(os.environ, DOCKER_HOST=f"tcp://{REFUSING_ENDPOINT}", KUBECONFIG=os.devnull)
+    if argv[0] == "kubectl":
+        # a token, so that kubectl does not stop to ask for a user name
+        argv = [argv[0], "--server", f"https://{REFUSING_ENDPOINT}", "--token", "parse-only",
+                "--request-timeout=5s", *argv[1:]]
+    missing = _missing_build_context(argv)
+    if missing:
+        return "parsed by the CLI", False, f"the build context {missing} does not exist"
+    mode, ok, detail = _run("parsed by the CLI", argv, env=env, cwd=settings.REPO_ROOT)
+    return mode, ok or any(sign in detail for sign in UNREACHABLE), detail
+
+
+def _missing_build_context(argv: List[str]) -> Optional[str]:
+    """`docker build ... CONTEXT`: the CLI reads the context only once the daemon answers, so
+    the parser alone would not notice a path a person cannot use (a temporary directory)."""
+    if argv[:2] != ["docker", "build"]:
+        return None
+    context = argv[-1]
+    return None if (settings.REPO_ROOT / context).is_dir() and not context.startswith("..") else context
+
+
+def _check_exists(argv: List[str]) -> Tuple[str, bool, str]:
+    """Another program (a script of this repository, kind, python): it must be there to run."""
+    import shutil
+    path = settings.REPO_ROOT / argv[0]
+    found = shutil.which(argv[0]) or (path.is_file() and os.access(path, os.X_OK))
+    return "program exists", bool(found), "" if found else f"{argv[0]}: not found"
+
+
+def _check_shell(line: str) -> Tuple[str, bool, str]:
+    return _run("shell syntax (bash -n)", ["bash", "-n", "-c", line])
+
+
+def _run(mode: str, argv: List[str], *, extra_timeout: float = 0, env=None, cwd=None) -> Tuple[str, bool, str]:
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT_SECONDS + extra_timeout,
+                                env=env, cwd=cwd or settings.REPO_ROOT)
+    except subprocess.TimeoutExpired:
+        return mode, False, f"no answer within {TIMEOUT_SECONDS + extra_timeout:g}s"
+    except OSError as error:
+        return mode, False, str(error)
+    return mode, result.returncode == 0, (result.stdout + result.stderr).strip()
