@@ -62,7 +62,22 @@ def pytest_terminal_summary(terminalreporter):
                   for outcome in ("passed", "failed", "error")}
         if any(counts.values()):
             lines.append(f"{title}: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n))
+    lines += _lesson_times(terminalreporter, kubernetes)
     if lines:
         terminalreporter.section("engines")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def _lesson_times(terminalreporter, kubernetes: str) -> list:
+    """How long a learner waits on each lesson's cells (kernel start included), per engine:
+    the sum of nbval's per-cell durations."""
+    seconds = {}
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if ".ipynb::" in nodeid and nodeid.startswith(("notebooks/", "tests/kubernetes/notebooks/")):
+                engine = kubernetes if nodeid.startswith("tests/") else "docker"
+                lesson = nodeid.split(".ipynb::")[0].rsplit("/", 1)[-1]
+                seconds[(lesson, engine)] = seconds.get((lesson, engine), 0) + report.duration
+    return [f"cell time, {lesson} on {engine}: {total:.0f} s" for (lesson, engine), total in sorted(seconds.items())]

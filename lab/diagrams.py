@@ -65,17 +65,30 @@ def liveness_timeline(result, title="redis stalled: probe failures, restart, and
     return figure
 
 
-def zombies_over_time(series, title="zombies while redis is paused"):
-    """One line per variant: zombies counted every half second."""
-    figure, axes = plt.subplots(figsize=(8, 3.2))
-    for variant in dict.fromkeys(row["variant"] for row in series):
+def zombies_over_time(series, title="zombies while redis is paused, one panel per variant"):
+    """One small panel per variant (lines of equal counts would hide each other on one
+    axis), all on the same scale, so the leaking variants stand out at a glance."""
+    variants = list(dict.fromkeys(row["variant"] for row in series))
+    columns = 3
+    figure, grid = plt.subplots((len(variants) + columns - 1) // columns, columns, figsize=(9, 4.2),
+                                sharex=True, sharey=True, squeeze=False)
+    highest = max((row["zombies"] for row in series), default=0)
+    for axes, variant in zip(grid.flat, variants):
         rows = [r for r in series if r["variant"] == variant]
-        axes.step([r["t"] for r in rows], [r["zombies"] for r in rows], where="post", label=variant)
-    axes.set_xlabel("seconds since the pause began")
-    axes.set_ylabel("zombies")
-    axes.set_title(title, fontsize=10)
-    axes.legend(fontsize=8, ncol=2)
-    axes.grid(alpha=0.3)
+        leaked = rows[-1]["zombies"] if rows else 0
+        axes.step([r["t"] for r in rows], [r["zombies"] for r in rows], where="post",
+                  color="#d62728" if leaked else "#2ca02c", lw=2)
+        axes.set_title(f"{variant}: {leaked} left", fontsize=9)
+        axes.set_ylim(-0.3, max(highest, 1) + 0.5)
+        axes.grid(alpha=0.3)
+    for axes in grid.flat[len(variants):]:
+        axes.set_visible(False)
+    for axes in grid[-1]:
+        axes.set_xlabel("s since the pause")
+    for axes in grid[:, 0]:
+        axes.set_ylabel("zombies")
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
     return figure
 
 

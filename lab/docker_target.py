@@ -249,7 +249,9 @@ class DockerTarget:
                     if entry["ExitCode"] != 0:
                         output = " ".join((entry.get("Output") or "").split())[:70]
                         note(name, "probe failed", f"{output} [failing streak: {health.get('FailingStreak', '?')} of {retries}]")
-                if container.status != "running" or health.get("Status") == "unhealthy":
+                plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
+                unhealthy = health.get("Status") == "unhealthy" and plan.restart_when_unhealthy
+                if container.status != "running" or unhealthy:
                     why = "liveness probe failed" if container.status == "running" else f"container {container.status}"
                     self._restart_container(name, reason=why)
                     note(name, "restarted", why)
@@ -299,7 +301,7 @@ class DockerTarget:
             return f"http://127.0.0.1:{binding['HostPort']}"
         raise LabError(f"{service} publishes no port {port}: is its Service a NodePort in kind-config.yaml?")
 
-    def endpoints(self, service: str) -> List[str]:
+    def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
         raise LabError(f"the docker target has no Service endpoints: the network alias {service} always points at "
                        "the container, ready or not. Fix: look at target.has_service_endpoints before asking.")
 

@@ -175,7 +175,7 @@ def _matrix_row(variant: ProbeVariant, counts: dict) -> dict:
     timeouts, zombies = counts["timed-out probes"], counts["zombies"]
     matches = 1 <= zombies <= timeouts if variant.leaks else zombies == 0
     return {"variant": variant.name, "probe": " ".join(variant.probe), **counts,
-            "expected (facts.md)": "1 per timed-out probe" if variant.leaks else "0",
+            "expected": "1 per timed-out probe" if variant.leaks else "0",
             "matches": matches and timeouts > 0}
 
 
@@ -190,6 +190,18 @@ class ExhaustionResult:
     seconds: float
     probe_failures: int = 0                 # counted while watching (the kubelet's count on Kubernetes)
     failure_events: Optional[int] = None    # Unhealthy Events recorded for the pod (Kubernetes only)
+    no_pid_signs: List[str] = field(default_factory=list)  # what failed to fork or to start for lack of a PID
+
+    @property
+    def pids_peak(self) -> int:
+        return max((row["pids"] for row in self.series if row["pids"] is not None), default=0)
+
+
+NO_PID = ("fork", "resource temporarily unavailable", "exec failed")  # how a missing PID shows itself
+
+
+def _no_pid_sign(text: str) -> bool:
+    return any(sign in text.lower() for sign in NO_PID)
 
 
 def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500, cycle_seconds: float = 3.2,
@@ -206,6 +218,7 @@ def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500,
     name = "zombies-exhaustion"
     started = time.monotonic()
     series: List[dict] = []
+    no_pid_signs: List[str] = []
     next_stall = [0.0]
     try:
         target.apply_manifests([redis_deployment(name, ["sh", "-c", "redis-cli ping"], period=1, timeout=1,
@@ -218,8 +231,10 @@ def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500,
             row = {"t": round(elapsed, 1), "restarts": target.restart_count(name), "pids": target.pids_in_use(name)}
             try:
                 row["zombies"] = len(pod_process_table(target, name, quiet=True).zombies)
-            except LabError:
-                row["zombies"] = None  # the snapshot's own exec could not get a PID
+            except LabError as error:
+                row["zombies"] = None  # the snapshot's own exec could not start
+                if _no_pid_sign(str(error)):
+                    no_pid_signs.append(f"{elapsed:.1f}s the lab's process snapshot: {str(error)[:100]}")
             series.append(row)
             if on_sample:
                 on_sample(row)
@@ -232,6 +247,8 @@ def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500,
                 except LabError as error:
                     why = "no PID left to start it" if "exec failed" in str(error) else str(error)[:80]
                     print(f"{elapsed:6.1f}s  {name}: the stall's own exec could not run: {why}")
+                    if _no_pid_sign(str(error)):
+                        no_pid_signs.append(f"{elapsed:.1f}s the stall's exec: {str(error)[:100]}")
             sample(elapsed)
 
         watch_started = time.monotonic()
@@ -242,11 +259,13 @@ def pid_exhaustion(target, *, docker_pids_limit: int = 12, pause_ms: int = 2500,
             target.wait_ready(timeout=60, names=[name])
             sample(time.monotonic() - watch_started)
         failures = sum(row["deployment"] == name and row["event"] == "probe failed" for row in timeline)
+        no_pid_signs += [f"{row['t']:.1f}s the probe: {row['detail']}" for row in timeline
+                         if row["event"] == "probe failed" and _no_pid_sign(row["detail"])]
         events = target.unhealthy_events(name)
     finally:
         target.delete([name], wait=False)
     return ExhaustionResult(series, timeline, limit, restarted, round(time.monotonic() - started, 1),
-                            failures, events)
+                            failures, events, sorted(no_pid_signs, key=lambda line: float(line.split("s ")[0])))
 
 
 # -- lesson 4: stall redis under DockerCoins and watch the restart ------------------------

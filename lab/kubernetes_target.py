@@ -626,9 +626,10 @@ class KubernetesTarget:
         return self._forwards[service].url
 
     @kube_call("reading endpoints")
-    def endpoints(self, service: str) -> List[str]:
+    def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
         """`kubectl get endpoints`: the ready pod addresses behind a Service."""
-        show_command("kubectl", "get", "endpoints", "-n", namespace(), service)
+        if not quiet:
+            show_command("kubectl", "get", "endpoints", "-n", namespace(), service)
         found = self._core().read_namespaced_endpoints(service, namespace())
         return [address.ip for subset in found.subsets or [] for address in subset.addresses or []]
 

@@ -103,8 +103,9 @@ class Target(Protocol):
     def url(self, service: str, port: int = 80) -> str:
         """An http://127.0.0.1:PORT address on this machine that reaches the Service."""
 
-    def endpoints(self, service: str) -> List[str]:
-        """The ready pod addresses behind a Service (only where has_service_endpoints)."""
+    def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
+        """The ready pod addresses behind a Service (only where has_service_endpoints);
+        ``quiet``: without printing the kubectl command (for samplers)."""
 
     def delete(self, deployments: Iterable[str] = (), *, wait: bool = True) -> None:
         """Delete the named Deployments (every one of them, also when some are already

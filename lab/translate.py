@@ -5,7 +5,8 @@ the container it selects; a NodePort that kind-config.yaml publishes is publishe
 127.0.0.1 at the node port itself, as the Kubernetes stand-in does (kind maps it to
 another host port, so a kind cluster and the docker target can run side by side); an
 exec livenessProbe becomes a Docker healthcheck with the
-same command (exec form, no shell) and timings. A field outside this subset is an error
+same command (exec form, no shell) and timings; an exec readinessProbe becomes a healthcheck
+that only reports (Docker has no endpoints to take away). A field outside this subset is an error
 that names it.
 """
 import hashlib
@@ -24,7 +25,7 @@ PROBE_FIELDS = {"exec": {"command": ANY}, "initialDelaySeconds": ANY, "periodSec
 CONTAINER_FIELDS = {"name": ANY, "image": ANY, "imagePullPolicy": ANY, "command": ANY, "args": ANY,
                     "env": [{"name": ANY, "value": ANY}],
                     "ports": [{"containerPort": ANY, "name": ANY, "protocol": ANY}],
-                    "livenessProbe": PROBE_FIELDS}
+                    "livenessProbe": PROBE_FIELDS, "readinessProbe": PROBE_FIELDS}
 DEPLOYMENT_FIELDS = {
     "apiVersion": ANY, "kind": ANY, "metadata": {"name": ANY, "labels": ANY, "annotations": ANY},
     "spec": {"replicas": ANY, "selector": {"matchLabels": ANY},
@@ -58,6 +59,7 @@ class ContainerPlan:
     aliases: List[str] = field(default_factory=list)
     ports: Dict[int, int] = field(default_factory=dict)  # container port -> 127.0.0.1 port
     healthcheck: Optional[dict] = None
+    restart_when_unhealthy: bool = True  # a liveness probe's healthcheck; a readiness one only reports
     share_process_namespace: bool = False
     grace_seconds: int = 30  # terminationGracePeriodSeconds: SIGTERM, then SIGKILL after this
     pids_limit: int = field(default_factory=kind_config.pod_pids_limit)  # the kubelet's, per pod
@@ -136,14 +138,21 @@ def _plan_deployment(manifest: Manifest) -> ContainerPlan:
     if len(pod["containers"]) != 1:
         raise LabError(f"{where}: one container per pod on the docker target, found {len(pod['containers'])}.")
     container = pod["containers"][0]
-    probe = container.get("livenessProbe")
+    if "livenessProbe" in container and "readinessProbe" in container:
+        raise LabError(f"{where}: a Docker container has one healthcheck; on the docker target use a livenessProbe "
+                       "or a readinessProbe, not both.")
+    kind = "livenessProbe" if "livenessProbe" in container else "readinessProbe"
+    probe = container.get(kind)
     if probe is not None and "exec" not in probe:
-        raise LabError(f"{where}: livenessProbe must be an exec probe on the docker target.")
+        raise LabError(f"{where}: {kind} must be an exec probe on the docker target.")
     return ContainerPlan(
         deployment=manifest.name, image=container["image"],
         entrypoint=container.get("command"), command=container.get("args"),
         environment={e["name"]: str(e.get("value", "")) for e in container.get("env", [])},
         healthcheck=healthcheck_from_probe(probe) if probe else None,
+        # Docker has no readiness: the healthcheck only turns the status to unhealthy, and the
+        # network alias keeps pointing at the container. Only a liveness probe restarts it.
+        restart_when_unhealthy=kind == "livenessProbe",
         share_process_namespace=bool(pod.get("shareProcessNamespace", False)),
         grace_seconds=int(pod.get("terminationGracePeriodSeconds", 30)),
         pids_limit=int(spec["template"].get("metadata", {}).get("annotations", {}).get(
