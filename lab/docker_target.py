@@ -18,7 +18,7 @@ from .engine import client, docker_errors
 from .errors import LabError, LabTimeout
 from .exec_result import ExecResult
 from .timeline import Timeline
-from .translate import ContainerPlan, translate
+from .translate import SECOND, ContainerPlan, translate
 from .waiting import wait_until
 
 PLAN_LABEL = "io.redis-tini-lab.plan"            # the plan, as JSON: what to recreate on restart
@@ -145,6 +145,27 @@ class DockerTarget:
         """The pod's restartCount: how often the watcher restarted its container in place
         (the kubelet's job), since the pod was created."""
         return int(self._container(deployment).labels.get(RESTARTS_LABEL, "0"))
+
+    def describe(self, deployment: str, *, events: int = 6) -> str:
+        """What Docker knows that `kubectl describe pod` would show: the healthcheck standing
+        for the probe, restartCount (the watcher's), health status and failing streak, and
+        the last probe results (Docker keeps five; it has no events per container)."""
+        container = self._container(deployment)
+        show_command("docker", "inspect", "--format", "{{json .State.Health}}", container.name)
+        plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
+        health = self.health(deployment)
+        lines = [f"Name:           {container.name}", f"Restart Count:  {self.restart_count(deployment)}"]
+        if plan.healthcheck:
+            check = plan.healthcheck
+            kind = "Liveness" if plan.restart_when_unhealthy else "Readiness"
+            lines.append(f"{kind}:       exec [{' '.join(check['test'][1:])}] delay={check['start_period'] // SECOND}s "
+                         f"timeout={check['timeout'] // SECOND}s period={check['interval'] // SECOND}s "
+                         f"#failure={check['retries']}   (a Docker healthcheck)")
+        lines.append(f"Health:         {health.get('Status', 'none')}, failing streak {health.get('FailingStreak', 0)}")
+        lines.append("Last probe runs (Docker keeps five):")
+        lines += [f"  exit {entry['ExitCode']}: {' '.join((entry.get('Output') or '').split())[:100] or '(no output)'}"
+                  for entry in (health.get("Log") or [])[-events:]] or ["  <none>"]
+        return "\n".join(lines)
 
     def health(self, deployment: str) -> dict:
         """Docker's health state: Status, FailingStreak, and the last 5 probe results."""

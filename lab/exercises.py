@@ -44,7 +44,8 @@ class Exercise:
 ENTRYPOINT = Exercise("02-entrypoint.Dockerfile", "02", "the ENTRYPOINT and CMD that make tini PID 1")
 LIVENESS = Exercise("04-liveness-probe.yaml", "04", "the livenessProbe for redis")
 ZOMBIE_FIX = Exercise("05-zombie-fix.yaml", "05", "a redis pod whose shell-form probe leaves no zombies")
-ALL = (ENTRYPOINT, LIVENESS, ZOMBIE_FIX)
+MYSTERY = Exercise("05-mystery-restarts.yaml", "05", "redis-cache, which restarts every few minutes: the fix")
+ALL = (ENTRYPOINT, LIVENESS, ZOMBIE_FIX, MYSTERY)
 
 
 @dataclass(frozen=True)
@@ -595,7 +596,40 @@ ZOMBIE_FIX_MISTAKES = {
         FIX_ANSWER),
 }
 
-MISTAKES = {ENTRYPOINT.key: ENTRYPOINT_MISTAKES, LIVENESS.key: LIVENESS_MISTAKES, ZOMBIE_FIX.key: ZOMBIE_FIX_MISTAKES}
+MYSTERY_ANSWERS = ("one of: the probe in exec form, livenessProbe: {exec: {command: [redis-cli, ping]}, ...}; "
+                   "or tini as PID 1, command: [tini, --, sh, -c, <the same line>]; "
+                   "or shareProcessNamespace: true beside containers:")
+MYSTERY_MISTAKES = {
+    **{key: ZOMBIE_FIX_MISTAKES[key] for key in ("invalid-yaml", "not-a-pod-spec", "unknown-field",
+                                                 "containers-not-one")},
+    "maintenance-removed": Mistake(
+        "the job belongs to the other team and pauses redis for a reason; a redis that stalls 2.5 s must not "
+        "restart. Without the pauses nothing times out, and the bug is only hidden until the next stall.",
+        "keep the container's command as it is, with its maintenance loop; change who is PID 1, or the probe.",
+        MYSTERY_ANSWERS),
+    "probe-removed": Mistake(
+        "without a liveness probe nothing restarts, and nothing would restart a redis that really hangs either.",
+        "keep the livenessProbe, an exec probe; change how its command runs.",
+        MYSTERY_ANSWERS),
+    "probe-loosened": Mistake(
+        "a looser probe only delays the restart: every timed-out shell probe still leaves a zombie, and the "
+        "zombies still fill the pod's PIDs.",
+        "keep periodSeconds 1, timeoutSeconds 1 and failureThreshold 3; look at who the zombies' parent is.",
+        MYSTERY_ANSWERS),
+    "nothing-timed-out": Mistake(
+        "the fix is proven only while the job pauses redis and probes time out.",
+        "keep the maintenance loop and a probe with timeoutSeconds 1.",
+        MYSTERY_ANSWERS),
+    "still-leaking": Mistake(
+        "each timed-out probe's sh is killed and its redis-cli orphaned to PID 1; zombies pile up when PID 1 "
+        "does not reap. The clues showed which process is PID 1 and whose children the zombies are.",
+        "change one of: the probe's command (no process between the runtime and redis-cli), the container's "
+        "command (a reaper as PID 1), or the pod (shareProcessNamespace).",
+        MYSTERY_ANSWERS),
+}
+
+MISTAKES = {ENTRYPOINT.key: ENTRYPOINT_MISTAKES, LIVENESS.key: LIVENESS_MISTAKES, ZOMBIE_FIX.key: ZOMBIE_FIX_MISTAKES,
+            MYSTERY.key: MYSTERY_MISTAKES}
 
 
 def _expect_known_fields(ex: Exercise, fields: dict, known: List[str], where: str) -> None:

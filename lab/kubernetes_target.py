@@ -434,6 +434,35 @@ class KubernetesTarget:
         which stop growing after the kubelet's burst of about 25 events per pod."""
         return len(self._failures_from_events(self._pods(deployment)))
 
+    @kube_call("describing the pod")
+    def describe(self, deployment: str, *, events: int = 6) -> str:
+        """The lines of `kubectl describe pod` that tell a probe's story: the probe as
+        configured with the kubelet's counts of its runs, restartCount, the last state, and
+        the pod's latest events (which stop after a burst of about 25)."""
+        pods = self._pods(deployment)
+        if not pods:
+            raise LabError(f"no pod for deployment {deployment}. Fix: apply it first (target.apply()).")
+        pod = max(pods, key=lambda p: p.metadata.creation_timestamp)
+        show_command("kubectl", "describe", "pod", "-n", namespace(), "-l", self._selector(deployment))
+        status = (pod.status.container_statuses or [None])[0]
+        lines = [f"Name:           {pod.metadata.name}",
+                 f"Restart Count:  {status.restart_count if status else 0}"]
+        last = status.last_state.terminated if status and status.last_state else None
+        if last:
+            lines.append(f"Last State:     Terminated (Reason: {last.reason}, Exit Code: {last.exit_code})")
+        probe = pod.spec.containers[0].liveness_probe
+        if probe and probe._exec:
+            counts = (self._probe_counts([pod]) or {}).get(pod.metadata.uid, {})
+            lines.append(f"Liveness:       exec [{' '.join(probe._exec.command)}] delay={probe.initial_delay_seconds or 0}s "
+                         f"timeout={probe.timeout_seconds}s period={probe.period_seconds}s "
+                         f"#success={probe.success_threshold} #failure={probe.failure_threshold}")
+            if counts:
+                lines.append(f"  (the kubelet's count of its runs: {counts.get('successful', 0)} passed, "
+                             f"{counts.get('failed', 0)} failed)")
+        lines.append("Events (latest):")
+        lines += [f"  {line[:150]}" for line in self._pod_events(pod)[-events:]] or ["  <none>"]
+        return "\n".join(lines)
+
     @kube_call("reading probe results")
     def failed_probes(self, deployment: str) -> Set[str]:
         """One identifier per failed liveness run of the current pod, from the kubelet's count."""

@@ -33,7 +33,7 @@ def _where_redis_is(target) -> str:
     return "alias redis -> the container (always)"
 
 
-def run(target, url: str, *, pause_seconds: int = 16, after_seconds: int = 8) -> List[dict]:
+def run(target, url: str, *, pause_seconds: int = 10, after_seconds: int = 5) -> List[dict]:
     """Apply the readiness-only redis, stall it, sample every second where the Service sends
     traffic, whether the webui can read redis, and restartCount; then put k8s/redis.yaml back."""
     try:

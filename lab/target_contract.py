@@ -103,6 +103,10 @@ class Target(Protocol):
     def url(self, service: str, port: int = 80) -> str:
         """An http://127.0.0.1:PORT address on this machine that reaches the Service."""
 
+    def describe(self, deployment: str, *, events: int = 6) -> str:
+        """What `kubectl describe pod` shows of a probe's story: the probe (a healthcheck on
+        Docker), restartCount, and the latest events or probe results."""
+
     def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
         """The ready pod addresses behind a Service (only where has_service_endpoints);
         ``quiet``: without printing the kubectl command (for samplers)."""

@@ -80,6 +80,18 @@ def test_liveness_passing_is_the_state_of_the_latest_probe_run(target):
     assert target.restart_count(STEADY) == 0
 
 
+def test_describe_shows_the_probe_its_runs_and_the_restart_count(target, capsys):
+    """What a person reads with `kubectl describe pod` (a healthcheck on Docker): the probe
+    as configured, evidence of its runs, and restartCount; the printed command is typeable."""
+    text = target.describe(FRAGILE)
+    printed = capsys.readouterr().out
+    assert printed.startswith("$ kubectl describe pod") or printed.startswith("$ docker inspect")
+    probe_line = next(line for line in text.splitlines() if line.startswith("Liveness:"))
+    assert " ".join(PROBE) in probe_line and "period=1s" in probe_line and "#failure=2" in probe_line
+    assert f"Restart Count:  {target.restart_count(FRAGILE)}" in text
+    assert "passed" in text or "exit 0" in text  # the kubelet's count of runs, or Docker's last results
+
+
 def test_the_watch_counts_every_failure_past_the_kubelets_event_burst(target):
     """Client-go's spam filter lets the kubelet record about 25 events per pod; the count of
     failed probes must go on past that."""
