@@ -22,6 +22,7 @@ How a command is checked, so that checking never changes what the lesson measure
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ KUBECTL_MUTATING = {"apply", "create", "delete", "label", "annotate", "patch", "
 DOCKER_READ_ONLY = {"ps", "logs", "inspect", "stats", "images", "version", "info", "top", "history", "events"}
 # What an exec may run for real while checking: it reads, and it returns at once.
 READ_ONLY_REDIS = {"ping", "info", "dbsize", "get", "hlen", "hgetall", "ttl", "type", "exists"}
-READ_ONLY_PROGRAMS = {"cat", "ps", "ls", "head", "grep", "true", "hostname", "id", "env"}
+READ_ONLY_PROGRAMS = {"cat", "ps", "ls", "head", "grep", "true", "hostname", "id"}
 # The CLI got past its own parsing and validation and failed only to reach the engine.
 UNREACHABLE = ("Cannot connect to the Docker daemon", "connection refused", "Unable to connect to the server",
                "dial tcp", "couldn't get current server API group list")
@@ -79,10 +80,13 @@ def check_printed(argv: List[str], shell_line: Optional[str] = None) -> None:
         return
     _checked.add(key)
     started = time.monotonic()
-    if shell_line is not None:
-        mode, ok, detail = _check_shell(shell_line)
-    else:
-        mode, ok, detail = _check_argv(list(argv))
+    try:
+        if shell_line is not None:
+            mode, ok, detail = _check_shell(shell_line)
+        else:
+            mode, ok, detail = _check_argv(list(argv))
+    except Exception as error:  # the checker must never break a lesson: record it as a failure
+        mode, ok, detail = "checker error", False, f"{type(error).__name__}: {error}"
     _record({"engine": _engine.name, "lesson": progress.current_lesson() or "",
              "command": shell_line or shlex.join(argv), "mode": mode, "ok": ok, "detail": detail[-400:],
              "seconds": round(time.monotonic() - started, 2)})
@@ -106,9 +110,23 @@ def _check_argv(argv: List[str]) -> Tuple[str, bool, str]:
     return _check_exists(argv)
 
 
+GLOBAL_OPTIONS_WITH_VALUE = {"-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster",
+                             "--user", "-H", "--host", "-c", "--config", "-l", "--log-level"}
+
+
 def _verb(argv: List[str]) -> str:
-    """The first word after the program that is not a flag (kubectl -n ns get ... -> get)."""
-    return next((word for word in argv[1:] if not word.startswith("-")), "")
+    """The first word after the program that is neither an option nor an option's value
+    (kubectl -n ns get ... -> get; kubectl --context kind-lab port-forward ... -> port-forward)."""
+    words, index = argv[1:], 0
+    while index < len(words):
+        word = words[index]
+        if word in GLOBAL_OPTIONS_WITH_VALUE:
+            index += 2
+        elif word.startswith("-"):
+            index += 1
+        else:
+            return word
+    return ""
 
 
 def _check_kubectl(argv: List[str]) -> Tuple[str, bool, str]:
@@ -122,6 +140,9 @@ def _check_kubectl(argv: List[str]) -> Tuple[str, bool, str]:
         return _check_exec(reach)
     if verb == "port-forward":
         return _check_port_forward(reach)
+    if verb == "config":  # it edits the local kubeconfig: check that the context it names is there
+        context = next((word for word in argv[argv.index("config") + 2:] if not word.startswith("-")), "")
+        return _run("config: the context exists", reach[:reach.index("config")] + ["config", "get-contexts", context])
     return "unknown verb", False, f"the checker does not know kubectl {verb}: add it to lab/command_check.py"
 
 
@@ -132,9 +153,11 @@ def _reach_cluster(argv: List[str]) -> List[str]:
 
 
 def _wait_timeout(argv: List[str]) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
     for word in argv:
         if word.startswith("--timeout="):
-            return float(word.split("=", 1)[1].rstrip("s") or 0)
+            value = word.split("=", 1)[1]
+            return float(value[:-1]) * units[value[-1]] if value[-1:] in units else float(value or 0)
     return 0
 
 
@@ -168,14 +191,20 @@ def _first_command_index(argv: List[str]) -> int:
 
 
 def _reads_only(command: List[str]) -> bool:
+    """True only for a program that reads and returns at once; anything else is not run."""
     if not command:
         return False
     program = os.path.basename(command[0])
+    if program == "env":  # env [-u NAME] [NAME=value]... PROGRAM ARGS: judge PROGRAM
+        rest = command[1:]
+        while rest and (rest[0] == "-u" or "=" in rest[0] or rest[0].startswith("-")):
+            rest = rest[2:] if rest[0] == "-u" else rest[1:]
+        return _reads_only(rest)
     if program == "redis-cli":
         words = [w for w in command[1:] if not w.startswith("-")]
         return bool(words) and words[0].lower() in READ_ONLY_REDIS
     if program == "sh" and command[1:2] == ["-c"] and len(command) > 2:
-        simple = not any(sign in command[2] for sign in ";&|<>`$(")  # one command, no redirection
+        simple = not any(sign in command[2] for sign in ";&|<>`$(\n")  # one command, no redirection
         return simple and _reads_only(shlex.split(command[2]))
     return program in READ_ONLY_PROGRAMS
 
@@ -189,7 +218,11 @@ def _check_port_forward(argv: List[str]) -> Tuple[str, bool, str]:
         return "ran 3 s", False, str(error)
     time.sleep(3)
     process.terminate()
-    output, _ = process.communicate(timeout=10)
+    try:
+        output, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
     return "ran 3 s", "Forwarding from" in output, output
 
 
@@ -214,12 +247,12 @@ def _missing_build_context(argv: List[str]) -> Optional[str]:
     if argv[:2] != ["docker", "build"]:
         return None
     context = argv[-1]
-    return None if (settings.REPO_ROOT / context).is_dir() and not context.startswith("..") else context
+    typeable = not context.startswith(("/", "..")) and (settings.REPO_ROOT / context).is_dir()
+    return None if typeable else context
 
 
 def _check_exists(argv: List[str]) -> Tuple[str, bool, str]:
     """Another program (a script of this repository, kind, python): it must be there to run."""
-    import shutil
     path = settings.REPO_ROOT / argv[0]
     found = shutil.which(argv[0]) or (path.is_file() and os.access(path, os.X_OK))
     return "program exists", bool(found), "" if found else f"{argv[0]}: not found"

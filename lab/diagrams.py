@@ -34,19 +34,6 @@ def dockercoins_architecture():
     return figure
 
 
-def hash_rate_chart(samples, title="DockerCoins hash rate"):
-    """Hashes per second between consecutive (seconds, total hashes) samples."""
-    figure, axes = plt.subplots(figsize=(7, 2.8))
-    rates = [((t0 + t1) / 2, (h1 - h0) / (t1 - t0)) for (t0, h0), (t1, h1) in zip(samples, samples[1:]) if t1 > t0]
-    axes.plot([t for t, _ in rates], [r for _, r in rates], marker="o")
-    axes.set_xlabel("seconds")
-    axes.set_ylabel("hashes / second")
-    axes.set_ylim(bottom=0)
-    axes.set_title(title)
-    axes.grid(alpha=0.3)
-    return figure
-
-
 def liveness_timeline(result, title="redis stalled: probe failures, restart, and DockerCoins' hash counter"):
     """The hash counter over time (gaps: the webui could not read redis), probe failures and restarts."""
     figure, axes = plt.subplots(figsize=(8, 3))

@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Set
 
 import yaml
 
-from . import command_check, kubelet_readings, manifests, room_objects, settings
+from . import command_check, kube_context, kubelet_readings, manifests, room_objects, settings
 from .clusters import KindCluster, SharedCluster, StandinCluster, registry_image
 from .console import show_command
 from .errors import LabError, LabTimeout
@@ -198,6 +198,8 @@ class KubernetesTarget:
             show_command("kubectl", "create", "namespace", ns)
             self._core().create_namespace(client.V1Namespace(
                 metadata=client.V1ObjectMeta(name=ns, labels={settings.LABEL: settings.prefix()})))
+        if not self.shared:  # a room's kubeconfig names its namespace already
+            kube_context.set_namespace(self.context, ns, self.cluster.kubeconfig)
 
     # -- apply and wait ------------------------------------------------------------------------
     def apply(self, paths: Iterable[Path] = ()) -> List[str]:

@@ -35,6 +35,14 @@ def matrix_matches_facts(matrix, target) -> None:
              "sits between the runtime and redis-cli; none otherwise")
 
 
+def _pids_at_the_limit_before_the_restart(exhaustion) -> bool:
+    """The cause where the probe's own output is not kept: on Kubernetes the kubelet's events
+    stop after about 25, so the fork failures at the end are not shown; the pods' PIDs in
+    use, read in the last seconds before the restart, are."""
+    before = [row["pids"] for row in exhaustion.series if row["pids"] is not None and not row["restarts"]]
+    return bool(before) and max(before[-6:]) >= exhaustion.pids_limit - 1
+
+
 def exhaustion_caused_by_pids(exhaustion) -> None:
     """The restart happened, and it happened for lack of PIDs: the pod's PIDs reached the
     limit and something failed to fork or to start (not just any restart)."""
@@ -49,12 +57,13 @@ def exhaustion_caused_by_pids(exhaustion) -> None:
         problems.append(f"PIDs in use peaked at {exhaustion.pids_peak} of {exhaustion.pids_limit}: not the cause")
     if exhaustion.pids_peak > exhaustion.pids_limit > 0:
         problems.append(f"PIDs in use reached {exhaustion.pids_peak}, over the limit {exhaustion.pids_limit}")
-    if not exhaustion.no_pid_signs:
-        problems.append("nothing failed to fork or to start for lack of a PID")
+    if not exhaustion.no_pid_signs and not _pids_at_the_limit_before_the_restart(exhaustion):
+        problems.append("nothing failed to fork for lack of a PID, and the PIDs in use were not at the limit "
+                        "just before the restart")
     if most_zombies < 3 or not exhaustion.series or exhaustion.series[-1]["zombies"] != 0:
         problems.append(f"zombies: at most {most_zombies}, at the end "
                         f"{exhaustion.series[-1]['zombies'] if exhaustion.series else '?'}")
     _verdict(problems, f"restarted for lack of PIDs after {exhaustion.seconds:.0f}s: {most_zombies} zombies, PIDs in "
                        f"use {exhaustion.pids_peak} of {exhaustion.pids_limit}, then "
-                       f"{exhaustion.no_pid_signs[0].split(' ', 1)[1] if exhaustion.no_pid_signs else '?'}; "
+                       f"{exhaustion.no_pid_signs[0].split(' ', 1)[1] if exhaustion.no_pid_signs else 'no PID left'}; "
                        "0 zombies after the restart")

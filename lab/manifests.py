@@ -1,5 +1,6 @@
 """Read the Kubernetes manifests in k8s/: YAML errors and schema errors become one line
 that names the file and the problem. Both targets start from what this module returns."""
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List
@@ -77,10 +78,21 @@ def load(paths: Iterable[Path] = ()) -> List[Manifest]:
     return manifests
 
 
+def _labelled(body: dict) -> dict:
+    """The body with the participant's label, as the lab applies it: what you apply by hand
+    from the file is then the lab's too (listed, and removed by reset)."""
+    body = copy.deepcopy(body)
+    body.setdefault("metadata", {}).setdefault("labels", {}).update(settings.labels())
+    template = body.get("spec", {}).get("template")
+    if template is not None:
+        template.setdefault("metadata", {}).setdefault("labels", {}).update(settings.labels())
+    return body
+
+
 def write_work_file(file_name: str, objects: List[Manifest]) -> Path:
     """Write manifests the lab made to work/FILE (there to read, and to apply by hand: the
     lab applies this file, so the printed `kubectl apply -f work/FILE` is the real command)."""
     settings.WORK_DIR.mkdir(exist_ok=True)
     path = settings.WORK_DIR / file_name
-    path.write_text(yaml.safe_dump_all([manifest.body for manifest in objects], sort_keys=False))
+    path.write_text(yaml.safe_dump_all([_labelled(manifest.body) for manifest in objects], sort_keys=False))
     return path

@@ -11,6 +11,7 @@ from typing import Callable, List, Optional
 import ipywidgets as widgets
 from IPython.display import display
 
+from .console import show_command
 from .dockercoins import stats
 from .processes import ProcessTable, pod_process_table, process_table
 
@@ -93,6 +94,7 @@ class HashRateView:
                 f"<polyline fill='none' stroke='#1f77b4' stroke-width='2' points='{points}'/></svg>")
 
     def watch(self, seconds: float = 10, interval: float = 1) -> List[float]:
+        show_command("curl", "-s", f"{self.url}/json")
         display(self.box)
         _bounded(seconds, interval, self.refresh)
         return self.rates()

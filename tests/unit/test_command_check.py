@@ -1,0 +1,67 @@
+"""How lab/command_check.py decides to check a printed command. The worst bug it could have
+is running a command that changes what a lesson measures, so what counts as read-only is
+tested word by word. (The checks themselves run on the real engines: tests/printed_commands.)"""
+import pytest
+
+from lab import command_check
+
+
+@pytest.mark.parametrize("argv,verb", [
+    (["kubectl", "get", "pods"], "get"),
+    (["kubectl", "-n", "lab", "get", "pods"], "get"),
+    (["kubectl", "--context", "kind-lab", "port-forward", "-n", "p1", "svc/webui", ":80"], "port-forward"),
+    (["kubectl", "--kubeconfig", "/x", "--context", "c", "exec", "deploy/redis", "--", "true"], "exec"),
+    (["kubectl", "config", "set-context", "kind-lab", "--namespace=lab"], "config"),
+    (["docker", "exec", "lab-redis", "redis-cli", "ping"], "exec"),
+])
+def test_the_verb_skips_options_and_their_values(argv, verb):
+    assert command_check._verb(argv) == verb
+
+
+@pytest.mark.parametrize("command", [
+    ["redis-cli", "ping"], ["redis-cli", "-e", "ping"], ["redis-cli", "INFO"], ["cat", "/proc/1/stat"],
+    ["sh", "-c", "cat /proc/1/stat"], ["env", "-u", "REDISCLI_AUTH", "redis-cli", "ping"],
+])
+def test_read_only_commands_run_for_real(command):
+    assert command_check._reads_only(command)
+
+
+@pytest.mark.parametrize("command", [
+    ["redis-cli", "CLIENT", "PAUSE", "5000", "ALL"],
+    ["redis-cli", "CONFIG", "SET", "save", "1 1"],
+    ["redis-cli", "INCR", "hits"],
+    ["env", "REDISCLI_AUTH=x", "redis-cli", "CONFIG", "SET", "requirepass", "y"],
+    ["env", "-u", "REDISCLI_AUTH", "redis-cli", "INCR", "hits"],
+    ["env"],
+    ["sh", "-c", "sleep 1 & exit 0"],
+    ["sh", "-c", "cat x\nkill 1"],
+    ["sh", "-c", "cat x > /tmp/y"],
+    ["touch", "/tmp/fail"],
+    [],
+])
+def test_commands_that_change_something_are_never_run_by_the_check(command):
+    assert not command_check._reads_only(command)
+
+
+@pytest.mark.parametrize("argv,seconds", [
+    (["kubectl", "wait", "--timeout=180s"], 180), (["kubectl", "wait", "--timeout=2m"], 120),
+    (["kubectl", "wait", "--timeout=30"], 30), (["kubectl", "wait"], 0),
+])
+def test_a_wait_gets_its_own_timeout_on_top(argv, seconds):
+    assert command_check._wait_timeout(argv) == seconds
+
+
+@pytest.mark.parametrize("context,typeable", [
+    ("images/redis-tini", True), ("work/does-not-exist", False), ("/tmp", False), ("../../tmp/lab-x", False),
+])
+def test_a_build_context_must_be_a_folder_of_the_repository(context, typeable):
+    missing = command_check._missing_build_context(["docker", "build", "-t", "x", context])
+    assert (missing is None) == typeable
+
+
+def test_a_checker_error_is_recorded_not_raised(tmp_path, monkeypatch):
+    log = tmp_path / "log.jsonl"
+    monkeypatch.setenv(command_check.ENV_VAR, str(log))
+    monkeypatch.setattr(command_check, "_check_argv", lambda argv: 1 / 0)
+    command_check.check_printed(["kubectl", "get", "pods", "--unique-for-this-test"])
+    assert '"ok": false' in log.read_text() and "ZeroDivisionError" in log.read_text()
