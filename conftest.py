@@ -22,9 +22,9 @@ PRINTED_COMMANDS = Path(__file__).parent / "tests" / "artifacts" / "printed-comm
 def pytest_sessionstart(session):
     """A new record per test run; a pytest a test starts inside it (the two participants'
     nbval runs) adds to the same record instead of wiping it."""
-    if os.environ.get("LAB_PRINTED_COMMANDS_RUN"):
-        return
-    os.environ["LAB_PRINTED_COMMANDS_RUN"] = str(os.getpid())
+    if os.environ.get("LAB_PRINTED_COMMANDS_RUN") == str(PRINTED_COMMANDS):
+        return  # a nested run of this same checkout: keep adding to the outer run's record
+    os.environ["LAB_PRINTED_COMMANDS_RUN"] = str(PRINTED_COMMANDS)
     PRINTED_COMMANDS.parent.mkdir(parents=True, exist_ok=True)
     PRINTED_COMMANDS.write_text("")
     PRINTED_COMMANDS.with_suffix(".txt").write_text("")

@@ -93,7 +93,9 @@ def check_printed(argv: List[str], shell_line: Optional[str] = None) -> None:
 
 
 def _record(line: dict) -> None:
-    with open(os.environ[ENV_VAR], "a", encoding="utf-8") as log:
+    path = os.environ[ENV_VAR]
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)  # a fresh copy of the course has no artifacts yet
+    with open(path, "a", encoding="utf-8") as log:
         log.write(json.dumps(line) + "\n")
 
 
