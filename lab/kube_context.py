@@ -34,9 +34,16 @@ def _file_defining(context: str, files: List[Path]):
     return None, None, None
 
 
+_done: set = set()  # (context, namespace, kubeconfig) already settled in this kernel: every apply asks
+
+
 def set_namespace(context: str, namespace: str, kubeconfig: Optional[str] = None) -> bool:
     """Make ``namespace`` the context's default; True if the file changed. A context that no
-    file defines, or a file the lab may not write, is left alone (the lab still passes -n)."""
+    file defines, or a file the lab may not write, is left alone (the lab still passes -n).
+    The kubeconfig is read once per kernel and namespace, not on every apply."""
+    if (context, namespace, kubeconfig) in _done:
+        return False
+    _done.add((context, namespace, kubeconfig))
     path, config, entry = _file_defining(context, kubeconfig_files(kubeconfig))
     if path is None or (entry.get("context") or {}).get("namespace") == namespace:
         return False

@@ -43,7 +43,8 @@ def run(target, url: str, *, pause_seconds: int = 10, after_seconds: int = 5) ->
             wait_until(lambda: target.endpoints("redis", quiet=True), timeout=30,
                        what="redis' address in the Service's endpoints", interval=0.5)
         wait_until(lambda: "hashes" in dockercoins.stats(url), timeout=60, what="the webui to read redis", interval=1)
-        target.endpoints("redis") if target.has_service_endpoints else None  # print the command once
+        if target.has_service_endpoints:
+            target.endpoints("redis")  # once with its command printed; the samples below are quiet
         stall(target, "redis", pause_seconds * 1000, quiet=False)
         rows, started = [], time.monotonic()
         while time.monotonic() - started < pause_seconds + after_seconds:

@@ -3,9 +3,16 @@
 that defines it, keeping the file's mode; once."""
 import os
 
+import pytest
 import yaml
 
 from lab import kube_context
+
+
+@pytest.fixture(autouse=True)
+def a_new_kernel():
+    """What a kernel settled is remembered (lab/kube_context.py reads the file once)."""
+    kube_context._done.clear()
 
 
 def kubeconfig(path, *contexts):
