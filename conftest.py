@@ -43,19 +43,19 @@ def pytest_runtest_setup(item):
 def pytest_report_header(config):
     from lab.kubernetes_here import NONE_HERE, kubernetes_target_name
     name = kubernetes_target_name()
-    return [f"lessons 3-5 run on: docker (notebooks/) and {name or 'no Kubernetes: ' + NONE_HERE} (tests/kubernetes/)"]
+    return [f"lessons 0 and 3-5 run on: docker (notebooks/) and {name or 'no Kubernetes: ' + NONE_HERE} (tests/kubernetes/)"]
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Which engine ran what: lessons 3-5 under nbval and the contract suite, per engine."""
+    """Which engine ran what: lessons 0 and 3-5 under nbval and the contract suite, per engine."""
     from lab.kubernetes_here import kubernetes_target_name
     kubernetes = kubernetes_target_name() or "Kubernetes"
     room = os.environ.get("LAB_KUBE_CONTEXT")
     notebooks_on = f"kubernetes context {room} (LAB_KUBE_CONTEXT)" if room else "docker"
     groups = {
-        f"lessons 3-5 under nbval on {notebooks_on}": lambda nodeid: nodeid.startswith(("notebooks/03", "notebooks/04",
-                                                                               "notebooks/05")),
-        f"lessons 3-5 under nbval on {kubernetes}": lambda nodeid: nodeid.startswith("tests/kubernetes/notebooks/"),
+        f"lessons 0 and 3-5 under nbval on {notebooks_on}": lambda nodeid: nodeid.startswith(
+            ("notebooks/00", "notebooks/03", "notebooks/04", "notebooks/05")),
+        f"lessons 0 and 3-5 under nbval on {kubernetes}": lambda nodeid: nodeid.startswith("tests/kubernetes/notebooks/"),
         "the target contract on docker": lambda nodeid: nodeid.startswith("tests/contract/") and "[docker]" in nodeid,
         f"the target contract on {kubernetes}": lambda nodeid: nodeid.startswith("tests/contract/")
         and "[kubernetes]" in nodeid,

@@ -14,7 +14,7 @@ from .containers import (ExecResult, exec_in, get, is_running, logs, pids_in_use
                          send_signal, stop)
 from .engine import client, server_version
 from .errors import LabError, LabTimeout
-from .images import build_image, image_exists, resolve_base
+from .images import build_course_images, build_image, image_exists, resolve_base
 from .notebook import show_lab_errors_as_one_line
 from .progress import lesson
 from .processes import Process, ProcessTable, parse_snapshot, parse_stat, pod_process_table, process_table, zombies

@@ -1,6 +1,7 @@
 """python -m lab: the lab from a terminal, for learners and for people who run workshops.
 
   doctor              what the lab needs, with a fix for each problem (non-zero exit on a problem)
+  cluster             create or reuse the kind cluster and load the lab's images onto it (lesson 0's slow part)
   up / down           deploy DockerCoins on the target (build, load, apply, wait) / remove it
   reset               remove every container, network, volume (and image) the lab labelled, and in a
                       room (LAB_KUBE_CONTEXT) this participant's objects on the cluster
@@ -28,6 +29,7 @@ def parse(argv):
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("doctor", help="check what the lab needs")
     commands.add_parser("build", help="build the lab's images")
+    commands.add_parser("cluster", help="create or reuse the Kubernetes cluster and load the images (lesson 0)")
     commands.add_parser("up", help="deploy DockerCoins on the target")
     commands.add_parser("down", help="remove what `up` deployed")
     reset = commands.add_parser("reset", help="remove what the lab labelled (and nothing else)")
@@ -102,6 +104,13 @@ def run(args) -> int:
         from .images import build_image
         for spec in settings.ALL_IMAGES:
             build_image(spec)
+    elif args.command == "cluster":
+        from .cluster_images import images_where_pods_start
+        from .images import build_course_images
+        from .targets import target
+        where, images = target(), build_course_images(quiet=False)
+        where.prepare(images)
+        images_where_pods_start(where, images)
     elif args.command == "up":
         from .dockercoins import ensure_running
         from .targets import target

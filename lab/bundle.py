@@ -17,7 +17,7 @@ from . import settings
 from .console import show_command
 from .engine import client, docker_errors
 from .errors import LabError
-from .images import build_image, resolve_base
+from .images import build_course_images, build_image, resolve_base
 
 
 def kind_node_images() -> List[str]:
@@ -30,7 +30,7 @@ def kind_node_images() -> List[str]:
 
 def images_for_the_course() -> List[str]:
     """The lab's images (built now if missing), their bases, and kind's node image."""
-    lab_images = [build_image(spec, quiet=True) for spec in settings.ALL_IMAGES]
+    lab_images = build_course_images()
     bases = sorted({resolve_base(spec.base) for spec in settings.ALL_IMAGES})
     return lab_images + bases + kind_node_images()
 

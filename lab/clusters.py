@@ -11,12 +11,14 @@ Each lifecycle says:
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 from typing import Iterable, List, Optional
 
-from . import kind_config, settings
+from . import kind_config, kind_load, settings
 from .console import show_command
 from .errors import LabError, LabTimeout
+from .steps import Steps
 
 KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
                 "or use the docker target: LAB_TARGET=docker")
@@ -28,16 +30,43 @@ STANDIN_DOWN = "the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin
 
 
 def _run(argv: List[str], *, timeout: float, show: Optional[List[str]] = None) -> str:
-    """Run a lifecycle command, printed as a person would type it; one-line errors."""
+    """Run a lifecycle command from the repository's root, printed as a person would type it
+    there; one-line errors."""
     show_command(*(show or argv))
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=settings.REPO_ROOT)
     except subprocess.TimeoutExpired:
         raise LabTimeout(f"'{' '.join(show or argv)}' did not finish within {timeout:g}s") from None
     if result.returncode != 0:
         last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise LabError(f"'{' '.join(show or argv)}' failed: {last[0]}")
     return result.stdout
+
+
+def _run_showing_output(argv: List[str], *, timeout: float, show: List[str]) -> None:
+    """Like _run, for the one slow command (kind create cluster): its own progress lines
+    are printed as they come, so a learner sees it working for the minute it takes."""
+    show_command(*show)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=settings.REPO_ROOT)
+    lines: List[str] = []
+
+    def relay() -> None:
+        for line in process.stdout or ():
+            lines.append(line.rstrip())
+            print("  " + line.rstrip(), flush=True)
+
+    reader = threading.Thread(target=relay, daemon=True)
+    reader.start()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise LabTimeout(f"'{' '.join(show)}' did not finish within {timeout:g}s") from None
+    finally:
+        reader.join(timeout=5)
+    if process.returncode != 0:
+        raise LabError(f"'{' '.join(show)}' failed: {(lines[-1:] or ['no output'])[0]}")
 
 
 class KindCluster:
@@ -53,17 +82,27 @@ class KindCluster:
         self.kubeconfig: Optional[str] = None  # the user's default kubeconfig: kind writes its context there
 
     def missing(self) -> str:
-        return f"the kind cluster {self.cluster} does not exist yet. Fix: run the cell with target.prepare(...) (it runs kind create cluster)."
+        return f"the kind cluster {self.cluster} does not exist yet. Fix: run lesson 0's cluster cell, or python -m lab cluster (it runs kind create cluster)."
 
     def prepare(self, images: Iterable[str]) -> None:
-        """`kind create cluster` (or reuse it), then `kind load docker-image` each image."""
-        if self.cluster in _run(["kind", "get", "clusters"], timeout=30).split():
-            print(f"cluster {self.cluster} exists: reusing it")
-        else:
-            _run(["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"], timeout=420,
-                 show=["kind", "create", "cluster", "--config", "kind-config.yaml", "--wait", "300s"])
+        """`kind create cluster` (or reuse it), then load each image onto its node, with progress."""
+        images = list(images)
+        steps = Steps(1 + len(images))
+        with steps.step(f"the kind cluster {self.cluster}"):
+            self._create_or_reuse()
+        kind_load.ARCHIVES.mkdir(parents=True, exist_ok=True)  # used with Docker's containerd image store
         for image in images:
-            _run(["kind", "load", "docker-image", image, "--name", self.cluster], timeout=300)
+            with steps.step(f"load {image} onto the cluster's node"):
+                for argv in kind_load.commands_for_this_machine(image, self.cluster):
+                    _run(argv, timeout=300)
+
+    def _create_or_reuse(self) -> None:
+        if self.cluster in _run(["kind", "get", "clusters"], timeout=30).split():
+            print(f"  cluster {self.cluster} exists: reusing it")
+            return
+        _run_showing_output(["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"],
+                            timeout=420, show=["kind", "create", "cluster", "--config", "kind-config.yaml",
+                                               "--wait", "300s"])
 
     def image(self, tag: str) -> str:
         return tag
@@ -96,14 +135,19 @@ class StandinCluster:
         return STANDIN_DOWN
 
     def prepare(self, images: Iterable[str]) -> None:
+        """Load each image into the stand-in's containerd, with progress (the cluster is up already)."""
         if not self.is_up():
             raise LabError(STANDIN_DOWN)
-        print(self._run_load(list(images)).strip())
+        images = list(images)
+        steps = Steps(len(images))
+        for image in images:
+            with steps.step(f"load {image} onto the stand-in's node"):
+                print(self._run_load(image).strip())
 
-    def _run_load(self, images: List[str]) -> str:
-        # The script prints the `docker save | ctr import` line for each image it loads.
-        return _run([str(STANDIN_SCRIPT), "load", *images], timeout=320 * max(1, len(images)),
-                    show=["scripts/k8s-standin.sh", "load", *images])
+    def _run_load(self, image: str) -> str:
+        # The script prints the `docker save | ctr import` line when it loads, or says the
+        # node has that image already.
+        return _run([str(STANDIN_SCRIPT), "load", image], timeout=320, show=["scripts/k8s-standin.sh", "load", image])
 
     def image(self, tag: str) -> str:
         return tag

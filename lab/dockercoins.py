@@ -66,13 +66,12 @@ COMPONENTS = {"redis", "rng", "hasher", "worker", "webui"}
 def ensure_running(target) -> str:
     """What lesson 3 leaves behind, for a lesson started on its own: build and deploy
     DockerCoins if any component is missing; return the webui's address."""
-    from . import settings
-    from .images import build_image
+    from .images import build_course_images
 
     missing = COMPONENTS - set(target.deployments())
     if missing:
         print(f"DockerCoins is not (fully) deployed, missing: {', '.join(sorted(missing))}: doing lesson 3's steps")
-        target.prepare([build_image(spec, quiet=True) for spec in settings.ALL_IMAGES])
+        target.prepare(build_course_images())
         target.apply()
     target.wait_ready(timeout=180)
     return target.url("webui")

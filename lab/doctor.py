@@ -1,5 +1,6 @@
 """Preflight: what is installed, what is missing, and the fix for each problem."""
 import platform
+import shlex
 import shutil
 import socket
 import subprocess
@@ -8,7 +9,7 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import List
 
-from . import settings
+from . import kind_config, kind_load, settings
 from .engine import server_version
 from .errors import LabError
 from .images import image_exists, resolve_base
@@ -107,6 +108,17 @@ def check_inotify() -> List[Finding]:
     return found
 
 
+def check_image_store() -> Finding:
+    """Which image store Docker uses decides how images reach a kind node (lab/kind_load.py)."""
+    store = kind_load.image_store()
+    if store == "classic":
+        return Finding("docker image store", True, "classic (graph driver): images go to kind with 'kind load docker-image'")
+    example = " && ".join(shlex.join(argv) for argv in
+                          kind_load.commands_for_this_machine(settings.REDIS_TINI.tag, kind_config.cluster_name()))
+    return Finding("docker image store", True, "containerd image store: 'kind load docker-image' fails there "
+                   f"(kind#3795), so the lab saves an archive and loads that: {example}")
+
+
 def check_target() -> Finding:
     from .targets import target_name
     import os
@@ -120,6 +132,7 @@ def findings() -> List[Finding]:
     found = [check_python(), check_docker()]
     if found[-1].ok:
         found.append(check_base_images())
+        found.append(check_image_store())
         found += check_resources()
     # The webui: at its node port on the docker target and the stand-in, at kind's mapped port on kind.
     ports = set(node_port_map()) | (set(node_port_map().values()) if shutil.which("kind") else set())

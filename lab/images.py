@@ -7,6 +7,7 @@ when the official image is not present locally and the stand-in is.
 """
 import os
 import time
+from typing import List
 
 import docker.errors
 
@@ -70,3 +71,8 @@ def _follow_build(stream, tag: str, *, quiet: bool) -> None:
         recent.append(text)
         if not quiet and text.startswith("Step "):
             print("  " + text.strip())
+
+
+def build_course_images(*, quiet: bool = True) -> List[str]:
+    """Every image the course deploys (the tini redis, DockerCoins), built or found in the cache."""
+    return [build_image(spec, quiet=quiet) for spec in settings.ALL_IMAGES]

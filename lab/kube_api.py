@@ -29,7 +29,7 @@ def new_client(context: str, kubeconfig=None):
                                 persist_config=False)
     except (ConfigException, FileNotFoundError, ValueError):
         raise LabError(f"no kubeconfig context {context}. Fix: 'kubectl config get-contexts' lists them; create "
-                       "the cluster first (kind: run lesson 3's prepare cell; stand-in: sudo scripts/k8s-standin.sh up).") from None
+                       "the cluster first (kind: run lesson 0's cluster cell, or python -m lab cluster; stand-in: sudo scripts/k8s-standin.sh up).") from None
     # One attempt per call: urllib3 would otherwise retry a hung connection three more times.
     configuration.retries = 0
     _bound_websockets()

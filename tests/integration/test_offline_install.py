@@ -9,7 +9,6 @@ promises. Either way the only packages pip can see are the bundle's."""
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 

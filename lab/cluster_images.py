@@ -1,0 +1,58 @@
+"""Lesson 0's evidence that the slow part is done: every node of the cluster is Ready and
+already has the lab's images, so no pod of the later lessons waits on a pull (or fails one:
+a kind node has no registry to pull the lab's images from)."""
+from typing import Dict, Iterable, List
+
+from .checks import CheckFailed, passed
+from .console import show_command
+from .images import image_exists
+from .kube_api import kube_errors
+
+
+def _has(names_on_node: Iterable[str], image: str) -> bool:
+    # containerd names an imported `redis-tini-lab/redis:7.2.4-tini` docker.io/redis-tini-lab/redis:7.2.4-tini
+    return any(name == image or name.endswith("/" + image) for name in names_on_node)
+
+
+def node_images(target, images: List[str]) -> Dict[str, Dict[str, object]]:
+    """Per node: Ready or not, and which of ``images`` it lacks (from the API, as kubectl shows it)."""
+    from kubernetes import client
+    show_command("kubectl", "get", "nodes")
+    with kube_errors("listing the nodes"):
+        nodes = client.CoreV1Api(target.api()).list_node(_request_timeout=15)
+    found: Dict[str, Dict[str, object]] = {}
+    for node in nodes.items:
+        name = node.metadata.name
+        show_command("kubectl", "get", "node", name, "-o", "jsonpath={.status.images[*].names}")
+        on_node = [n for image in node.status.images or () for n in image.names or ()]
+        ready = any(c.type == "Ready" and c.status == "True" for c in node.status.conditions or ())
+        found[name] = {"ready": ready, "missing": [i for i in images if not _has(on_node, i)]}
+        print(f"  {name}: {'Ready' if ready else 'NOT Ready'}, "
+              + ("has " + ", ".join(images) if not found[name]["missing"] else
+                 "lacks " + ", ".join(found[name]["missing"])))  # type: ignore[arg-type]
+    return found
+
+
+def images_where_pods_start(target, images: List[str]) -> None:
+    """One check: the images are where the target starts its containers."""
+    if target.name == "docker":
+        missing = [image for image in images if not image_exists(image)]
+        where = "the local Docker Engine (the docker target runs its containers there)"
+    elif target.shared:
+        passed(f"a shared cluster pulls the images from {target.registry or 'its registry'} when a pod starts "
+               "(the instructor's `python -m lab room doctor` tried them on every node)")
+        return
+    else:
+        nodes = node_images(target, images)
+        if not nodes:
+            raise CheckFailed("the cluster has no nodes. Fix: run the prepare cell again and read its output.")
+        problems = [f"{name} is not Ready" for name, node in nodes.items() if not node["ready"]]
+        problems += [f"{name} lacks {', '.join(node['missing'])}" for name, node in nodes.items()  # type: ignore[arg-type]
+                     if node["missing"]]
+        if problems:
+            raise CheckFailed("; ".join(problems) + ". Fix: run the prepare cell again and read its output.")
+        passed(f"{len(nodes)} node(s) Ready, each with {', '.join(images)}: no pod will wait on a pull")
+        return
+    if missing:
+        raise CheckFailed(f"{', '.join(missing)} missing from {where}. Fix: run the build cells again.")
+    passed(f"{', '.join(images)} are in {where}")
