@@ -6,7 +6,11 @@ from typing import Dict, Iterable, List
 from .checks import CheckFailed, passed
 from .console import show_command
 from .images import image_exists
+from .errors import LabTimeout
 from .kube_api import kube_errors
+from .waiting import wait_until
+
+NODE_STATUS_WAIT = 60
 
 
 def _has(names_on_node: Iterable[str], image: str) -> bool:
@@ -14,23 +18,45 @@ def _has(names_on_node: Iterable[str], image: str) -> bool:
     return any(name == image or name.endswith("/" + image) for name in names_on_node)
 
 
-def node_images(target, images: List[str]) -> Dict[str, Dict[str, object]]:
+def node_images(target, images: List[str], *, quiet: bool = False) -> Dict[str, Dict[str, object]]:
     """Per node: Ready or not, and which of ``images`` it lacks (from the API, as kubectl shows it)."""
     from kubernetes import client
-    show_command("kubectl", "get", "nodes")
+    if not quiet:
+        show_command("kubectl", "get", "nodes")
     with kube_errors("listing the nodes"):
         nodes = client.CoreV1Api(target.api()).list_node(_request_timeout=15)
     found: Dict[str, Dict[str, object]] = {}
     for node in nodes.items:
         name = node.metadata.name
-        show_command("kubectl", "get", "node", name, "-o", "jsonpath={.status.images[*].names}")
         on_node = [n for image in node.status.images or () for n in image.names or ()]
         ready = any(c.type == "Ready" and c.status == "True" for c in node.status.conditions or ())
         found[name] = {"ready": ready, "missing": [i for i in images if not _has(on_node, i)]}
-        print(f"  {name}: {'Ready' if ready else 'NOT Ready'}, "
-              + ("has " + ", ".join(images) if not found[name]["missing"] else
-                 "lacks " + ", ".join(found[name]["missing"])))  # type: ignore[arg-type]
+        if not quiet:
+            show_command("kubectl", "get", "node", name, "-o", "jsonpath={.status.images[*].names}")
+            print(f"  {name}: {'Ready' if ready else 'NOT Ready'}, "
+                  + ("has " + ", ".join(images) if not found[name]["missing"] else
+                     "lacks " + ", ".join(found[name]["missing"])))  # type: ignore[arg-type]
     return found
+
+
+def _all_there(nodes: Dict[str, Dict[str, object]]) -> bool:
+    return bool(nodes) and all(node["ready"] and not node["missing"] for node in nodes.values())
+
+
+def _wait_for_the_node_status(target, images: List[str]) -> Dict[str, Dict[str, object]]:
+    """An image just loaded shows in the node's status only once the kubelet has refreshed
+    its image list (about every 30 s) and posted its status (every 10 s)."""
+    nodes = node_images(target, images)
+    if not _all_there(nodes):
+        print(f"  waiting up to {NODE_STATUS_WAIT} s for the kubelet to list the images in the node's status "
+              "(it refreshes that list about every 30 s)...")
+        try:
+            wait_until(lambda: _all_there(node_images(target, images, quiet=True)), timeout=NODE_STATUS_WAIT,
+                       what="every node Ready and listing the images", interval=3)
+        except LabTimeout:
+            pass  # the check below says what is missing
+        nodes = node_images(target, images)
+    return nodes
 
 
 def images_where_pods_start(target, images: List[str]) -> None:
@@ -43,7 +69,7 @@ def images_where_pods_start(target, images: List[str]) -> None:
                "(the instructor's `python -m lab room doctor` tried them on every node)")
         return
     else:
-        nodes = node_images(target, images)
+        nodes = _wait_for_the_node_status(target, images)
         if not nodes:
             raise CheckFailed("the cluster has no nodes. Fix: run the prepare cell again and read its output.")
         problems = [f"{name} is not Ready" for name, node in nodes.items() if not node["ready"]]

@@ -41,7 +41,10 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
     """
     name = settings.container_name(short_name)
     ports = ports or {}
+    replacing = _ours_to_replace(name)
     if not quiet:
+        if replacing:  # as typed: `docker run --name` refuses a name in use
+            show_command("docker", "rm", "-f", name)
         show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment,
                                 network, aliases, pid_mode))
         if healthcheck:
@@ -49,7 +52,9 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
                   f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
                   f"{healthcheck['retries']} retries")
     _ensure_image(image)
-    _remove_if_ours(name)
+    if replacing:
+        with docker_errors(f"replacing {name}"):
+            replacing.remove(force=True)
     endpoints = {network: client().api.create_endpoint_config(aliases=list(aliases))} if network else None
     with docker_errors(f"starting {name}"):
         container = client().containers.run(
@@ -104,18 +109,17 @@ def _ensure_image(image: str) -> None:
                        "the lab's own images are built by notebook 00 or 'python -m lab build'.") from None
 
 
-def _remove_if_ours(name: str) -> None:
-    """Replace a container the lab made under this name; refuse to touch anyone else's."""
+def _ours_to_replace(name: str) -> Optional[Container]:
+    """The container the lab made under this name, to replace; refuse to touch anyone else's."""
     existing = _find(name)
     if existing is None:
-        return
+        return None
     owner = existing.labels.get(settings.LABEL)
     if owner != settings.prefix():
         whose = f"participant {owner!r}" if owner else "something other than this lab"
         raise LabError(f"a container named {name} already exists and belongs to {whose}; the lab will not touch it. "
                        f"Fix: remove or rename it yourself ('docker rm -f {name}'), or set another LAB_PREFIX.")
-    with docker_errors(f"replacing {name}"):
-        existing.remove(force=True)
+    return existing
 
 
 def _wait_running(container: Container, timeout: float = 30) -> None:

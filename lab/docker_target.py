@@ -17,6 +17,7 @@ from .containers import exec_in, get, logs, remove, run
 from .engine import client, docker_errors
 from .errors import LabError, LabTimeout
 from .exec_result import ExecResult
+from .pod_lifetime import PodLifetime, docker_time
 from .timeline import Timeline
 from .translate import SECOND, ContainerPlan, translate
 from .waiting import wait_until
@@ -140,6 +141,17 @@ class DockerTarget:
             # ignore_removed: a container removed between the listing and its inspection
             # (an experiment replacing its variants meanwhile) is simply not listed.
             return client().containers.list(all=True, filters=mine, ignore_removed=True)
+
+    def pod_lifetimes(self, deployment: str) -> List[PodLifetime]:
+        """The deployment's container (its pod): created, running (ready) since. Docker has no
+        rolling update and no pod being deleted: a changed container is removed, then run."""
+        lifetimes = []
+        for container in self._containers(f"{DEPLOYMENT_LABEL}={deployment}"):
+            state = container.attrs["State"]
+            ready = docker_time(state.get("StartedAt", "")) if state.get("Running") else None
+            # Named by its ID: a replaced container keeps its name, as a new pod would not.
+            lifetimes.append(PodLifetime(container.short_id, docker_time(container.attrs["Created"]) or 0.0, ready))
+        return lifetimes
 
     def restart_count(self, deployment: str) -> int:
         """The pod's restartCount: how often the watcher restarted its container in place

@@ -305,6 +305,7 @@ def check_entrypoint(answer: str) -> List[str]:
 
 PROBE_FIELDS = ["exec", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold",
                 "successThreshold", "terminationGracePeriodSeconds", "httpGet", "tcpSocket", "grpc"]
+MAX_INITIAL_DELAY = 60  # longer belongs in a startupProbe (lesson 4, section 6)
 TIMING_FIELDS = ("initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # The whole answer, on one line (flow style is YAML too): what hint 3 gives when the block itself is the problem.
@@ -384,6 +385,12 @@ LIVENESS_MISTAKES = {
         "for a liveness probe Kubernetes accepts only successThreshold 1: one success after failures means alive.",
         "remove successThreshold, or set it to 1.",
         "successThreshold: 1 (or leave it out)"),
+    "slow-start": Mistake(
+        "initialDelaySeconds holds the probe off after every start, restarts included: a redis that hangs in "
+        "that window is not noticed. A redis that needs long to load its data wants a startupProbe instead "
+        "(section 6), which ends as soon as redis answers.",
+        f"keep initialDelaySeconds at most {MAX_INITIAL_DELAY} (the lecture uses 30; this empty redis starts in a second).",
+        "initialDelaySeconds: 5"),
     "too-slow": Mistake(
         "the restart comes after failureThreshold failed probes in a row, one every periodSeconds: about "
         "periodSeconds x failureThreshold (+ timeoutSeconds) after redis stalls.",
@@ -467,6 +474,9 @@ def _check_timings(ex: Exercise, probe: dict) -> Tuple[int, int, int]:
                                   probe.get("failureThreshold", 3))
     if period * threshold + timeout > 60:
         _fail(ex, "too-slow", f"a stalled redis would be restarted only after about {period * threshold + timeout}s.")
+    if probe.get("initialDelaySeconds", 0) > MAX_INITIAL_DELAY:
+        _fail(ex, "slow-start", f"initialDelaySeconds is {probe['initialDelaySeconds']}: no probe for that long "
+                                "after every start.")
     return period, timeout, threshold
 
 

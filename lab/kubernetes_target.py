@@ -21,6 +21,7 @@ from .clusters import KindCluster, SharedCluster, StandinCluster, registry_image
 from .console import show_command
 from .errors import LabError, LabTimeout
 from .exec_result import ExecResult, ExecTimedOut
+from .pod_lifetime import PodLifetime
 from .kube_api import kube_call, kube_errors, new_client
 from .port_forward import PortForward
 from .timeline import Timeline
@@ -313,6 +314,18 @@ class KubernetesTarget:
             return []
         pods = self._core().list_namespaced_pod(namespace(), label_selector=selector).items
         return [pod for pod in pods if terminating or not pod.metadata.deletion_timestamp]
+
+    @kube_call("listing the pods")
+    def pod_lifetimes(self, deployment: str) -> List[PodLifetime]:
+        """Every pod of the deployment, those being deleted too: created, ready since, deletion asked."""
+        lifetimes = []
+        for pod in self._pods(deployment, terminating=True):
+            ready = next((c.last_transition_time.timestamp() for c in pod.status.conditions or ()
+                          if c.type == "Ready" and c.status == "True"), None)
+            deleting = pod.metadata.deletion_timestamp
+            lifetimes.append(PodLifetime(pod.metadata.name, pod.metadata.creation_timestamp.timestamp(), ready,
+                                         deleting.timestamp() if deleting else None))
+        return lifetimes
 
     def _running_pod(self, deployment: str):
         for pod in self._pods(deployment):

@@ -1,4 +1,4 @@
-"""Lesson 5's checks: one call per measurement, one PASS line that states what was shown,
+"""The checks of lessons 4 and 5: one call per measurement, one PASS line that states what was shown,
 or a CheckFailed that lists every part that did not hold."""
 from typing import List
 
@@ -67,3 +67,76 @@ def exhaustion_caused_by_pids(exhaustion) -> None:
                        f"use {exhaustion.pids_peak} of {exhaustion.pids_limit}, then "
                        f"{exhaustion.no_pid_signs[0].split(' ', 1)[1] if exhaustion.no_pid_signs else 'no PID left'}; "
                        "0 zombies after the restart")
+
+
+def surge_then_recreate(rows, target) -> None:
+    """RollingUpdate ran the old and the new redis pod at once; Recreate never did (on
+    Kubernetes). On Docker neither could: it replaces a changed container."""
+    from .rollout_demo import overlap_seconds
+    rolling, recreate = rows
+    if target.name == "docker":
+        problems = [f"{row['deployment']}: {row['most pods at once']} containers at once" for row in rows
+                    if row["most pods at once"] != 1]
+        _verdict(problems, "the docker target replaced each changed container (removed, then run): one at a time, "
+                           "whatever the strategy says, which is what Recreate asks of Kubernetes")
+        return
+    problems = []
+    if rolling["most pods at once"] != 2 or (overlap_seconds(rolling) or 0) < 0:
+        problems.append(f"RollingUpdate: {rolling['most pods at once']} pods at once")
+    if recreate["most pods at once"] != 1 or (overlap_seconds(recreate) or 0) > 0:
+        problems.append(f"Recreate: {recreate['most pods at once']} pods at once, the new one created "
+                        f"{recreate['new pod created (s)']} s after the apply")
+    _verdict(problems, f"RollingUpdate ran two redis pods at once (the new one created {overlap_seconds(rolling)} s "
+                       f"before the old one was asked to stop); Recreate never more than one, and no redis at all "
+                       f"for {-(overlap_seconds(recreate) or 0)} s")
+
+
+def readiness_took_the_only_endpoint(rows, target) -> None:
+    """Redis answered throughout and was never restarted; on Kubernetes the failing readiness
+    probe emptied the Service and new connections were refused, until the probe passed again.
+    Docker has no endpoints: there new connections got through throughout."""
+    failing = [row for row in rows if row["probe made to fail"]]
+    webui = "webui reads redis (connection open before)"
+    problems = []
+    if any(row["redis answers in its pod"] != "PONG" for row in rows):
+        problems.append("redis did not answer PONG in its pod at every sample")
+    if any(row["restartCount"] != rows[0]["restartCount"] for row in rows):
+        problems.append("redis was restarted")
+    if not target.has_service_endpoints:
+        if any(row["new connection to redis"] != "connected" for row in rows):
+            problems.append("a new connection failed on Docker, which does not route by health")
+        _verdict(problems, "Docker has no readiness: the healthcheck only marked redis unhealthy, the alias kept "
+                           "pointing at it, every new connection got through, and nothing restarted it")
+        return
+    if not any(row["Service sends traffic to"] == "none" for row in failing):
+        problems.append("redis' address stayed in the Service's endpoints while the probe failed")
+    if not any(row["new connection to redis"] == "refused" for row in failing):
+        problems.append("no new connection was refused while the probe failed")
+    last = rows[-1]
+    if last["Service sends traffic to"] == "none" or last["new connection to redis"] != "connected":
+        problems.append("after the probe passed again, the address or new connections did not come back")
+    kept = all(row[webui] for row in failing)
+    _verdict(problems, "redis answered PONG throughout, yet while its readiness probe failed the Service had no "
+                       "endpoint and new connections were refused"
+                       + ("; the webui's connection, open before, kept working (kube-proxy steers new "
+                          "connections only)" if kept else "")
+                       + "; nothing restarted redis, and the address came back only when the probe passed again")
+
+
+def loading_fools_plain_ping(rows) -> None:
+    """While redis loaded: plain ping printed LOADING and exited 0; -e exited 1; then both PONG.
+    (The two commands of one sample run one after the other: the load can end in between.)"""
+    plain = [row["redis-cli ping"] for row in rows if row["redis-cli ping"].startswith("LOADING")]
+    checked = [row["redis-cli -e ping"] for row in rows if row["redis-cli -e ping"].startswith("LOADING")]
+    problems = []
+    if not plain or not checked:
+        problems.append("no sample caught redis loading with both commands (a faster machine loads 3 million keys "
+                        "sooner: run the cell with more keys, loading_demo.run(target, keys=6_000_000))")
+    if any(not reply.endswith("(exit 0)") for reply in plain):
+        problems.append("while loading, `redis-cli ping` did not exit 0")
+    if any(not reply.endswith("(exit 1)") for reply in checked):
+        problems.append("while loading, `redis-cli -e ping` did not exit 1")
+    if not rows or not rows[-1]["redis-cli -e ping"].startswith("PONG"):
+        problems.append("redis did not answer PONG after loading")
+    _verdict(problems, f"while redis loaded, `redis-cli ping` printed LOADING and exited 0 ({len(plain)} samples: "
+                       f"a passing probe), `redis-cli -e ping` exited 1 ({len(checked)} samples); then both PONG")

@@ -1,21 +1,31 @@
-"""Lesson 4: a readiness probe on the only redis, and redis stalls.
+"""Lesson 4: a readiness probe on the only redis, failing while redis answers.
 
-On Kubernetes the failing readiness probe takes the pod's address out of the Service's
-endpoints: the only endpoint is gone, DockerCoins cannot read redis, and nothing restarts
-redis (restartCount stays). It comes back only when redis answers again by itself. Docker
-has no readiness: its healthcheck turns the status to unhealthy, and the network alias
-keeps pointing at the container.
+On Kubernetes a failing readiness probe takes the pod's address out of the Service's
+endpoints. With one redis that is the only endpoint: a new connection to `redis` is
+refused, although redis itself answers, and nothing restarts it (restartCount stays).
+A connection opened before keeps working (kube-proxy steers new connections only; the
+webui's is one). The address comes back only when the probe passes again. Docker has no
+readiness: its healthcheck turns the status to unhealthy, and the network alias keeps
+pointing at the container.
+
+To show the endpoint alone is the cause, the demo's readiness probe fails on demand,
+while redis keeps answering: it passes as long as the file /tmp/not-ready does not exist
+(`test ! -e /tmp/not-ready`, exec form). A `redis-cli ping` readiness probe takes the
+address away in the same way whenever redis is slow; then clients fail anyway, so it adds
+nothing, and if redis stays stuck nothing restarts it.
 """
 import time
 from typing import List
 
 from . import dockercoins
-from .experiments import stall
 from .manifests import MANIFESTS_DIR, Manifest, load, write_work_file
 from .waiting import wait_until
 
 WORK_FILE = "04-readiness-only.yaml"
-READINESS_PROBE = {"exec": {"command": ["redis-cli", "ping"]}, "periodSeconds": 2, "timeoutSeconds": 1,
+FLAG = "/tmp/not-ready"
+# A client that opens a new connection, as a freshly started worker would (the DockerCoins image has Python).
+NEW_CONNECTION = ["python", "-c", 'import socket; socket.create_connection(("redis", 6379), timeout=2); print("connected")']
+READINESS_PROBE = {"exec": {"command": ["test", "!", "-e", FLAG]}, "periodSeconds": 1, "timeoutSeconds": 1,
                    "failureThreshold": 1}
 
 
@@ -33,10 +43,38 @@ def _where_redis_is(target) -> str:
     return "alias redis -> the container (always)"
 
 
-def run(target, url: str, *, pause_seconds: int = 10, after_seconds: int = 5) -> List[dict]:
-    """Apply the readiness-only redis, stall it, sample every second where the Service sends
-    traffic, whether the webui can read redis, and restartCount; then put k8s/redis.yaml back."""
+def new_connection(target, *, quiet: bool = True) -> str:
+    """From the worker's pod, open a new TCP connection to the Service name `redis`."""
+    result = target.exec("worker", NEW_CONNECTION, quiet=quiet)
+    return "connected" if result.exit_code == 0 else "refused" if "Refused" in result.output else "failed"
+
+
+def _sample(target, url: str, started: float, flagged: bool) -> dict:
+    return {"t": round(time.monotonic() - started), "probe made to fail": flagged,
+            "redis answers in its pod": target.exec("redis", ["redis-cli", "ping"], quiet=True).output.strip(),
+            "Service sends traffic to": _where_redis_is(target),
+            "new connection to redis": new_connection(target),
+            "webui reads redis (connection open before)": "hashes" in dockercoins.stats(url),
+            "restartCount": target.restart_count("redis")}
+
+
+def _sample_for(target, url: str, seconds: float, started: float, flagged: bool) -> List[dict]:
+    rows, until = [], time.monotonic() + seconds
+    while time.monotonic() < until:
+        sampled_at = time.monotonic()
+        rows.append(_sample(target, url, started, flagged))
+        time.sleep(max(0.0, 1 - (time.monotonic() - sampled_at)))  # a webui timeout already waited
+    return rows
+
+
+def run(target, url: str, *, failing_seconds: int = 8, after_seconds: int = 4) -> List[dict]:
+    """Apply the readiness-only redis, make its probe fail for a while (redis keeps answering),
+    sample every second where the Service sends traffic, whether a new connection gets
+    through, whether the webui still reads redis, and restartCount; then put k8s/redis.yaml back."""
     try:
+        # Deleted first: the redis running may carry your liveness probe from an earlier run,
+        # and server-side apply on Kubernetes 1.20 cannot drop a probe (see below).
+        target.delete(["redis"], wait=False)
         target.apply([write_work_file(WORK_FILE, readiness_only())])
         target.wait_ready(timeout=120, names=["redis"])
         if target.has_service_endpoints:
@@ -45,17 +83,12 @@ def run(target, url: str, *, pause_seconds: int = 10, after_seconds: int = 5) ->
         wait_until(lambda: "hashes" in dockercoins.stats(url), timeout=60, what="the webui to read redis", interval=1)
         if target.has_service_endpoints:
             target.endpoints("redis")  # once with its command printed; the samples below are quiet
-        stall(target, "redis", pause_seconds * 1000, quiet=False)
-        rows, started = [], time.monotonic()
-        while time.monotonic() - started < pause_seconds + after_seconds:
-            sampled_at = time.monotonic()
-            elapsed = round(sampled_at - started)
-            rows.append({"t": elapsed, "redis paused": elapsed < pause_seconds,
-                         "Service sends traffic to": _where_redis_is(target),
-                         "webui reads redis": "hashes" in dockercoins.stats(url),
-                         "restartCount": target.restart_count("redis")})
-            time.sleep(max(0.0, 1 - (time.monotonic() - sampled_at)))  # a webui timeout already waited
-        return rows
+        new_connection(target, quiet=False)
+        started = time.monotonic()
+        target.exec("redis", ["touch", FLAG])
+        rows = _sample_for(target, url, failing_seconds, started, flagged=True)
+        target.exec("redis", ["rm", FLAG])
+        return rows + _sample_for(target, url, after_seconds, started, flagged=False)
     finally:
         # Back to lesson 3's redis, for your probe next. Deleted first: server-side apply on
         # Kubernetes 1.20 cannot drop a probe it did not default ("readinessProbe: Required

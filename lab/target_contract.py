@@ -11,6 +11,7 @@ from typing import Callable, Iterable, List, Optional, Protocol, Set, runtime_ch
 
 from .exec_result import ExecResult
 from .manifests import Manifest
+from .pod_lifetime import PodLifetime
 
 
 @runtime_checkable
@@ -64,6 +65,11 @@ class Target(Protocol):
     def restart(self, deployment: str, *, reason: str = "") -> None:
         """`kubectl delete pod`: a new pod replaces the current one (its restart count
         starts at 0). Returns once the old pod has stopped and the new one is ready."""
+
+    def pod_lifetimes(self, deployment: str) -> List[PodLifetime]:
+        """The deployment's pods, also those being deleted: when each was created, since when
+        it is ready, when its deletion was asked (what a rollout is made of). Docker has one
+        container per deployment and no pod being deleted."""
 
     def restart_count(self, deployment: str) -> int:
         """How often the current pod's container was restarted in place: by the kubelet

@@ -29,6 +29,8 @@ CONTAINER_FIELDS = {"name": ANY, "image": ANY, "imagePullPolicy": ANY, "command"
 DEPLOYMENT_FIELDS = {
     "apiVersion": ANY, "kind": ANY, "metadata": {"name": ANY, "labels": ANY, "annotations": ANY},
     "spec": {"replicas": ANY, "selector": {"matchLabels": ANY},
+             # Docker has no rolling update: a changed container is removed, then run (Recreate).
+             "strategy": {"type": ANY},
              "template": {"metadata": {"labels": ANY, "annotations": ANY},
                           "spec": {"containers": [CONTAINER_FIELDS], "shareProcessNamespace": ANY,
                                    "terminationGracePeriodSeconds": ANY}}}}

@@ -128,6 +128,14 @@ def test_restart_replaces_the_pod_and_its_count_starts_again(target):
     assert target.exec(FRAGILE, ["redis-cli", "ping"], quiet=True).stdout.strip() == "PONG"
 
 
+def test_pod_lifetimes_show_the_current_pod_created_then_ready(target):
+    current = [pod for pod in target.pod_lifetimes(STEADY) if pod.deleting is None]
+    assert len(current) == 1
+    pod = current[0]
+    assert pod.ready is not None and pod.created <= pod.ready + 1 <= time.time() + 2  # server times: whole seconds
+    assert target.pod_lifetimes("contract-nope") == []
+
+
 def test_pids_in_use_are_read_beside_the_limit(target):
     limit = target.pids_limit(STEADY)
     in_use = target.pids_in_use(STEADY)

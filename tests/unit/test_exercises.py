@@ -140,6 +140,7 @@ LIVENESS_WRONG = [
     (probe("[redis-cli, ping]", "  periodSeconds: '5'\n"), "bad-number", "periodSeconds is '5'"),
     (probe("[redis-cli, ping]", "  successThreshold: 2\n"), "success-threshold", "successThreshold is 2"),
     (probe("[redis-cli, ping]", "  periodSeconds: 60\n"), "too-slow", "restarted only after about 181s"),
+    (probe("[redis-cli, ping]", "  initialDelaySeconds: 300\n"), "slow-start", "initialDelaySeconds is 300"),
 ]
 
 

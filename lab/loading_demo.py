@@ -1,0 +1,105 @@
+"""Lesson 4: `-LOADING`, the other error reply `redis-cli ping` passes on, and the startupProbe.
+
+While redis loads its dataset (at start, after a restart with persistence on), it answers
+every command with `LOADING Redis is loading the dataset in memory`. `redis-cli ping`
+prints that and exits 0; `redis-cli -e ping` exits 1. So the checked probe of section 5
+(`-e`, the fix for NOAUTH) fails for as long as redis loads, and a dataset that takes
+longer than failureThreshold x periodSeconds to load gets redis restarted in the middle of
+loading, again and again. A startupProbe holds the liveness probe off until it first
+passes: the same command, with failureThreshold x periodSeconds above the longest load.
+
+The demonstration: a redis run with `--enable-debug-command yes` (this demo only), filled
+with `DEBUG POPULATE`, then `DEBUG RELOAD`, which saves the dataset and loads it again,
+answering LOADING meanwhile. Both probe commands are run by hand until redis answers PONG.
+"""
+import copy
+import threading
+import time
+from typing import List
+
+import yaml
+
+from . import manifests
+from .console import show_command
+from .experiments import redis_deployment
+from .manifests import MANIFESTS_DIR, Manifest, write_work_file
+
+NAME = "loading-demo"
+WORK_FILE = "04-loading.yaml"
+STARTUP_FILE = "04-redis-startup.yaml"
+KEYS = 3_000_000   # about 2 s to load on 2 cores, about 350 MB
+PROBES = {"redis-cli ping": ["redis-cli", "ping"], "redis-cli -e ping": ["redis-cli", "-e", "ping"]}
+
+
+def _checked_probe(failure_threshold: int) -> dict:
+    return {"exec": {"command": ["redis-cli", "-e", "ping"]}, "periodSeconds": 5, "timeoutSeconds": 1,
+            "failureThreshold": failure_threshold}
+
+
+STARTUP_PROBE = _checked_probe(60)   # up to 60 x 5 s = 5 minutes to load, then the liveness probe starts
+LIVENESS_PROBE = _checked_probe(3)
+
+
+def deployment() -> Manifest:
+    manifest = redis_deployment(NAME, ["redis-cli", "ping"], redis_is_pid1=False, period=5, failure_threshold=1000)
+    container = manifest.body["spec"]["template"]["spec"]["containers"][0]
+    container["args"] = container["args"] + ["--enable-debug-command", "yes"]  # DEBUG is off by default since 7.0
+    return manifest
+
+
+def _replies(target) -> dict:
+    row = {}
+    for shown, command in PROBES.items():
+        result = target.exec(NAME, command, quiet=True)
+        row[shown] = f"{result.output.strip()} (exit {result.exit_code})"
+    return row
+
+
+def run(target, *, keys: int = KEYS, timeout: float = 60) -> List[dict]:
+    """Fill a redis, reload it, and sample both probe commands while it loads; one row per sample.
+    Removes what it deployed, also when interrupted."""
+    try:
+        target.apply([write_work_file(WORK_FILE, [deployment()])])
+        target.wait_ready(timeout=120, names=[NAME])
+        target.exec(NAME, ["redis-cli", "DEBUG", "POPULATE", str(keys)], timeout=60)
+        reload = threading.Thread(target=target.exec, args=(NAME, ["redis-cli", "DEBUG", "RELOAD"]),
+                                  kwargs={"timeout": timeout}, daemon=True)
+        started = time.monotonic()
+        reload.start()  # prints its command as it starts
+        time.sleep(0.2)
+        for command in PROBES.values():  # the sampled commands, printed once
+            target.exec(NAME, command, timeout=timeout)
+        rows = []
+        while time.monotonic() - started < timeout:
+            row = {"t (s)": round(time.monotonic() - started, 1), **_replies(target)}
+            rows.append(row)
+            if all(reply.startswith("PONG") for shown, reply in row.items() if shown in PROBES) and len(rows) > 1:
+                break
+        reload.join(timeout=timeout)
+        return rows
+    finally:
+        target.delete([NAME], wait=False)
+
+
+def redis_with_startup_probe() -> Manifest:
+    """k8s/redis.yaml's Deployment with a startupProbe and a liveness probe, both `redis-cli -e ping`."""
+    redis = next(m for m in manifests.load([MANIFESTS_DIR / "redis.yaml"]) if m.kind == "Deployment")
+    container = redis.body["spec"]["template"]["spec"]["containers"][0]
+    container["startupProbe"] = copy.deepcopy(STARTUP_PROBE)
+    container["livenessProbe"] = copy.deepcopy(LIVENESS_PROBE)
+    manifests.validate(redis)  # against the Kubernetes API's schema: a typo is an error here
+    return redis
+
+
+def startup_probe_yaml() -> str:
+    """The container's probes as they sit in the YAML."""
+    probes = {"startupProbe": copy.deepcopy(STARTUP_PROBE), "livenessProbe": copy.deepcopy(LIVENESS_PROBE)}
+    return yaml.safe_dump(probes, sort_keys=False, default_flow_style=None).rstrip()
+
+
+def write_startup_file() -> str:
+    """work/04-redis-startup.yaml (validated), and the command that has the API server check
+    it without applying it: the docker target cannot run a startupProbe."""
+    path = manifests.shown_path(write_work_file(STARTUP_FILE, [redis_with_startup_probe()]))
+    show_command("kubectl", "apply", "--dry-run=server", "-f", path)
+    return path
