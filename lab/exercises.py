@@ -14,6 +14,7 @@ import copy
 import difflib
 import json
 import os
+import shlex
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -463,10 +464,10 @@ def _probe_command(ex: Exercise, probe: dict) -> List[str]:
 
 def _check_timings(ex: Exercise, probe: dict) -> Tuple[int, int, int]:
     """periodSeconds, timeoutSeconds, failureThreshold (Kubernetes' defaults where absent)."""
-    for field in TIMING_FIELDS:
-        value = probe.get(field)
+    for field in (f for f in TIMING_FIELDS if f in probe):  # present but null is a mistake too
+        value = probe[field]
         lowest = 0 if field == "initialDelaySeconds" else 1
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < lowest):
+        if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
             _fail(ex, "bad-number", f"{field} is {value!r}.")
     if probe.get("successThreshold", 1) != 1:
         _fail(ex, "success-threshold", f"successThreshold is {probe['successThreshold']!r}.")
@@ -621,6 +622,10 @@ MYSTERY_MISTAKES = {
         "without a liveness probe nothing restarts, and nothing would restart a redis that really hangs either.",
         "keep the livenessProbe, an exec probe; change how its command runs.",
         MYSTERY_ANSWERS),
+    "bad-number": Mistake(
+        "probe timings are whole numbers of seconds (or, for failureThreshold, a count), at least 1.",
+        'write each as a plain whole number, no quotes and no unit: 1, not "1" or 1s.',
+        "periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 3 (the other team's values)"),
     "probe-loosened": Mistake(
         "a looser probe only delays the restart: every timed-out shell probe still leaves a zombie, and the "
         "zombies still fill the pod's PIDs.",
@@ -708,6 +713,34 @@ def _started_argv(ex: Exercise, container: dict, image_start: Tuple[List[str], L
     return command + args if command else entrypoint + (args or cmd)
 
 
+SEPARATORS = {";", "&", "&&", "||", "|", "\n"}
+
+
+def _after_shell_exec(argv: List[str]) -> List[str]:
+    """`sh -c "...; exec PROGRAM ARGS"`: the shell is PID 1 until its last command execs, and
+    PROGRAM then *is* PID 1 (exec replaces the process, PID and all). Anything else: argv."""
+    if len(argv) < 3 or os.path.basename(argv[0]) not in ("sh", "bash", "dash") or argv[1] != "-c":
+        return argv
+    lexer = shlex.shlex(argv[2], posix=True, punctuation_chars=";&|()\n")
+    lexer.whitespace = " \t"
+    try:
+        tokens = list(lexer)
+    except ValueError:  # unbalanced quotes: the shell would refuse it too
+        return argv
+    depth, last = 0, []
+    for token in tokens:
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif depth == 0 and token in SEPARATORS:
+            last = []
+            continue
+        if depth == 0 and token != ")":
+            last.append(token)
+    return last[1:] if len(last) > 1 and last[0] == "exec" else argv
+
+
 def _pid1_is_not_a_reaper(ex: Exercise, container: dict, argv: List[str]) -> NoReturn:
     pid1 = "redis-server" if _starts_redis_server(argv) else os.path.basename(argv[0])
     command = container.get("command")
@@ -722,7 +755,7 @@ def _who_reaps(ex: Exercise, spec: dict, container: dict) -> Tuple[str, str]:
     image_start = _image_start(ex, container)
     if spec.get("hostPID") is True:
         _fail(ex, "host-pid", "hostPID: true puts the pod in the node's PID namespace.")
-    argv = _started_argv(ex, container, image_start)
+    argv = _after_shell_exec(_started_argv(ex, container, image_start))
     program = argv
     if _is_tini(argv[0]):
         if image_start is PLAIN_REDIS_START:

@@ -140,3 +140,24 @@ def loading_fools_plain_ping(rows) -> None:
         problems.append("redis did not answer PONG after loading")
     _verdict(problems, f"while redis loaded, `redis-cli ping` printed LOADING and exited 0 ({len(plain)} samples: "
                        f"a passing probe), `redis-cli -e ping` exited 1 ({len(checked)} samples); then both PONG")
+
+
+EVENT_BURST = 25  # client-go's spam filter: about 25 events per object, then one per 5 minutes
+
+
+def events_stop_after_a_burst(exhaustion, target) -> None:
+    """Where probe failures are also Events (Kubernetes): never more Events than failures, and
+    past the burst, fewer (the filter dropped the rest). Docker has no Events to compare."""
+    failures, events = exhaustion.probe_failures, exhaustion.failure_events
+    if not target.probe_events_rate_limited or events is None:
+        passed(f"{failures} probe failures counted while watching ({target.name} target: no Events; Docker's "
+               "health log keeps only the last 5 results, so the lab counted as they came)")
+        return
+    problems = []
+    if events > failures:
+        problems.append(f"{events} Unhealthy events for {failures} failures")
+    if failures > EVENT_BURST + 5 and events >= failures:
+        problems.append(f"all {failures} failures have an event, past the burst of about {EVENT_BURST}")
+    dropped = f"; the kubelet's event filter dropped {failures - events} after its burst" if events < failures else ""
+    _verdict(problems, f"the Events show {events} of {failures} probe failures{dropped}: count failures from the "
+                       "kubelet's own counter (prober_probe_total on /metrics/probes), not from Events")

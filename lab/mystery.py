@@ -162,7 +162,14 @@ def _static_checks(spec) -> dict:
     probe = container.get("livenessProbe")
     if not isinstance(probe, dict) or not isinstance(probe.get("exec"), dict):
         _fail("probe-removed", "the liveness probe is gone (or is no longer an exec probe).")
+    command = probe["exec"].get("command")
+    if not isinstance(command, list) or not command:
+        _fail("probe-removed", "the probe's exec has no command list: there is nothing for the kubelet to run.")
     original = pod_spec()["containers"][0]["livenessProbe"]
+    for name in ("periodSeconds", "timeoutSeconds", "failureThreshold"):
+        value = probe.get(name, 1)  # absent: the default, a number; present but null: a mistake
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            _fail("bad-number", f"{name} is {value!r}.")
     loosened = [f"{name} {probe.get(name, default)}" for name, default in
                 (("periodSeconds", 10), ("timeoutSeconds", 1), ("failureThreshold", 3))
                 if probe.get(name, default) > original[name]]

@@ -138,6 +138,7 @@ LIVENESS_WRONG = [
     (probe("[redis-cli, -h, redis.example, ping]"), "other-command", "the command is"),
     (probe("[redis-cli, ping]", "  timeoutSeconds: 0\n"), "bad-number", "timeoutSeconds is 0"),
     (probe("[redis-cli, ping]", "  periodSeconds: '5'\n"), "bad-number", "periodSeconds is '5'"),
+    (probe("[redis-cli, ping]", "  periodSeconds: null\n"), "bad-number", "periodSeconds is None"),
     (probe("[redis-cli, ping]", "  successThreshold: 2\n"), "success-threshold", "successThreshold is 2"),
     (probe("[redis-cli, ping]", "  periodSeconds: 60\n"), "too-slow", "restarted only after about 181s"),
     (probe("[redis-cli, ping]", "  initialDelaySeconds: 300\n"), "slow-start", "initialDelaySeconds is 300"),
@@ -183,6 +184,10 @@ def test_zombie_fix_solution_passes_statically():
     (pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini is PID 1"),
     (pod(COURSE_IMAGE + '    command: ["/usr/bin/tini", "-g", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini is PID 1"),
     (pod(COURSE_IMAGE + '    command: ["tini", "--", "docker-entrypoint.sh", "redis-server"]\n'), "tini is PID 1"),
+    # the shell execs tini, which then is PID 1 (exec keeps the PID)
+    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "exec tini -- redis-server --save \'\'"]\n'), "tini is PID 1"),
+    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "echo starting; exec tini -- docker-entrypoint.sh redis-server"]\n'),
+     "tini is PID 1"),
     (pod(OFFICIAL_IMAGE + ARGS, SHARED), PAUSE),
     (pod(OFFICIAL_IMAGE, SHARED), PAUSE),
     (pod(OFFICIAL_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),

@@ -41,7 +41,12 @@ def shared_pid_namespace(spec, container):
     spec["shareProcessNamespace"] = True
 
 
-FIXES = [exec_form_probe, tini_pid1, tini_s_pid1, shared_pid_namespace]
+def shell_execs_tini(spec, container):
+    script = container["command"][-1].replace("& exec docker-entrypoint.sh", "& exec tini -- docker-entrypoint.sh")
+    container["command"] = container["command"][:-1] + [script]
+
+
+FIXES = [exec_form_probe, tini_pid1, tini_s_pid1, shared_pid_namespace, shell_execs_tini]
 
 
 def no_job(spec, container):
@@ -74,6 +79,9 @@ WRONG = [
     (spec_with(higher_threshold), "probe-loosened"),
     (spec_with(slower_period), "probe-loosened"),
     (spec_with(longer_timeout), "probe-loosened"),
+    (spec_with(lambda s, c: c["livenessProbe"].update(periodSeconds="1")), "bad-number"),
+    (spec_with(lambda s, c: c["livenessProbe"].update(timeoutSeconds=None)), "bad-number"),
+    (spec_with(lambda s, c: c["livenessProbe"].update({"exec": {}})), "probe-removed"),
 ]
 MEASURED_WRONG = [
     ({"restarts": 0, "timed-out probes": 0, "most zombies": 0, "zombies": 0}, "nothing-timed-out"),
@@ -124,6 +132,19 @@ def test_a_measurement_that_shows_no_fix_fails(result, mistake):
     with pytest.raises(CheckFailed) as failed:
         mystery.check_fix(spec_with(exec_form_probe), measure=RecordingMeasure(result))
     assert failed.value.mistake == mistake
+
+
+def test_tini_s_in_the_probe_passes_the_text_and_only_its_measurement_fails_it():
+    """tini -s inside the probe reads like a fix, but the runtime SIGKILLs tini with the probe
+    (lesson 5's matrix measures it leaking on both engines): only a measurement can say so."""
+    def tini_s_in_probe(spec, container):
+        container["livenessProbe"]["exec"]["command"] = ["tini", "-s", "--", "sh", "-c", "redis-cli ping"]
+    answer = spec_with(tini_s_in_probe)
+    mystery.check_fix(answer)  # the text checks pass
+    with pytest.raises(CheckFailed) as failed:
+        mystery.check_fix(answer, measure=RecordingMeasure({"restarts": 1, "timed-out probes": 14,
+                                                            "most zombies": 9, "zombies": 0}))
+    assert failed.value.mistake == "still-leaking"
 
 
 def test_hints_escalate_to_the_answers():
