@@ -39,15 +39,22 @@ def reset(*, images: bool = True) -> Leftovers:
     engine = client()
     mine = f"label={settings.LABEL}={settings.prefix()}"
     found = labelled(images=images)
-    show_shell(f"docker rm -f -v $(docker ps -aq --filter {mine})")
+    # Each line printed only when there is something to remove: typed with nothing to
+    # remove, `docker rm` (and the others) would fail for want of an argument.
     with docker_errors("removing the lab's containers"):
+        if found.containers:
+            show_shell(f"docker rm -f -v $(docker ps -aq --filter {mine})")
         for name in found.containers:
             _ignore_gone(lambda: engine.containers.get(name).remove(force=True, v=True))
+        if found.networks:
+            show_shell(f"docker network rm $(docker network ls -q --filter {mine})")
         for name in found.networks:
             _ignore_gone(lambda: engine.networks.get(name).remove())
+        if found.volumes:
+            show_shell(f"docker volume rm -f $(docker volume ls -q --filter {mine})")
         for name in found.volumes:
             _ignore_gone(lambda: engine.volumes.get(name).remove(force=True))
-    if images:
+    if images and found.images:
         show_shell(f"docker rmi $(docker images -q --filter label={settings.IMAGE_LABEL})")
         for tag in found.images:
             try:

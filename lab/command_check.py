@@ -17,10 +17,15 @@ How a command is checked, so that checking never changes what the lesson measure
   equivalent of what it does, go through the CLI's own parser: they run against an
   endpoint that refuses connections, and must fail only for that reason (an unknown flag,
   a missing file or a bad argument fails earlier, in the CLI);
-- shell lines (with $(...) or a pipe) are checked for syntax with `bash -n`.
+- docker commands that name containers (rm, kill, stop, ...) also need those containers to
+  exist when printed: typed, they would fail otherwise;
+- shell lines (with $(...) or a pipe) are checked for syntax with `bash -n`, and each
+  read-only `$(docker ...)` in them runs for real: it must work, and give the command
+  around it something to act on (`docker rm $(...)` with nothing to remove fails).
 """
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -38,6 +43,10 @@ KUBECTL_READ_ONLY = {"get", "describe", "logs", "wait", "top", "explain", "api-r
 KUBECTL_MUTATING = {"apply", "create", "delete", "label", "annotate", "patch", "scale", "replace", "set",
                     "expose", "run", "rollout", "taint", "cordon", "uncordon", "drain"}
 DOCKER_READ_ONLY = {"ps", "logs", "inspect", "stats", "images", "version", "info", "top", "history", "events"}
+DOCKER_LISTS = {("network", "ls"), ("volume", "ls"), ("container", "ls"), ("image", "ls")}
+# Verbs whose arguments are containers, and their options that take a value.
+DOCKER_ON_CONTAINERS = {"rm": set(), "kill": {"-s", "--signal"}, "stop": {"-t", "--time"},
+                        "restart": {"-t", "--time"}, "start": set(), "pause": set(), "unpause": set()}
 # What an exec may run for real while checking: it reads, and it returns at once.
 READ_ONLY_REDIS = {"ping", "info", "dbsize", "get", "hlen", "hgetall", "ttl", "type", "exists"}
 READ_ONLY_PROGRAMS = {"cat", "ps", "ls", "head", "grep", "true", "hostname", "id"}
@@ -165,11 +174,30 @@ def _wait_timeout(argv: List[str]) -> float:
 
 def _check_docker(argv: List[str]) -> Tuple[str, bool, str]:
     verb = _verb(argv)
-    if verb in DOCKER_READ_ONLY:
+    if verb in DOCKER_READ_ONLY or tuple(argv[1:3]) in DOCKER_LISTS:
         return _run("ran", argv)
     if verb == "exec":
         return _check_exec(argv)
-    return _parse_only(argv)
+    mode, ok, detail = _parse_only(argv)
+    if ok and verb in DOCKER_ON_CONTAINERS:
+        return _containers_exist(argv, verb)
+    return mode, ok, detail
+
+
+def _containers_exist(argv: List[str], verb: str) -> Tuple[str, bool, str]:
+    """`docker rm -f NAME`: typed as printed, it fails unless NAME exists at that moment."""
+    words, names = argv[argv.index(verb) + 1:], []
+    while words:
+        word, words = words[0], words[1:]
+        if word in DOCKER_ON_CONTAINERS[verb]:
+            words = words[1:]  # the option's value
+        elif not word.startswith("-"):
+            names.append(word)
+    if not names:
+        return "parsed; containers exist", False, f"docker {verb} names no container"
+    mode, ok, detail = _run("parsed; containers exist", ["docker", "inspect", "--type", "container",
+                                                         "--format", "{{.Name}}", *names])
+    return mode, ok, detail
 
 
 def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
@@ -261,7 +289,19 @@ def _check_exists(argv: List[str]) -> Tuple[str, bool, str]:
 
 
 def _check_shell(line: str) -> Tuple[str, bool, str]:
-    return _run("shell syntax (bash -n)", ["bash", "-n", "-c", line])
+    mode, ok, detail = _run("shell syntax (bash -n)", ["bash", "-n", "-c", line])
+    if not ok:
+        return mode, ok, detail
+    for inner in re.findall(r"\$\(([^()]*)\)", line):
+        argv = shlex.split(inner)
+        if argv[:1] != ["docker"] or not (_verb(argv) in DOCKER_READ_ONLY or tuple(argv[1:3]) in DOCKER_LISTS):
+            continue
+        mode, ok, detail = _run("bash -n; $(docker ...) ran", argv)
+        if not ok:
+            return mode, ok, detail
+        if not detail and line.strip().endswith(f"$({inner})"):
+            return mode, False, f"$({inner}) is empty here, so the command before it has nothing to act on"
+    return mode, ok, detail
 
 
 def _run(mode: str, argv: List[str], *, extra_timeout: float = 0, env=None, cwd=None) -> Tuple[str, bool, str]:
