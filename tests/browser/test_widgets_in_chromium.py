@@ -29,7 +29,14 @@ DEMO_CELLS = [
     # an orphan that becomes a zombie about 8 s after the view appears
     "lab.exec_in(redis, ['sh', '-c', 'sleep 8 >/dev/null 2>&1 & exit 0'], quiet=True)\n"
     "ProcessTableView(redis, 'lab-redis in the browser').watch(seconds=20, interval=0.5)",
+    # lesson 5's zombie plot, with the matrix's shape: three leaking variants climbing alike
+    # (on one axis their lines would hide each other), three flat at 0
+    "%matplotlib inline\nfrom lab.diagrams import zombies_over_time\nfrom lab.experiments import VARIANTS\n"
+    "series = [{'variant': v.name, 't': t, 'zombies': min(t // 2, 4) if v.leaks else 0}\n"
+    "          for v in VARIANTS for t in range(0, 12)]\n"
+    "zombies_over_time(series);",
 ]
+PLOT_SCREENSHOT = ARTIFACTS / "zombie-plot-in-chromium.png"
 
 
 @pytest.fixture
@@ -95,9 +102,16 @@ def test_process_table_widget_renders_and_updates_in_chromium(jupyterlab):
             time.sleep(0.2)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         rows = page.locator(".lab-process-table table tr").count()
+        plot = page.locator(".jp-RenderedImage img").last
+        plot.wait_for(timeout=60000)  # the plot cell runs once the view's 20 s are over
+        plot.scroll_into_view_if_needed()
+        page.add_style_tag(content=".Toastify { display: none !important; }")  # JupyterLab's news prompt
+        plot.screenshot(path=str(PLOT_SCREENSHOT))
+        plot_width = plot.evaluate("image => image.naturalWidth")
         browser.close()
     print("the view in the browser:", seen)
     assert seen and seen[0][1].startswith("0 zombies"), seen    # rendered,
     assert seen[-1][1].startswith("1 zombie"), seen              # and updated live by the kernel
     assert rows >= 3  # header, redis-server, the zombie
     assert SCREENSHOT.stat().st_size > 10_000
+    assert plot_width >= 600 and PLOT_SCREENSHOT.stat().st_size > 10_000  # six readable panels, looked at by eye
