@@ -19,6 +19,7 @@ import os
 import sys
 from pathlib import Path
 
+from .checks import CheckFailed
 from .errors import LabError
 
 
@@ -145,7 +146,7 @@ def main(argv=None) -> int:
         os.environ["LAB_PREFIX"] = args.participant
     try:
         return run(args)
-    except LabError as error:
+    except (LabError, CheckFailed) as error:  # a check that failed is one line with its fix, too
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

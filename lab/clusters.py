@@ -61,12 +61,25 @@ def _run_showing_output(argv: List[str], *, timeout: float, show: List[str]) -> 
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        process.kill()
+        _stop(process)
         raise LabTimeout(f"'{' '.join(show)}' did not finish within {timeout:g}s") from None
+    except BaseException:  # interrupted: a kernel interrupt reaches only the kernel, not the command
+        _stop(process)
+        raise
     finally:
         reader.join(timeout=5)
     if process.returncode != 0:
         raise LabError(f"'{' '.join(show)}' failed: {(lines[-1:] or ['no output'])[0]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM, so that the command can tidy up; SIGKILL after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 class KindCluster:
@@ -92,17 +105,24 @@ class KindCluster:
             self._create_or_reuse()
         kind_load.ARCHIVES.mkdir(parents=True, exist_ok=True)  # used with Docker's containerd image store
         for image in images:
-            with steps.step(f"load {image} onto the cluster's node"):
+            with steps.step(f"load {image} onto the cluster's nodes"):
                 for argv in kind_load.commands_for_this_machine(image, self.cluster):
                     _run(argv, timeout=300)
+                kind_load.archive_path(image).unlink(missing_ok=True)  # hundreds of MB, loaded now
 
     def _create_or_reuse(self) -> None:
         if self.cluster in _run(["kind", "get", "clusters"], timeout=30).split():
             print(f"  cluster {self.cluster} exists: reusing it")
             return
-        _run_showing_output(["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"],
-                            timeout=420, show=["kind", "create", "cluster", "--config", "kind-config.yaml",
-                                               "--wait", "300s"])
+        try:
+            _run_showing_output(["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"],
+                                timeout=420, show=["kind", "create", "cluster", "--config", "kind-config.yaml",
+                                                   "--wait", "300s"])
+        except BaseException:
+            # A half-made cluster would be "reused" by the next run: remove it, so that run starts clean.
+            print(f"  kind create did not finish: removing the unfinished cluster {self.cluster}")
+            _run(["kind", "delete", "cluster", "--name", self.cluster], timeout=120)
+            raise
 
     def image(self, tag: str) -> str:
         return tag

@@ -713,7 +713,26 @@ def _started_argv(ex: Exercise, container: dict, image_start: Tuple[List[str], L
     return command + args if command else entrypoint + (args or cmd)
 
 
-SEPARATORS = {";", "&", "&&", "||", "|", "\n"}
+PUNCTUATION = ";&|()\n"
+
+
+def _top_level_commands(script: str) -> List[List[str]]:
+    """The script's commands outside ( ) subshells, split at ; & | and newlines (shlex joins
+    neighbouring punctuation such as `;\n` or `);` into one token: read it a character at a time)."""
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=PUNCTUATION)
+    lexer.whitespace = " \t"
+    commands: List[List[str]] = [[]]
+    depth = 0
+    for token in lexer:
+        if not token or not all(char in PUNCTUATION for char in token):  # a word (maybe an empty one: "")
+            if depth == 0:
+                commands[-1].append(token)
+            continue
+        for char in token:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and char in ";&|\n" and commands[-1]:
+                commands.append([])
+    return [command for command in commands if command]
 
 
 def _after_shell_exec(argv: List[str]) -> List[str]:
@@ -721,23 +740,11 @@ def _after_shell_exec(argv: List[str]) -> List[str]:
     PROGRAM then *is* PID 1 (exec replaces the process, PID and all). Anything else: argv."""
     if len(argv) < 3 or os.path.basename(argv[0]) not in ("sh", "bash", "dash") or argv[1] != "-c":
         return argv
-    lexer = shlex.shlex(argv[2], posix=True, punctuation_chars=";&|()\n")
-    lexer.whitespace = " \t"
     try:
-        tokens = list(lexer)
+        commands = _top_level_commands(argv[2])
     except ValueError:  # unbalanced quotes: the shell would refuse it too
         return argv
-    depth, last = 0, []
-    for token in tokens:
-        if token == "(":
-            depth += 1
-        elif token == ")":
-            depth -= 1
-        elif depth == 0 and token in SEPARATORS:
-            last = []
-            continue
-        if depth == 0 and token != ")":
-            last.append(token)
+    last = commands[-1] if commands else []
     return last[1:] if len(last) > 1 and last[0] == "exec" else argv
 
 

@@ -1,11 +1,11 @@
-"""How a locally built image gets into a kind node, which has no registry to pull from.
+"""How a locally built image gets into a kind cluster's nodes, which have no registry to pull from.
 
-`kind load docker-image IMAGE` runs `docker save` and imports the archive into the node's
-containerd. With Docker's containerd image store (Docker Desktop's default, Docker 29's on
-Linux) that import fails with `ctr: content digest sha256:...: not found`
-(kubernetes-sigs/kind#3795): the saved archive can name platforms whose layers this
-machine never had. The fix kind documents is to save one platform to a file and load that
-archive: `docker save --platform linux/ARCH -o FILE IMAGE`, then
+`kind load docker-image IMAGE` runs `docker save` and imports the archive into each node's
+containerd, skipping nodes that have the image already. With Docker's containerd image
+store (Docker Engine 29's default, an option of Docker Desktop) that import fails with
+`ctr: content digest sha256:...: not found` (kubernetes-sigs/kind#3795). The workaround
+given there: save the image to a file yourself (`docker save`, with `--platform` where
+Docker supports it, so that only this machine's platform is in it), then
 `kind load image-archive FILE`.
 """
 import re

@@ -70,9 +70,8 @@ def exhaustion_caused_by_pids(exhaustion) -> None:
 
 
 def surge_then_recreate(rows, target) -> None:
-    """RollingUpdate ran the old and the new redis pod at once; Recreate never did (on
-    Kubernetes). On Docker neither could: it replaces a changed container."""
-    from .rollout_demo import overlap_seconds
+    """RollingUpdate ran the old and the new redis pod at once, both ready; Recreate never
+    ran two (on Kubernetes). On Docker neither could: it replaces a changed container."""
     rolling, recreate = rows
     if target.name == "docker":
         problems = [f"{row['deployment']}: {row['most pods at once']} containers at once" for row in rows
@@ -81,14 +80,15 @@ def surge_then_recreate(rows, target) -> None:
                            "whatever the strategy says, which is what Recreate asks of Kubernetes")
         return
     problems = []
-    if rolling["most pods at once"] != 2 or (overlap_seconds(rolling) or 0) < 0:
-        problems.append(f"RollingUpdate: {rolling['most pods at once']} pods at once")
-    if recreate["most pods at once"] != 1 or (overlap_seconds(recreate) or 0) > 0:
-        problems.append(f"Recreate: {recreate['most pods at once']} pods at once, the new one created "
-                        f"{recreate['new pod created (s)']} s after the apply")
-    _verdict(problems, f"RollingUpdate ran two redis pods at once (the new one created {overlap_seconds(rolling)} s "
-                       f"before the old one was asked to stop); Recreate never more than one, and no redis at all "
-                       f"for {-(overlap_seconds(recreate) or 0)} s")
+    if rolling["most pods at once"] != 2 or rolling["no redis ready for (s)"]:
+        problems.append(f"RollingUpdate: {rolling['most pods at once']} pods at once, "
+                        f"no redis ready for {rolling['no redis ready for (s)']} s")
+    if recreate["most pods at once"] != 1 or recreate["both ready for (s)"]:
+        problems.append(f"Recreate: {recreate['most pods at once']} pods at once, "
+                        f"both ready for {recreate['both ready for (s)']} s")
+    _verdict(problems, f"RollingUpdate ran two redis pods at once, both ready for {rolling['both ready for (s)']} s "
+                       "(whole seconds: 0 is under one), so a Service selecting them sends clients to either; "
+                       f"Recreate never ran two, and had no redis ready for {recreate['no redis ready for (s)']} s")
 
 
 def readiness_took_the_only_endpoint(rows, target) -> None:
@@ -105,8 +105,8 @@ def readiness_took_the_only_endpoint(rows, target) -> None:
     if not target.has_service_endpoints:
         if any(row["new connection to redis"] != "connected" for row in rows):
             problems.append("a new connection failed on Docker, which does not route by health")
-        _verdict(problems, "Docker has no readiness: the healthcheck only marked redis unhealthy, the alias kept "
-                           "pointing at it, every new connection got through, and nothing restarted it")
+        _verdict(problems, "Docker has no readiness: the network alias kept pointing at redis, every new connection "
+                           "got through, and nothing restarted it")
         return
     if not any(row["Service sends traffic to"] == "none" for row in failing):
         problems.append("redis' address stayed in the Service's endpoints while the probe failed")

@@ -19,9 +19,11 @@ from typing import List
 
 from . import dockercoins
 from .manifests import MANIFESTS_DIR, Manifest, load, write_work_file
+from .errors import LabError
 from .waiting import wait_until
 
 WORK_FILE = "04-readiness-only.yaml"
+BACK_WITHIN = 20  # seconds: the address returns a second or two after the probe passes again
 FLAG = "/tmp/not-ready"
 # A client that opens a new connection, as a freshly started worker would (the DockerCoins image has Python).
 NEW_CONNECTION = ["python", "-c", 'import socket; socket.create_connection(("redis", 6379), timeout=2); print("connected")']
@@ -58,16 +60,29 @@ def _sample(target, url: str, started: float, flagged: bool) -> dict:
             "restartCount": target.restart_count("redis")}
 
 
-def _sample_for(target, url: str, seconds: float, started: float, flagged: bool) -> List[dict]:
-    rows, until = [], time.monotonic() + seconds
-    while time.monotonic() < until:
+def _sample_for(target, url: str, seconds: float, started: float, flagged: bool, *,
+                until=lambda row: False) -> List[dict]:
+    """A row a second for ``seconds``, or until ``until(row)`` holds for the latest row."""
+    rows, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline and not (rows and until(rows[-1])):
         sampled_at = time.monotonic()
         rows.append(_sample(target, url, started, flagged))
         time.sleep(max(0.0, 1 - (time.monotonic() - sampled_at)))  # a webui timeout already waited
     return rows
 
 
-def run(target, url: str, *, failing_seconds: int = 8, after_seconds: int = 4) -> List[dict]:
+def _back(row: dict) -> bool:
+    """The probe passes again and the Service has redis' address: new connections get through."""
+    return row["new connection to redis"] == "connected" and row["Service sends traffic to"] != "none"
+
+
+def _run_in_redis(target, command: List[str]) -> None:
+    result = target.exec("redis", command)
+    if result.exit_code != 0:
+        raise LabError(f"{' '.join(command)} in redis failed: {result.output.strip()}. Fix: re-run the cell.")
+
+
+def run(target, url: str, *, failing_seconds: int = 8) -> List[dict]:
     """Apply the readiness-only redis, make its probe fail for a while (redis keeps answering),
     sample every second where the Service sends traffic, whether a new connection gets
     through, whether the webui still reads redis, and restartCount; then put k8s/redis.yaml back."""
@@ -85,10 +100,12 @@ def run(target, url: str, *, failing_seconds: int = 8, after_seconds: int = 4) -
             target.endpoints("redis")  # once with its command printed; the samples below are quiet
         new_connection(target, quiet=False)
         started = time.monotonic()
-        target.exec("redis", ["touch", FLAG])
+        _run_in_redis(target, ["touch", FLAG])
         rows = _sample_for(target, url, failing_seconds, started, flagged=True)
-        target.exec("redis", ["rm", FLAG])
-        return rows + _sample_for(target, url, after_seconds, started, flagged=False)
+        _run_in_redis(target, ["rm", FLAG])
+        # Back within a period, an endpoints update and kube-proxy's sync: sampled until then (bounded)
+        rows += _sample_for(target, url, BACK_WITHIN, started, flagged=False, until=_back)
+        return rows + [_sample(target, url, started, flagged=False)]
     finally:
         # Back to lesson 3's redis, for your probe next. Deleted first: server-side apply on
         # Kubernetes 1.20 cannot drop a probe it did not default ("readinessProbe: Required

@@ -10,12 +10,16 @@ import pytest
 
 from lab import kind_load
 from lab.clusters import KindCluster
+from lab.errors import LabError
 
 RECORDING_KIND = """#!/bin/sh
 echo "$@" >> "$KIND_RECORD"
 case "$1 $2" in
   "get clusters") cat "$KIND_CLUSTERS" 2>/dev/null || echo "No kind clusters found." >&2 ;;
-  "create cluster") echo " ✓ Ensuring node image"; echo " ✓ Preparing nodes"; echo redis-tini-lab > "$KIND_CLUSTERS" ;;
+  "create cluster") echo " ✓ Ensuring node image"; echo redis-tini-lab > "$KIND_CLUSTERS"
+                    [ -n "$KIND_FAIL" ] && { echo "ERROR: failed to create cluster" >&2; exit 1; }
+                    echo " ✓ Preparing nodes" ;;
+  "delete cluster") rm -f "$KIND_CLUSTERS" ;;
 esac
 """
 
@@ -56,3 +60,12 @@ def test_prepare_creates_the_cluster_once_then_loads_each_image(recording_kind, 
     how = "docker-image redis-tini-lab/redis:7.2.4-tini" if kind_load.image_store() == "classic" else \
         "image-archive work/images/redis-tini-lab_redis_7.2.4-tini.tar"
     assert loads[0] == f"load {how} --name redis-tini-lab"
+
+
+def test_a_create_that_fails_removes_the_unfinished_cluster(recording_kind, docker_engine, monkeypatch):
+    monkeypatch.setenv("KIND_FAIL", "1")
+    with pytest.raises(LabError) as failed:
+        KindCluster().prepare(["redis-tini-lab/redis:7.2.4-tini"])
+    assert "failed to create cluster" in str(failed.value)
+    calls = recording_kind.read_text().splitlines()
+    assert calls[-1] == "delete cluster --name redis-tini-lab"  # the next run starts clean, not "reusing" it

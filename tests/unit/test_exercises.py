@@ -188,6 +188,9 @@ def test_zombie_fix_solution_passes_statically():
     (pod(COURSE_IMAGE + '    command: ["sh", "-c", "exec tini -- redis-server --save \'\'"]\n'), "tini is PID 1"),
     (pod(COURSE_IMAGE + '    command: ["sh", "-c", "echo starting; exec tini -- docker-entrypoint.sh redis-server"]\n'),
      "tini is PID 1"),
+    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "exec tini -- redis-server\\n"]\n'), "tini is PID 1"),  # a YAML | block
+    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "echo a;\\nexec tini -- redis-server"]\n'), "tini is PID 1"),
+    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "(cd /data); exec tini -- redis-server"]\n'), "tini is PID 1"),
     (pod(OFFICIAL_IMAGE + ARGS, SHARED), PAUSE),
     (pod(OFFICIAL_IMAGE, SHARED), PAUSE),
     (pod(OFFICIAL_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),
@@ -199,6 +202,17 @@ def test_zombie_fix_solution_passes_statically():
 ])
 def test_zombie_fix_right_answers(answer, how):
     assert exercises.check_zombie_fix(answer)["how"] == how
+
+
+@pytest.mark.parametrize("script,pid1", [
+    ("exec tini -- redis-server --save ''", ["tini", "--", "redis-server", "--save", ""]),
+    ("(sleep 2; exec redis-cli x) & exec tini -- redis-server", ["tini", "--", "redis-server"]),
+    ("redis-server", None), ("exec redis-server; echo done", None), ("exec tini -- redis-server &&", ["tini", "--", "redis-server"]),
+    ("exec 'unbalanced", None),
+])
+def test_a_shell_that_execs_last_hands_pid1_to_that_program(script, pid1):
+    argv = ["sh", "-c", script]
+    assert exercises._after_shell_exec(argv) == (pid1 or argv)
 
 
 def test_tini_s_as_pid1_passes_and_says_s_is_redundant(capsys):
