@@ -18,7 +18,7 @@ from .images import build_course_images, build_image, image_exists, resolve_base
 from .notebook import show_lab_errors_as_one_line
 from .progress import lesson
 from .processes import Process, ProcessTable, parse_snapshot, parse_stat, pod_process_table, process_table, zombies
-from .redis import ORPHAN_MAKER, REDIS_COMMAND, bgsave, make_orphans, run_redis
+from .redis import bgsave, make_orphans, run_redis
 from .targets import target, target_name
 from .waiting import wait_until
 

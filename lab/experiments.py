@@ -24,12 +24,12 @@ REDIS_AS_PID1 = ["docker-entrypoint.sh"]
 
 @dataclass(frozen=True)
 class ProbeVariant:
-    """One row of the probe-timeout matrix (facts.md)."""
+    """One row of the probe-timeout matrix (docs/facts.md)."""
     name: str
     probe: List[str]
     redis_is_pid1: bool = True
     share_process_namespace: bool = False
-    leaks: bool = False  # facts.md: one zombie per timed-out probe, or none
+    leaks: bool = False  # docs/facts.md: one zombie per timed-out probe, or none
 
     @property
     def deployment(self) -> str:
@@ -316,7 +316,22 @@ def stall_until_restart(target, url: str, *, pause_ms: int = 60000, timeout: flo
 
 # -- lesson 5: redis reaps by accident while a BGSAVE child runs ---------------------------
 
-def accidental_reaping(target, *, pause_ms: int = 4000) -> dict:
+@dataclass
+class AccidentalReaping:
+    zombies_before: int
+    unmatched_pid_log_lines: List[str]   # redis' "Warning, detected child with unmatched pid: N", one per reaped stray
+    seconds_to_none_left: float          # from the one write to no zombie left
+    experiment_seconds: float
+
+    def row(self) -> dict:
+        """For display: labels a reader understands."""
+        return {"zombies before": self.zombies_before, "zombies after": 0,
+                "'unmatched pid' log lines": len(self.unmatched_pid_log_lines),
+                "seconds from the write to none left": self.seconds_to_none_left,
+                "experiment seconds": self.experiment_seconds}
+
+
+def accidental_reaping(target, *, pause_ms: int = 4000) -> AccidentalReaping:
     """Leak zombies with a shell-form probe, then let redis' own save rules start a BGSAVE:
     while that child runs, redis calls waitpid(-1) and reaps every stray, logging each one."""
     name = "zombies-bgsave"
@@ -338,6 +353,4 @@ def accidental_reaping(target, *, pause_ms: int = 4000) -> dict:
         log_lines = [line for line in target.logs(name).splitlines() if "unmatched pid" in line]
     finally:
         target.delete([name], wait=False)
-    return {"zombies before": before, "zombies after": 0, "'unmatched pid' log lines": len(log_lines),
-            "seconds from the write to none left": round(seconds, 1), "log": log_lines,
-            "experiment seconds": round(time.monotonic() - started, 1)}
+    return AccidentalReaping(before, log_lines, round(seconds, 1), round(time.monotonic() - started, 1))

@@ -161,3 +161,14 @@ def events_stop_after_a_burst(exhaustion, target) -> None:
     dropped = f"; the kubelet's event filter dropped {failures - events} after its burst" if events < failures else ""
     _verdict(problems, f"the Events show {events} of {failures} probe failures{dropped}: count failures from the "
                        "kubelet's own counter (prober_probe_total on /metrics/probes), not from Events")
+
+
+def bgsave_reaped_them_all(reaping) -> None:
+    """Zombies were there, and the BGSAVE reaped each one: one `unmatched pid` line per zombie."""
+    lines = len(reaping.unmatched_pid_log_lines)
+    problems = []
+    if reaping.zombies_before == 0:
+        problems.append("no zombie was there before the save")
+    if lines != reaping.zombies_before:
+        problems.append(f"{reaping.zombies_before} zombies but {lines} 'unmatched pid' log lines")
+    _verdict(problems, f"the BGSAVE reaped all {reaping.zombies_before} zombies, one log line each")

@@ -1,4 +1,4 @@
-"""The facts the lessons teach, measured on the real engine (facts.md)."""
+"""The facts the lessons teach, measured on the real engine (docs/facts.md)."""
 import time
 
 import lab
