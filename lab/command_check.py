@@ -205,9 +205,20 @@ def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
     split = argv.index("--") + 1 if "--" in argv else _first_command_index(argv)
     command = argv[split:]
     if _reads_only(command):
-        return _run("ran", argv)
+        mode, ok, detail = _run("ran", argv)
+        return mode, ok or _program_ran_and_said_no(argv, detail), detail
     probe = ["sh", "-c", f"command -v {shlex.quote(os.path.basename(command[0]))}"]
     return _run(f"exec checked with command -v {command[0]}", argv[:split] + probe)
+
+
+def _program_ran_and_said_no(argv: List[str], detail: str) -> bool:
+    """`kubectl exec ... -- redis-cli -e ping` exiting 1 while redis loads is the lesson, not a
+    typo: the pod, its container and the program were there, and the program answered.
+    126 and 127 are the shell's "cannot run" and "not found"."""
+    found = re.search(r"command terminated with exit code (\d+)", detail)
+    if argv[0] == "kubectl":
+        return bool(found) and found.group(1) not in ("126", "127")
+    return False  # docker exec: _run has only the exit code, and 125-127 mean the exec itself failed
 
 
 def _first_command_index(argv: List[str]) -> int:

@@ -130,7 +130,7 @@ def loading_fools_plain_ping(rows) -> None:
     checked = [row["redis-cli -e ping"] for row in rows if row["redis-cli -e ping"].startswith("LOADING")]
     problems = []
     if not plain or not checked:
-        problems.append("no sample caught redis loading with both commands (a faster machine loads 3 million keys "
+        problems.append("no sample caught redis loading with both commands (a faster machine loads 2 million keys "
                         "sooner: run the cell with more keys, loading_demo.run(target, keys=6_000_000))")
     if any(not reply.endswith("(exit 0)") for reply in plain):
         problems.append("while loading, `redis-cli ping` did not exit 0")

@@ -124,7 +124,7 @@ def gather_clues(target, timeline: List[dict], settle_seconds: float = 8) -> Clu
 
 # -- the fix, measured -----------------------------------------------------------------------------
 
-def measure_fix(target, spec: dict, seconds: float = 30) -> dict:
+def measure_fix(target, spec: dict, seconds: float = 20) -> dict:
     """Deploy the fixed spec as redis-cache and watch it for ``seconds`` while its job keeps
     pausing redis: restarts, probe failures (the pauses still time probes out), zombies."""
     start(target, spec, YOUR_FIX_FILE)

@@ -82,7 +82,7 @@ def _run_in_redis(target, command: List[str]) -> None:
         raise LabError(f"{' '.join(command)} in redis failed: {result.output.strip()}. Fix: re-run the cell.")
 
 
-def run(target, url: str, *, failing_seconds: int = 8) -> List[dict]:
+def run(target, url: str, *, failing_seconds: int = 6) -> List[dict]:
     """Apply the readiness-only redis, make its probe fail for a while (redis keeps answering),
     sample every second where the Service sends traffic, whether a new connection gets
     through, whether the webui still reads redis, and restartCount; then put k8s/redis.yaml back."""

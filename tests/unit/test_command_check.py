@@ -65,3 +65,14 @@ def test_a_checker_error_is_recorded_not_raised(tmp_path, monkeypatch):
     monkeypatch.setattr(command_check, "_check_argv", lambda argv: 1 / 0)
     command_check.check_printed(["kubectl", "get", "pods", "--unique-for-this-test"])
     assert '"ok": false' in log.read_text() and "ZeroDivisionError" in log.read_text()
+
+
+@pytest.mark.parametrize("detail,ok", [
+    ("LOADING Redis is loading the dataset in memory\ncommand terminated with exit code 1", True),
+    ('OCI runtime exec failed: exec: "redis-cl": executable file not found\ncommand terminated with exit code 127',
+     False),
+    ("error: unable to upgrade connection: container not found", False),
+])
+def test_a_kubectl_exec_whose_program_answered_no_is_a_command_a_person_can_type(detail, ok):
+    argv = ["kubectl", "exec", "deploy/loading-demo", "--", "redis-cli", "-e", "ping"]
+    assert command_check._program_ran_and_said_no(argv, detail) == ok
