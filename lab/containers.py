@@ -31,7 +31,7 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
         environment: Optional[dict] = None, network: Optional[str] = None,
         aliases: Sequence[str] = (), healthcheck: Optional[dict] = None,
         extra_labels: Optional[dict] = None, pid_mode: Optional[str] = None,
-        quiet: bool = False) -> Container:
+        memory_limit: Optional[int] = None, quiet: bool = False) -> Container:
     """``docker run -d`` a fresh container named ``<prefix>-<short_name>``.
 
     ``ports`` maps container port to host port, always published on 127.0.0.1.
@@ -46,7 +46,7 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
         if replacing:  # as typed: `docker run --name` refuses a name in use
             show_command("docker", "rm", "-f", name)
         show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment,
-                                network, aliases, pid_mode))
+                                network, aliases, pid_mode, memory_limit))
         if healthcheck:
             print(f"  healthcheck, the probe's command as is (no shell added): {healthcheck['test'][1:]} every "
                   f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
@@ -62,16 +62,18 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
             entrypoint=list(entrypoint) if entrypoint else None, init=init,
             pids_limit=pids_limit, labels={**settings.labels(), **(extra_labels or {})},
             environment=environment, network=network, networking_config=endpoints, healthcheck=healthcheck,
-            pid_mode=pid_mode,
+            pid_mode=pid_mode, mem_limit=memory_limit,
             ports={f"{port}/tcp": ("127.0.0.1", host) for port, host in ports.items()})
     _wait_running(container)
     return container
 
 
 def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment, network=None, aliases=(),
-              pid_mode=None):
+              pid_mode=None, memory_limit=None):
     argv = ["docker", "run", "-d", "--name", name, "--label", f"{settings.LABEL}={settings.prefix()}",
             "--pids-limit", str(pids_limit)]
+    if memory_limit:
+        argv += ["--memory", str(memory_limit)]  # bytes, as resources.limits.memory said
     if init:
         argv.append("--init")
     if pid_mode:

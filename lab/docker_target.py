@@ -113,7 +113,7 @@ class DockerTarget:
             pid_mode = None
             remove(f"{container_short_name(plan.deployment)}-sandbox")  # shareProcessNamespace turned off
         run(container_short_name(plan.deployment), plan.image, plan.command, entrypoint=plan.entrypoint, ports=plan.ports,
-            pids_limit=plan.pids_limit,
+            pids_limit=plan.pids_limit, memory_limit=plan.memory_limit,
             environment=plan.environment, network=network, aliases=plan.aliases, healthcheck=plan.healthcheck,
             pid_mode=pid_mode, extra_labels={
                 PLAN_LABEL: plan.to_json(), FINGERPRINT_LABEL: plan.fingerprint(),

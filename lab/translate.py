@@ -11,6 +11,7 @@ that names it.
 """
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -25,7 +26,9 @@ PROBE_FIELDS = {"exec": {"command": ANY}, "initialDelaySeconds": ANY, "periodSec
 CONTAINER_FIELDS = {"name": ANY, "image": ANY, "imagePullPolicy": ANY, "command": ANY, "args": ANY,
                     "env": [{"name": ANY, "value": ANY}],
                     "ports": [{"containerPort": ANY, "name": ANY, "protocol": ANY}],
-                    "livenessProbe": PROBE_FIELDS, "readinessProbe": PROBE_FIELDS}
+                    "livenessProbe": PROBE_FIELDS, "readinessProbe": PROBE_FIELDS,
+                    # limits.memory becomes `docker run --memory`; requests only matter to a scheduler
+                    "resources": {"requests": ANY, "limits": {"memory": ANY}}}
 DEPLOYMENT_FIELDS = {
     "apiVersion": ANY, "kind": ANY, "metadata": {"name": ANY, "labels": ANY, "annotations": ANY},
     "spec": {"replicas": ANY, "selector": {"matchLabels": ANY},
@@ -65,6 +68,7 @@ class ContainerPlan:
     share_process_namespace: bool = False
     grace_seconds: int = 30  # terminationGracePeriodSeconds: SIGTERM, then SIGKILL after this
     pids_limit: int = field(default_factory=kind_config.pod_pids_limit)  # the kubelet's, per pod
+    memory_limit: Optional[int] = None  # resources.limits.memory, in bytes (docker run --memory)
 
     def fingerprint(self) -> str:
         """Changes exactly when the container would have to be recreated (`kubectl apply`)."""
@@ -157,8 +161,23 @@ def _plan_deployment(manifest: Manifest) -> ContainerPlan:
         restart_when_unhealthy=kind == "livenessProbe",
         share_process_namespace=bool(pod.get("shareProcessNamespace", False)),
         grace_seconds=int(pod.get("terminationGracePeriodSeconds", 30)),
+        memory_limit=memory_bytes(container.get("resources", {}).get("limits", {}).get("memory"), where),
         pids_limit=int(spec["template"].get("metadata", {}).get("annotations", {}).get(
             PIDS_LIMIT_ANNOTATION, kind_config.pod_pids_limit())))
+
+
+MEMORY_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "K": 10**3, "M": 10**6, "G": 10**9, "": 1}
+
+
+def memory_bytes(quantity, where: str) -> Optional[int]:
+    """A Kubernetes memory quantity (384Mi, 1G, 500000000) in bytes; None when not set."""
+    if quantity is None:
+        return None
+    found = re.fullmatch(r"(\d+)(Ki|Mi|Gi|K|M|G|)", str(quantity))
+    if not found:
+        raise LabError(f"{where}: memory {quantity!r} is not a quantity the docker target reads. "
+                       "Fix: write it like 384Mi or 1Gi.")
+    return int(found.group(1)) * MEMORY_UNITS[found.group(2)]
 
 
 def _wire_service(manifest: Manifest, plans, pod_labels, node_ports) -> None:

@@ -103,3 +103,16 @@ def test_selector_that_matches_nothing():
     service = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {app: nope}\n  ports: [{port: 1}]\n"
     with pytest.raises(lab.LabError, match=r"selector \{'app': 'nope'\} matches no Deployment"):
         translate(manifest(DEPLOYMENT) + manifest(service), node_ports={})
+
+
+def test_a_memory_limit_becomes_docker_run_memory():
+    from lab.manifests import Manifest
+    from lab.translate import translate
+    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "m"},
+            "spec": {"selector": {"matchLabels": {"app": "m"}}, "template": {
+                "metadata": {"labels": {"app": "m"}},
+                "spec": {"containers": [{"name": "redis", "image": "redis-tini-lab/redis:7.2.4-tini",
+                                         "resources": {"requests": {"memory": "64Mi"},
+                                                       "limits": {"memory": "384Mi"}}}]}}}}
+    (plan,) = translate([Manifest("(test)", body)], node_ports={})
+    assert plan.memory_limit == 384 * 2**20
