@@ -102,6 +102,20 @@ def wait_for_a_restart(target, timeout: float = 150) -> List[dict]:
     return target.watch(timeout, until=lambda: target.restart_count(NAME) > 0, interval=0.5, deployments=[NAME])
 
 
+def _process_table(target, attempts: int = 3):
+    """The pod's process table; an exec that fails while the kubelet restarts the container
+    again (it keeps restarting: that is the mystery) is tried again once it runs."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return pod_process_table(target, NAME)
+        except LabError as error:
+            if attempt == attempts:
+                raise
+            print(f"  (reading the process table failed: {str(error)[:100]}...; trying again once it runs)")
+            target.wait_ready(timeout=330, names=[NAME])
+            time.sleep(2)
+
+
 def gather_clues(target, timeline: List[dict], settle_seconds: float = 8) -> Clues:
     """What `kubectl describe pod` and a process table show a few seconds after a restart."""
     # After a few restarts the kubelet waits before the next start (back-off, 10 s doubling
@@ -110,7 +124,7 @@ def gather_clues(target, timeline: List[dict], settle_seconds: float = 8) -> Clu
     time.sleep(settle_seconds)  # a few pauses, so that what leaks has leaked again
     described = target.describe(NAME)
     print(described)
-    table = pod_process_table(target, NAME)
+    table = _process_table(target)
     print(table.tree())
     zombies = table.zombies
     by_pid = {process.pid: process for process in table.processes}
