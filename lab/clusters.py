@@ -104,9 +104,10 @@ class KindCluster:
         with steps.step(f"the kind cluster {self.cluster}"):
             self._create_or_reuse()
         kind_load.ARCHIVES.mkdir(parents=True, exist_ok=True)  # used with Docker's containerd image store
+        store, platform = kind_load.how_this_machine_loads()
         for image in images:
             with steps.step(f"load {image} onto the cluster's nodes"):
-                for argv in kind_load.commands_for_this_machine(image, self.cluster):
+                for argv in kind_load.load_commands(image, self.cluster, store, platform):
                     _run(argv, timeout=300)
                 kind_load.archive_path(image).unlink(missing_ok=True)  # hundreds of MB, loaded now
 

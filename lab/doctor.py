@@ -110,11 +110,11 @@ def check_inotify() -> List[Finding]:
 
 def check_image_store() -> Finding:
     """Which image store Docker uses decides how images reach a kind node (lab/kind_load.py)."""
-    store = kind_load.image_store()
+    store, platform = kind_load.how_this_machine_loads()
     if store == "classic":
         return Finding("docker image store", True, "classic (graph driver): images go to kind with 'kind load docker-image'")
-    example = " && ".join(shlex.join(argv) for argv in
-                          kind_load.commands_for_this_machine(settings.REDIS_TINI.tag, kind_config.cluster_name()))
+    example = " && ".join(shlex.join(argv) for argv in kind_load.load_commands(
+        settings.REDIS_TINI.tag, kind_config.cluster_name(), store, platform))
     return Finding("docker image store", True, "containerd image store: 'kind load docker-image' fails there "
                    f"(kind#3795), so the lab saves an archive and loads that: {example}")
 

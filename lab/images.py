@@ -19,11 +19,12 @@ from .settings import BaseImage, ImageSpec
 
 
 def image_exists(name: str) -> bool:
-    try:
-        client().images.get(name)
-        return True
-    except docker.errors.ImageNotFound:
-        return False
+    with docker_errors(f"looking up the image {name}"):  # any other Docker error: one line, with its fix
+        try:
+            client().images.get(name)
+            return True
+        except docker.errors.ImageNotFound:
+            return False
 
 
 def resolve_base(base: BaseImage) -> str:

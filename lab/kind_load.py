@@ -10,7 +10,7 @@ Docker supports it, so that only this machine's platform is in it), then
 """
 import re
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 from . import settings
 from .engine import client, docker_errors
@@ -56,7 +56,9 @@ def load_commands(image: str, cluster: str, store: str, platform: str = "") -> L
     return [save, ["kind", "load", "image-archive", archive, "--name", cluster]]
 
 
-def commands_for_this_machine(image: str, cluster: str) -> List[List[str]]:
+def how_this_machine_loads() -> Tuple[str, str]:
+    """(image store, platform for `docker save`), read once per prepare: `docker info` and
+    `docker version` do not change between two images."""
     store = image_store()
     platform = engine_platform() if store == "containerd" and save_takes_platform() else ""
-    return load_commands(image, cluster, store, platform)
+    return store, platform

@@ -24,10 +24,10 @@ def test_unknown_field_names_file_object_and_path(scenario, tmp_path):
 
 def test_unsupported_field_on_the_docker_target(scenario, tmp_path):
     text = (settings.REPO_ROOT / "k8s" / "redis.yaml").read_text().replace(
-        "          ports:", "          resources:\n            limits: {memory: 64Mi}\n          ports:")
+        "          ports:", "          securityContext:\n            runAsUser: 999\n          ports:")
     (tmp_path / "redis.yaml").write_text(text)
     manifests.load([tmp_path / "redis.yaml"])  # valid Kubernetes...
-    with pytest.raises(lab.LabError, match=r"field spec.template.spec.containers\[0\].resources is not supported on the docker target\. Fix:"):
+    with pytest.raises(lab.LabError, match=r"field spec.template.spec.containers\[0\].securityContext is not supported on the docker target\. Fix:"):
         DockerTarget().apply([tmp_path / "redis.yaml"])  # ...that the docker target cannot honour
 
 
