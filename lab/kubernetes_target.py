@@ -209,8 +209,14 @@ class KubernetesTarget:
         objects = manifests.load(paths)
         with kube_errors("creating your namespace"):
             self._ensure_namespace(namespace())  # first, as a person would: apply needs it
-        show_command("kubectl", "apply", "--server-side", "-n", namespace(), "-f",
-                     *([manifests.shown_path(p) for p in paths] or ["k8s/"]))
+        shown = [manifests.shown_path(p) for p in paths] or ["k8s/"]
+        if self.shared or self.registry:
+            # Applied as changed for this cluster (ClusterIP for NodePort, the room's registry):
+            # the file to type is that version, written to work/.
+            as_applied = [manifests.Manifest(m.source, for_cluster(m, namespace(), self.registry, shared=self.shared))
+                          for m in objects]
+            shown = [manifests.shown_path(manifests.write_work_file(f"k8s-for-{namespace()}.yaml", as_applied))]
+        show_command("kubectl", "apply", "--server-side", "-n", namespace(), "-f", *shown)
         return self.apply_manifests(objects)
 
     @kube_call("applying the manifests")
