@@ -2,7 +2,7 @@
 
 - The notebooks' exercises are checked with the course's own solutions (solutions/) when
   the learner's answer is still the placeholder, so CI proves every exercise solvable.
-- Every command a notebook prints is checked on the engine that ran it (lab/command_check.py).
+- Every command a notebook prints is checked on the engine that ran it (lab/core/command_check.py).
 - notebooks/ (and every docker test) runs on the docker target; tests/kubernetes/ runs
   lessons 3 to 5 again on the real Kubernetes this machine has (kind, or the CI stand-in).
 """
@@ -14,7 +14,7 @@ import pytest
 os.environ.setdefault("LAB_SOLUTIONS", "1")
 os.environ.setdefault("LAB_TARGET", "docker")
 
-# Every command a notebook prints is checked as it is printed (lab/command_check.py);
+# Every command a notebook prints is checked as it is printed (lab/core/command_check.py);
 # tests/printed_commands reads this file at the end of the run.
 PRINTED_COMMANDS = Path(__file__).parent / "tests" / "artifacts" / "printed-commands.jsonl"
 
@@ -41,14 +41,14 @@ def pytest_runtest_setup(item):
 
 
 def pytest_report_header(config):
-    from lab.kubernetes_here import NONE_HERE, kubernetes_target_name
+    from lab.targets.kubernetes.kubernetes_here import NONE_HERE, kubernetes_target_name
     name = kubernetes_target_name()
     return [f"lessons 0 and 3-5 run on: docker (notebooks/) and {name or 'no Kubernetes: ' + NONE_HERE} (tests/kubernetes/)"]
 
 
 def pytest_terminal_summary(terminalreporter):
     """Which engine ran what: lessons 0 and 3-5 under nbval and the contract suite, per engine."""
-    from lab.kubernetes_here import kubernetes_target_name
+    from lab.targets.kubernetes.kubernetes_here import kubernetes_target_name
     kubernetes = kubernetes_target_name() or "Kubernetes"
     room = os.environ.get("LAB_KUBE_CONTEXT")
     notebooks_on = f"kubernetes context {room} (LAB_KUBE_CONTEXT)" if room else "docker"

@@ -53,7 +53,7 @@ def experiments_on(engine: str) -> dict:
     """The probe-timeout matrix and the PID exhaustion, in a process of their own."""
     code = """
 import json, lab
-from lab import dockercoins, experiments
+from lab.course import dockercoins, experiments
 target = lab.target()
 dockercoins.ensure_running(target)
 matrix = experiments.probe_timeout_matrix(target)
@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="also time a fresh stand-in build")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from lab.kubernetes_here import ensure_kubernetes
+    from lab.targets.kubernetes.kubernetes_here import ensure_kubernetes
     kubernetes = ensure_kubernetes()
 
     results = standin_costs(args.build) if kubernetes == "standin" else {}

@@ -18,7 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.integration.test_offline_install import WHEELS_CACHE, copy_of_the_course, without_pip_config  # noqa: E402
+from tests.integration.test_offline_install import (  # noqa: E402
+    WHEELS_CACHE,
+    copy_of_the_course,
+    without_pip_config,
+)
 
 # Start the course, then poll until JupyterLab answers; print the seconds it took.
 TIMED_START = r"""

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from kubernetes import client
 
-from lab.clusters import STANDIN_CONTEXT, STANDIN_KUBECONFIG
-from lab.kube_api import new_client
-from lab.room_objects import ROOM_LABEL
+from lab.targets.kubernetes.clusters import STANDIN_CONTEXT, STANDIN_KUBECONFIG
+from lab.targets.kubernetes.kube_api import new_client
+from lab.core.settings import ROOM_LABEL
 
 CGROUP_ROOT = "redis-tini-lab-standin/kubepods"   # the stand-in's cgroupRoot (scripts/k8s-standin.sh)
 MEMORY = Path("/sys/fs/cgroup/memory") / CGROUP_ROOT

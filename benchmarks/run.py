@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import lab
-from lab import settings
-from lab.processes import SNAPSHOT_COMMAND
-from lab.settings import ImageSpec
+from lab.core import settings
+from lab.core.settings import ImageSpec
+from lab.engine.processes import SNAPSHOT_COMMAND
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_ROUNDS = 30
@@ -60,8 +60,8 @@ def snapshot_times() -> dict:
 
 def dockercoins_times() -> dict:
     """From nothing to DockerCoins mining on the docker target: cold (no lab images) and warm."""
-    from lab import dockercoins
-    from lab.docker_target import DockerTarget
+    from lab.course import dockercoins
+    from lab.targets.docker.target import DockerTarget
 
     def nothing_to_mining():
         for spec in settings.ALL_IMAGES:
@@ -84,8 +84,8 @@ def dockercoins_times() -> dict:
 
 def experiment_times() -> dict:
     """Wall time of each experiment of lessons 4 and 5 on the docker target, and its outcome."""
-    from lab import dockercoins, experiments
-    from lab.docker_target import DockerTarget
+    from lab.course import dockercoins, experiments
+    from lab.targets.docker.target import DockerTarget
     target = DockerTarget()
     url = dockercoins.ensure_running(target)
     target.apply([ROOT / "k8s" / "lesson-04" / "redis.yaml"])

@@ -7,20 +7,52 @@
     lab.expect_zombies(redis, 3)            # PASS: lab-redis has exactly 3 zombies ...
     lab.reset()                             # remove what the lab labelled, nothing else
 """
-from . import exercises, progress, settings
-from .checks import CheckFailed, expect, expect_log_count, expect_pid1, expect_reaped, expect_zombies
-from .cleanup import labelled, reset
-from .containers import (ExecResult, exec_in, get, is_running, logs, pids_in_use, pids_limit, remove, run,
-                         send_signal, stop)
-from .engine import client, server_version
-from .errors import LabError, LabTimeout
-from .images import build_course_images, build_image, image_exists, resolve_base
-from .notebook import show_lab_errors_as_one_line
-from .progress import lesson
-from .processes import Process, ProcessTable, parse_snapshot, parse_stat, pod_process_table, process_table, zombies
-from .redis import bgsave, make_orphans, run_redis
-from .targets import target, target_name
-from .waiting import wait_until
+from lab.core import settings
+from lab.core.errors import LabError, LabTimeout
+from lab.core.waiting import wait_until
+from lab.course import exercises, progress
+from lab.course.checks import (
+    CheckFailed,
+    expect,
+    expect_log_count,
+    expect_pid1,
+    expect_reaped,
+    expect_zombies,
+)
+from lab.course.progress import lesson
+from lab.course.redis import bgsave, make_orphans, run_redis
+from lab.engine.cleanup import labelled, reset
+from lab.engine.containers import (
+    ExecResult,
+    exec_in,
+    get,
+    is_running,
+    logs,
+    pids_in_use,
+    pids_limit,
+    remove,
+    run,
+    send_signal,
+    stop,
+)
+from lab.engine.docker_client import client, server_version
+from lab.engine.images import (
+    build_course_images,
+    build_image,
+    image_exists,
+    resolve_base,
+)
+from lab.engine.processes import (
+    Process,
+    ProcessTable,
+    parse_snapshot,
+    parse_stat,
+    pod_process_table,
+    process_table,
+    zombies,
+)
+from lab.targets.choice import target, target_name
+from lab.views.notebook import show_lab_errors_as_one_line
 
 
 def redis_image() -> str:

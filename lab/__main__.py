@@ -19,8 +19,8 @@ import os
 import sys
 from pathlib import Path
 
-from .checks import CheckFailed
-from .errors import LabError
+from lab.core.errors import LabError
+from lab.course.checks import CheckFailed
 
 
 def parse(argv):
@@ -73,8 +73,8 @@ def _add_room_commands(commands) -> None:
 
 
 def run_room(args) -> int:
-    from .room import Room
-    from .room_objects import participant_names
+    from lab.workshop.room import Room
+    from lab.workshop.room_objects import participant_names
     room = Room(args.room, args.context, args.kubeconfig)
     if args.action == "create":
         print(room.create(participant_names(args.participants or 0, args.names or ""), args.registry))
@@ -84,9 +84,9 @@ def run_room(args) -> int:
         else:
             print(room.status())
     elif args.action == "doctor":
-        from . import settings
-        from .clusters import registry_image
-        from .room_doctor import report
+        from lab.core import settings
+        from lab.targets.kubernetes.clusters import registry_image
+        from lab.workshop.room_doctor import report
         images = [registry_image(spec.tag, args.registry) if args.registry else spec.tag for spec in settings.ALL_IMAGES]
         return 0 if report(room, images) else 1
     elif args.action == "delete":
@@ -98,44 +98,44 @@ def run(args) -> int:
     if args.command == "room":
         return run_room(args)
     if args.command == "doctor":
-        from .doctor import report
+        from lab.cli.doctor import report
         return 0 if all(f.ok or not f.required for f in report()) else 1
     if args.command == "build":
-        from . import settings
-        from .images import build_image
+        from lab.core import settings
+        from lab.engine.images import build_image
         for spec in settings.ALL_IMAGES:
             build_image(spec)
     elif args.command == "cluster":
-        from .cluster_images import images_where_pods_start
-        from .images import build_course_images
-        from .targets import target
+        from lab.course.cluster_images import images_where_pods_start
+        from lab.engine.images import build_course_images
+        from lab.targets.choice import target
         where, images = target(), build_course_images(quiet=False)
         where.prepare(images)
         images_where_pods_start(where, images)
     elif args.command == "up":
-        from .dockercoins import ensure_running
-        from .targets import target
+        from lab.course.dockercoins import ensure_running
+        from lab.targets.choice import target
         print("webui:", ensure_running(target()))
     elif args.command == "down":
-        from .targets import target
+        from lab.targets.choice import target
         target().delete()
     elif args.command == "reset":
-        from .cleanup import reset as reset_lab
+        from lab.engine.cleanup import reset as reset_lab
         if os.environ.get("LAB_KUBE_CONTEXT"):  # in a room: this participant's objects on the cluster first
-            from .targets import target
+            from lab.targets.choice import target
             target().delete()
         reset_lab(images=not args.keep_images)
     elif args.command == "bundle":
-        from .bundle import bundle as make_bundle
+        from lab.workshop.bundle import bundle as make_bundle
         make_bundle(args.output)
     elif args.command == "load":
-        from .bundle import load as load_bundle
+        from lab.workshop.bundle import load as load_bundle
         load_bundle(args.archive)
     elif args.command == "push":
-        from .bundle import push as push_images
+        from lab.workshop.bundle import push as push_images
         push_images(args.registry)
     elif args.command == "progress":
-        from .progress import summary
+        from lab.course.exercises import summary
         print(summary())
     return 0
 

@@ -19,7 +19,7 @@ def docker_engine():
 def participant(monkeypatch, docker_engine):
     """A prefix of this test's own, so tests never touch the notebooks' containers; reset after."""
     monkeypatch.setenv("LAB_PREFIX", f"t{os.getpid() % 100000}")
-    yield lab.settings.prefix()
+    yield lab.core.settings.prefix()
     lab.reset(images=False)
 
 

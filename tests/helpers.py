@@ -19,7 +19,7 @@ def kubernetes_or_fail() -> str:
     import pytest
 
     from lab import LabError
-    from lab.kubernetes_here import ensure_kubernetes
+    from lab.targets.kubernetes.kubernetes_here import ensure_kubernetes
     if "answer" not in _KUBERNETES:
         try:
             _KUBERNETES["answer"] = ensure_kubernetes()

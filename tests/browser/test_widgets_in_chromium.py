@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from lab import settings
+from lab.core import settings
 from tests.helpers import free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -24,14 +24,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 DEMO_CELLS = [
-    "import lab\nfrom lab.widgets import ProcessTableView\n"
+    "import lab\nfrom lab.views.widgets import ProcessTableView\n"
     "redis = lab.run_redis('browser-demo', lab.redis_image(), quiet=True)",
     # an orphan that becomes a zombie about 8 s after the view appears
     "lab.exec_in(redis, ['sh', '-c', 'sleep 8 >/dev/null 2>&1 & exit 0'], quiet=True)\n"
     "ProcessTableView(redis, 'lab-redis in the browser').watch(seconds=20, interval=0.5)",
     # lesson 5's zombie plot, with the matrix's shape: three leaking variants climbing alike
     # (on one axis their lines would hide each other), three flat at 0
-    "%matplotlib inline\nfrom lab.diagrams import zombies_over_time\nfrom lab.experiments import VARIANTS\n"
+    "%matplotlib inline\nfrom lab.views.diagrams import zombies_over_time\nfrom lab.course.experiments import VARIANTS\n"
     "series = [{'variant': v.name, 't': t, 'zombies': min(t // 2, 4) if v.leaks else 0}\n"
     "          for v in VARIANTS for t in range(0, 12)]\n"
     "zombies_over_time(series);",

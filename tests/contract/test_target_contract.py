@@ -1,4 +1,4 @@
-"""One contract, two engines: every promise of lab/target_contract.py, checked on Docker
+"""One contract, two engines: every promise of lab/targets/contract.py, checked on Docker
 Engine and on a real Kubernetes (kind, or the CI stand-in), with the same test code.
 
 Two small redis Deployments carry an exec liveness probe that fails while /tmp/fail
@@ -8,10 +8,12 @@ import time
 import pytest
 
 import lab
-from lab import experiments, kind_config, settings
-from lab.exec_result import ExecTimedOut
-from lab.processes import pod_process_table
-from lab.target_contract import Target
+from lab.core import settings
+from lab.course import experiments
+from lab.engine.exec_result import ExecTimedOut
+from lab.engine.processes import pod_process_table
+from lab.targets import kind_config
+from lab.targets.contract import Target
 from tests.helpers import kubernetes_or_fail
 
 PROBE = ["sh", "-c", "test ! -e /tmp/fail"]

@@ -5,7 +5,7 @@ import os
 import pytest
 
 import lab
-from lab import settings
+from lab.core import settings
 
 
 @pytest.fixture(scope="session")

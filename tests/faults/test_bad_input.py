@@ -2,9 +2,11 @@
 import pytest
 
 import lab
-from lab import experiments, manifests, settings
-from lab.docker_target import DockerTarget
-from lab.manifests import Manifest
+from lab.core import settings
+from lab.course import experiments
+from lab.targets import manifests
+from lab.targets.docker.target import DockerTarget
+from lab.targets.manifests import Manifest
 
 
 def test_invalid_yaml_in_an_exercise_file_leaves_nothing(scenario, tmp_path):
@@ -63,7 +65,7 @@ def test_every_wait_ends_within_its_bound(scenario):
     import time
     redis = lab.run_redis("redis", lab.redis_image(), quiet=True)
     started = time.monotonic()
-    with pytest.raises(lab.checks.CheckFailed, match="expected 2 zombies in .*, found 0 after 1s"):
+    with pytest.raises(lab.course.checks.CheckFailed, match="expected 2 zombies in .*, found 0 after 1s"):
         lab.expect_zombies(redis, 2, timeout=1)
     with pytest.raises(lab.LabTimeout, match="did not finish within 1s"):
         lab.exec_in(redis, ["sleep", "20"], timeout=1, quiet=True)

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 import lab
-from lab import dockercoins, engine, settings
-from lab.docker_target import DockerTarget
+from lab.core import settings
+from lab.course import dockercoins
+from lab.engine import docker_client
+from lab.targets.docker.target import DockerTarget
 from tests.helpers import free_port
 
 DOCKERD_PID = Path("/run/lab-dockerd.pid")  # written by scripts/docker-up.sh when it started dockerd
@@ -44,7 +46,7 @@ def test_docker_stopped_mid_lesson_gives_the_fix_and_the_lab_recovers(scenario):
     try:
         with pytest.raises(lab.LabError) as error:
             lab.process_table("redis")
-        assert str(error.value) == engine.DOCKER_NOT_RUNNING and "\n" not in str(error.value)
+        assert str(error.value) == docker_client.DOCKER_NOT_RUNNING and "\n" not in str(error.value)
         doctor = subprocess.run([sys.executable, "-m", "lab", "doctor"], capture_output=True, text=True, timeout=60)
         assert doctor.returncode == 1 and "[FAIL] docker engine: not reachable" in doctor.stdout
     finally:

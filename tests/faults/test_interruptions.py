@@ -6,13 +6,13 @@ import time
 from jupyter_client.manager import start_new_kernel
 
 import lab
-from lab.docker_target import DockerTarget
+from lab.targets.docker.target import DockerTarget
 from tests.helpers import free_port
 
 SETUP = (
     "import lab\n"
     "from lab import experiments\n"
-    "from lab.docker_target import DockerTarget\n"
+    "from lab.targets.docker.target import DockerTarget\n"
     "target = DockerTarget(node_ports={{30080: {port}}})\n"
 )
 

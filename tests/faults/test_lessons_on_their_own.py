@@ -9,7 +9,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 import lab
-from lab import settings
+from lab.core import settings
 
 LESSONS = sorted(path for path in (settings.REPO_ROOT / "notebooks").glob("0[1-5]-*.ipynb"))
 

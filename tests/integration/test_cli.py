@@ -3,8 +3,8 @@ import subprocess
 import sys
 
 import lab
-from lab import settings
-from lab.bundle import load, save_images
+from lab.core import settings
+from lab.workshop.bundle import load, save_images
 
 
 def cli(*args, env=None):

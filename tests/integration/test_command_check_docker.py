@@ -2,7 +2,7 @@
 is not there, or a `$(docker ps ...)` that finds nothing to act on, fails the check, as it
 would fail the person typing it."""
 import lab
-from lab import command_check, settings
+from lab.core import command_check, settings
 
 
 def test_docker_rm_of_a_container_that_exists_passes(participant):

@@ -4,7 +4,7 @@ import time
 import pytest
 
 import lab
-from lab import settings
+from lab.core import settings
 
 
 def test_run_twice_replaces_instead_of_failing(participant):

@@ -4,8 +4,9 @@ import socket
 import pytest
 
 import lab
-from lab import dockercoins, settings
-from lab.docker_target import DockerTarget
+from lab.core import settings
+from lab.course import dockercoins
+from lab.targets.docker.target import DockerTarget
 from tests.helpers import free_port
 
 

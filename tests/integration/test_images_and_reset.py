@@ -2,8 +2,8 @@
 import pytest
 
 import lab
-from lab import settings
-from lab.settings import ImageSpec
+from lab.core import settings
+from lab.core.settings import ImageSpec
 
 
 def test_build_is_labelled_and_cached(tini_image, docker_engine):

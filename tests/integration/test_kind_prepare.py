@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from lab import kind_load
-from lab.clusters import KindCluster
-from lab.errors import LabError
+from lab.core.errors import LabError
+from lab.targets.kubernetes import kind_load
+from lab.targets.kubernetes.clusters import KindCluster
 
 RECORDING_KIND = """#!/bin/sh
 echo "$@" >> "$KIND_RECORD"

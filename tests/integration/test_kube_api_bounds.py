@@ -8,9 +8,9 @@ import time
 import pytest
 
 import lab
-from lab.clusters import SharedCluster
-from lab.kube_api import REQUEST_TIMEOUT, WEBSOCKET_TIMEOUT
-from lab.kubernetes_target import KubernetesTarget
+from lab.targets.kubernetes.clusters import SharedCluster
+from lab.targets.kubernetes.kube_api import REQUEST_TIMEOUT, WEBSOCKET_TIMEOUT
+from lab.targets.kubernetes.target import KubernetesTarget
 
 KUBECONFIG = """apiVersion: v1
 kind: Config
@@ -69,7 +69,7 @@ def test_a_hung_api_server_gives_a_one_line_error_in_bounded_time(hung_api_serve
 
 def test_an_exec_stream_to_a_hung_api_server_is_bounded_too(hung_api_server):
     """The exec websocket itself (past the REST lookups): its handshake has a bound."""
-    from lab.kube_api import kube_errors
+    from lab.targets.kubernetes.kube_api import kube_errors
     target = KubernetesTarget(SharedCluster("hung", kubeconfig=hung_api_server))
     started = time.monotonic()
     with pytest.raises(lab.LabError) as error, kube_errors("exec in the pod"):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from lab import settings
-from lab.bundle import INSTALL_REQUIREMENTS, download_wheels
+from lab.core import settings
+from lab.workshop.bundle import INSTALL_REQUIREMENTS, download_wheels
 
 WHEELS_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "redis-tini-lab" / "bundle-wheels"
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import lab
-from lab import settings
+from lab.core import settings
 
 NOTEBOOK = str(settings.REPO_ROOT / "notebooks" / "01-pid1-and-zombies.ipynb")
 

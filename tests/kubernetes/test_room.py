@@ -14,10 +14,11 @@ from kubernetes.client.rest import ApiException
 from kubernetes.stream import stream
 
 import lab
-from lab import room_objects, settings
-from lab.kube_api import new_client
-from lab.room import Room
-from lab.waiting import wait_until
+from lab.core import settings
+from lab.core.waiting import wait_until
+from lab.targets.kubernetes.kube_api import new_client
+from lab.workshop import room_objects
+from lab.workshop.room import Room
 
 ARTIFACTS = settings.REPO_ROOT / "tests" / "artifacts"
 A, B = "iso-a", "iso-b"
@@ -26,7 +27,7 @@ BYSTANDER = "iso-bystander"   # a namespace the lab did not make
 
 @pytest.fixture(scope="module")
 def room(kube_target_name):
-    from lab.kubernetes_here import context_and_kubeconfig
+    from lab.targets.kubernetes.kubernetes_here import context_and_kubeconfig
     context, kubeconfig = context_and_kubeconfig(kube_target_name)
     with pytest.MonkeyPatch.context() as patch:  # the images on the nodes, as an instructor does first
         patch.setenv("LAB_TARGET", kube_target_name)

@@ -13,9 +13,9 @@ import time
 import kubernetes
 
 import lab
-from lab import settings
-from lab.kubernetes_here import context_and_kubeconfig
-from lab.room import Room
+from lab.core import settings
+from lab.targets.kubernetes.kubernetes_here import context_and_kubeconfig
+from lab.workshop.room import Room
 
 LESSONS = ["notebooks/03-dockercoins.ipynb", "notebooks/04-liveness-probe.ipynb", "notebooks/05-inducing-zombies.ipynb"]
 PARTICIPANTS = ["p1", "p2"]   # the names `room create --participants 2` gives

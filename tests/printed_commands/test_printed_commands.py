@@ -2,7 +2,7 @@
 
 The notebooks ran earlier in this session with LAB_CHECK_COMMANDS set (see conftest.py):
 the lab checked each distinct printed command on the engine that ran it, at the moment it
-printed it (lab/command_check.py says how: read-only commands for real, mutating kubectl
+printed it (lab/core/command_check.py says how: read-only commands for real, mutating kubectl
 with --dry-run=server, mutating docker through the CLI's parser). Here: every lesson on
 every engine printed commands, and every one of them passed. The table of what was checked
 is written to tests/artifacts/printed-commands.txt.

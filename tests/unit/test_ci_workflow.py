@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from lab import settings
+from lab.core import settings
 
 ROOT = settings.REPO_ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "kind.yml"

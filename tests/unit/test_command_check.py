@@ -1,9 +1,9 @@
-"""How lab/command_check.py decides to check a printed command. The worst bug it could have
+"""How lab/core/command_check.py decides to check a printed command. The worst bug it could have
 is running a command that changes what a lesson measures, so what counts as read-only is
 tested word by word. (The checks themselves run on the real engines: tests/printed_commands.)"""
 import pytest
 
-from lab import command_check
+from lab.core import command_check
 
 
 @pytest.mark.parametrize("argv,verb", [

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from lab import settings
+from lab.core import settings
 
 LIB = settings.REPO_ROOT / "scripts" / "lib" / "debian-archive.sh"
 

@@ -7,7 +7,7 @@ import subprocess
 
 import jsonschema
 
-from lab import settings
+from lab.core import settings
 
 FOLDER = settings.REPO_ROOT / ".devcontainer"
 

@@ -5,10 +5,19 @@ import difflib
 import pytest
 import yaml
 
-from lab import exercises, manifests, progress, settings
-from lab.checks import CheckFailed
-from lab.errors import LabError
-from lab.exercises import ENTRYPOINT, LIVENESS, MISTAKES, PLACEHOLDER, SOLUTIONS_DIR, ZOMBIE_FIX
+from lab.core import settings
+from lab.core.errors import LabError
+from lab.course import exercises, progress
+from lab.course.checks import CheckFailed
+from lab.course.exercises import (
+    ENTRYPOINT,
+    LIVENESS,
+    MISTAKES,
+    PLACEHOLDER,
+    SOLUTIONS_DIR,
+    ZOMBIE_FIX,
+)
+from lab.targets import manifests
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +42,7 @@ def failure(check, answer, **options) -> CheckFailed:
 def test_entrypoint_solution_passes_and_is_recorded():
     assert exercises.check_entrypoint(solution(ENTRYPOINT)) == ["tini", "--", "docker-entrypoint.sh"]
     assert ENTRYPOINT.key in progress.passed_keys()
-    assert f"1 of {len(exercises.ALL)} exercises passed" in progress.summary()
+    assert f"1 of {len(exercises.ALL)} exercises passed" in exercises.summary()
 
 
 @pytest.mark.parametrize("answer", [

@@ -1,8 +1,9 @@
 """The experiments' Deployments are valid Kubernetes objects the docker target can run."""
 import pytest
 
-from lab import experiments, kind_config, manifests
-from lab.translate import translate
+from lab.course import experiments
+from lab.targets import kind_config, manifests
+from lab.targets.docker.translate import translate
 
 
 @pytest.mark.parametrize("variant", experiments.VARIANTS, ids=lambda v: v.name)

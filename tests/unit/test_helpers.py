@@ -5,9 +5,9 @@ import time
 import pytest
 
 import lab
-from lab import settings
-from lab.containers import _run_argv
-from lab.engine import _friendly_api_error
+from lab.core import settings
+from lab.engine.containers import _run_argv
+from lab.engine.docker_client import _friendly_api_error
 
 
 def test_container_names_carry_the_participant_prefix(monkeypatch):
@@ -50,13 +50,13 @@ def test_wait_until_is_bounded_and_says_what_it_waited_for():
 
 def test_unreachable_docker_is_one_actionable_line(monkeypatch):
     monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
-    lab.engine._client.cache_clear()
+    lab.engine.docker_client._client.cache_clear()
     try:
         with pytest.raises(lab.LabError) as error:
             lab.client()
     finally:
         monkeypatch.delenv("DOCKER_HOST")
-        lab.engine._client.cache_clear()
+        lab.engine.docker_client._client.cache_clear()
     assert "\n" not in str(error.value)
     assert "Docker is not running" in str(error.value) and "Fix:" in str(error.value)
 

@@ -1,6 +1,6 @@
 """How images get onto a kind node: the commands for each Docker image store, as typed."""
-from lab import kind_load
-from lab.steps import Steps
+from lab.targets.kubernetes import kind_load
+from lab.targets.kubernetes.steps import Steps
 
 IMAGE = "redis-tini-lab/redis:7.2.4-tini"
 

@@ -1,4 +1,4 @@
-"""The lab sets its namespace in the learner's kubeconfig context (lab/kube_context.py), as
+"""The lab sets its namespace in the learner's kubeconfig context (lab/targets/kubernetes/kube_context.py), as
 `kubectl config set-context CONTEXT --namespace NS` would: only that context, in the file
 that defines it, keeping the file's mode; once."""
 import os
@@ -6,12 +6,12 @@ import os
 import pytest
 import yaml
 
-from lab import kube_context
+from lab.targets.kubernetes import kube_context
 
 
 @pytest.fixture(autouse=True)
 def a_new_kernel():
-    """What a kernel settled is remembered (lab/kube_context.py reads the file once)."""
+    """What a kernel settled is remembered (lab/targets/kubernetes/kube_context.py reads the file once)."""
     kube_context._done.clear()
 
 

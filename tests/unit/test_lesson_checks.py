@@ -1,9 +1,9 @@
 """Lesson 5's exhaustion check passes only on a restart caused by the PIDs running out."""
 import pytest
 
-from lab import lesson_checks
-from lab.checks import CheckFailed
-from lab.experiments import ExhaustionResult
+from lab.course import lesson_checks
+from lab.course.checks import CheckFailed
+from lab.course.experiments import ExhaustionResult
 
 
 def result(pids, signs=(), restarted=True, limit=12):

@@ -8,9 +8,10 @@ import pytest
 import yaml
 
 import lab
-from lab import kind_config, manifests, settings
-from lab.kind_config import node_port_map
-from lab.translate import translate
+from lab.core import settings
+from lab.targets import kind_config, manifests
+from lab.targets.docker.translate import translate
+from lab.targets.kind_config import node_port_map
 
 ROOT = settings.REPO_ROOT
 KIND_CONFIG = yaml.safe_load((ROOT / "kind-config.yaml").read_text())

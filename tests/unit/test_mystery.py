@@ -1,4 +1,4 @@
-"""The mystery-restarts exercise (lab/mystery.py): which fixes pass the text checks, which
+"""The mystery-restarts exercise (lab/course/mystery.py): which fixes pass the text checks, which
 mistakes the hints know, and the measured verdict (with a recording `measure` callback; the
 real measurement runs in lesson 5 on both engines)."""
 import copy
@@ -6,8 +6,8 @@ import copy
 import pytest
 import yaml
 
-from lab import exercises, mystery
-from lab.checks import CheckFailed
+from lab.course import exercises, mystery
+from lab.course.checks import CheckFailed
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 import pytest
 
-from lab.processes import Process, ProcessTable, parse_snapshot, parse_stat
+from lab.engine.processes import Process, ProcessTable, parse_snapshot, parse_stat
 
 REDIS_STAT = "1 (redis-server) S 0 1 1 0 -1 4194560 2092 194 0 0 1 2 0 0 20 0 5 0 19752"
 

@@ -4,14 +4,15 @@ import json
 
 import pytest
 
-from lab import checks, progress
+from lab.core import current_lesson
+from lab.course import checks, exercises, progress
 
 
 @pytest.fixture(autouse=True)
 def own_progress_file(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     monkeypatch.delenv("LAB_KUBE_CONTEXT", raising=False)
-    monkeypatch.setattr(progress, "_current_lesson", [None])
+    monkeypatch.setattr(current_lesson, "_lesson", [None])
 
 
 def test_checks_count_per_lesson_once_each(capsys):
@@ -21,7 +22,7 @@ def test_checks_count_per_lesson_once_each(capsys):
     checks.expect(True, "redis is ready", "-")  # a re-run cell passes the same check again
     checks.expect(True, "the probe passed", "-")
     assert progress.checks_passed() == {"04": 2}
-    assert "lesson 04: 2 checks passed" in progress.summary()
+    assert "lesson 04: 2 checks passed" in exercises.summary()
     assert capsys.readouterr().out.count("PASS:") == 4
     with pytest.raises(checks.CheckFailed):
         checks.expect(False, "-", "not ready")

@@ -6,7 +6,10 @@ import stat
 import pytest
 import yaml
 
-from lab import LabError, manifests, room_kubeconfig, room_objects, settings
+from lab import LabError
+from lab.core import settings
+from lab.targets import manifests
+from lab.workshop import room_kubeconfig, room_objects
 
 
 def test_every_object_is_valid_kubernetes_in_the_participants_namespace():
@@ -14,7 +17,7 @@ def test_every_object_is_valid_kubernetes_in_the_participants_namespace():
     namespace = room_objects.namespace("room", "ada")
     for body in [namespace, *objects]:
         manifests.validate(manifests.Manifest(body=body, source="room"))
-        assert body["metadata"]["labels"].items() >= {settings.LABEL: "ada", room_objects.ROOM_LABEL: "room"}.items()
+        assert body["metadata"]["labels"].items() >= {settings.LABEL: "ada", settings.ROOM_LABEL: "room"}.items()
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"
     assert room_objects.QUOTA["services.nodeports"] == "0"
     assert {body["metadata"]["namespace"] for body in objects} == {"ada"}

@@ -4,8 +4,10 @@ import os
 import pytest
 
 import lab
-from lab import clusters, manifests, settings
-from lab.kubernetes_target import for_cluster, kind_target
+from lab.core import settings
+from lab.targets import manifests
+from lab.targets.kubernetes import clusters
+from lab.targets.kubernetes.target import for_cluster, kind_target
 
 
 @pytest.fixture
@@ -117,7 +119,7 @@ def test_a_shared_cluster_has_no_node_ports_to_collide_on():
 
 
 def test_kube_context_selects_the_shared_cluster_target(monkeypatch):
-    from lab.kubernetes_target import KubernetesTarget
+    from lab.targets.kubernetes.target import KubernetesTarget
     monkeypatch.setenv("LAB_KUBE_CONTEXT", "workshop")
     monkeypatch.setenv("LAB_REGISTRY", "registry.example.com/course")
     chosen = lab.target()
@@ -126,19 +128,19 @@ def test_kube_context_selects_the_shared_cluster_target(monkeypatch):
 
 
 def test_registry_image_names():
-    from lab.clusters import registry_image
+    from lab.targets.kubernetes.clusters import registry_image
     assert registry_image(settings.REDIS_TINI.tag, "registry.example.com/course/") == \
         "registry.example.com/course/redis-tini-lab/redis:7.2.4-tini"
 
 
 def test_missing_context_is_a_clear_error(monkeypatch, tmp_path):
-    from lab.kubernetes_target import shared_target
+    from lab.targets.kubernetes.target import shared_target
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
     with pytest.raises(lab.LabError, match="no kubeconfig context workshop. Fix:"):
         shared_target("workshop").api()
 
 
 def test_a_standin_that_is_not_up_is_a_clear_error(no_standin):
-    from lab.kubernetes_target import standin_target
+    from lab.targets.kubernetes.target import standin_target
     with pytest.raises(lab.LabError, match="the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin.sh up"):
         standin_target().api()

@@ -3,8 +3,8 @@ import pytest
 import yaml
 
 import lab
-from lab import manifests
-from lab.translate import SECOND, healthcheck_from_probe, translate
+from lab.targets import manifests
+from lab.targets.docker.translate import SECOND, healthcheck_from_probe, translate
 
 PLANS = {p.deployment: p for p in translate(manifests.load(), node_ports={30080: 8080})}
 
@@ -106,8 +106,8 @@ def test_selector_that_matches_nothing():
 
 
 def test_a_memory_limit_becomes_docker_run_memory():
-    from lab.manifests import Manifest
-    from lab.translate import translate
+    from lab.targets.docker.translate import translate
+    from lab.targets.manifests import Manifest
     body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "m"},
             "spec": {"selector": {"matchLabels": {"app": "m"}}, "template": {
                 "metadata": {"labels": {"app": "m"}},

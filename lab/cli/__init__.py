@@ -1,0 +1,1 @@
+"""The terminal side: `python -m lab doctor|cluster|room|bundle|reset` (lab/__main__.py)."""

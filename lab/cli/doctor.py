@@ -1,0 +1,159 @@
+"""Preflight: what is installed, what is missing, and the fix for each problem."""
+import platform
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List
+
+from lab.core import settings
+from lab.core.errors import LabError
+from lab.engine.docker_client import server_version
+from lab.engine.images import image_exists, resolve_base
+from lab.targets import kind_config
+from lab.targets.kubernetes import kind_load
+
+
+@dataclass
+class Finding:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+    def line(self) -> str:
+        mark = "ok  " if self.ok else ("FAIL" if self.required else "warn")
+        return f"[{mark}] {self.name}: {self.detail}" + (f"\n       fix: {self.fix}" if self.fix and not self.ok else "")
+
+
+def _tool_version(argv: List[str]) -> str:
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"installed, but '{' '.join(argv)}' failed: {error}"
+    return (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else "installed"
+
+
+def check_python() -> Finding:
+    ok = sys.version_info >= (3, 9)
+    return Finding("python", ok, platform.python_version(), "install Python 3.9 or newer")
+
+
+def check_docker() -> Finding:
+    try:
+        return Finding("docker engine", True, f"Docker Engine {server_version()} answers")
+    except LabError as error:
+        return Finding("docker engine", False, "not reachable", str(error).split("Fix: ", 1)[-1])
+
+
+def check_cli(name: str, version_argv: List[str], fix: str) -> Finding:
+    if shutil.which(name) is None:
+        return Finding(name, False, "not installed (needed for the Kubernetes lessons on kind)", fix, required=False)
+    return Finding(name, True, _tool_version(version_argv), required=False)
+
+
+def check_base_images() -> Finding:
+    base = resolve_base(settings.REDIS_BASE)
+    if image_exists(base):
+        which = "stand-in (offline)" if base == settings.REDIS_BASE.standin else "official"
+        return Finding("redis base image", True, f"{base} ({which})")
+    return Finding("redis base image", True, f"{base} will be pulled from Docker Hub by the first build", required=False)
+
+
+MIN_MEMORY_GIB = 4
+MIN_DISK_GIB = 10
+# kind's known issues: "Pod errors due to too many open files" on Linux
+INOTIFY_MINIMUMS = {"max_user_watches": 524288, "max_user_instances": 512}
+
+
+def check_resources() -> List[Finding]:
+    """Memory and disk as the Docker Engine sees them (inside Docker Desktop's VM, too)."""
+    from lab.engine.docker_client import client
+    info = client().info()
+    memory_gib = info.get("MemTotal", 0) / 2**30
+    found = [Finding("memory", memory_gib >= MIN_MEMORY_GIB, f"{memory_gib:.1f} GiB for Docker",
+                     f"give Docker at least {MIN_MEMORY_GIB} GiB (Docker Desktop: Settings > Resources)", required=False)]
+    root = Path(info.get("DockerRootDir", "/var/lib/docker"))
+    if root.exists():
+        free_gib = shutil.disk_usage(root).free / 2**30
+        found.append(Finding("disk", free_gib >= MIN_DISK_GIB, f"{free_gib:.0f} GiB free under {root}",
+                             f"free at least {MIN_DISK_GIB} GiB ('docker system df' shows what Docker uses)",
+                             required=False))
+    return found
+
+
+def check_port(port: int) -> Finding:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return Finding(f"port {port}", True, "free on 127.0.0.1 (the webui will be there)")
+        except OSError:
+            return Finding(f"port {port}", False, "already taken on 127.0.0.1 (the webui needs it)",
+                           f"stop what listens there (Linux: 'ss -ltnp | grep :{port}'), or, if it is this "
+                           "lab's webui from an earlier run, that is fine: 'python -m lab down' frees it",
+                           required=False)
+
+
+def check_inotify() -> List[Finding]:
+    found = []
+    for name, minimum in INOTIFY_MINIMUMS.items():
+        path = Path("/proc/sys/fs/inotify") / name
+        if not path.exists():
+            continue  # not Linux: Docker Desktop's VM has its own settings
+        value = int(path.read_text())
+        found.append(Finding(f"inotify {name}", value >= minimum, f"{value} (kind needs >= {minimum})",
+                             f"kind needs >= {minimum}: sudo sysctl fs.inotify.{name}={minimum}", required=False))
+    return found
+
+
+def check_image_store() -> Finding:
+    """Which image store Docker uses decides how images reach a kind node (lab/targets/kubernetes/kind_load.py)."""
+    store, platform = kind_load.how_this_machine_loads()
+    if store == "classic":
+        return Finding("docker image store", True, "classic (graph driver): images go to kind with 'kind load docker-image'")
+    example = " && ".join(shlex.join(argv) for argv in kind_load.load_commands(
+        settings.REDIS_TINI.tag, kind_config.cluster_name(), store, platform))
+    return Finding("docker image store", True, "containerd image store: 'kind load docker-image' fails there "
+                   f"(kind#3795), so the lab saves an archive and loads that: {example}")
+
+
+def check_target() -> Finding:
+    import os
+
+    from lab.targets.choice import target_name
+    context = os.environ.get("LAB_KUBE_CONTEXT")
+    name = f"kubernetes context {context}" if context else target_name()
+    return Finding("target", True, f"lessons 3-5 will run on: {name}")
+
+
+def findings() -> List[Finding]:
+    from lab.targets.kind_config import node_port_map
+    found = [check_python(), check_docker()]
+    if found[-1].ok:
+        found.append(check_base_images())
+        found.append(check_image_store())
+        found += check_resources()
+    # The webui: at its node port on the docker target and the stand-in, at kind's mapped port on kind.
+    ports = set(node_port_map()) | (set(node_port_map().values()) if shutil.which("kind") else set())
+    found += [check_port(port) for port in sorted(ports)]
+    found += check_inotify()
+    found.append(check_cli("kind", ["kind", "version"],
+                           "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"))
+    found.append(check_cli("kubectl", ["kubectl", "version", "--client"],
+                           "install kubectl: https://kubernetes.io/docs/tasks/tools/"))
+    found.append(check_target())
+    return found
+
+
+def report() -> List[Finding]:
+    """Print every finding; return them (the required ones must all be ok)."""
+    results = findings()
+    for finding in results:
+        print(finding.line())
+    problems = [f for f in results if f.required and not f.ok]
+    print("ready" if not problems else f"{len(problems)} problem(s) to fix before the lessons")
+    return results

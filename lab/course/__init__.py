@@ -1,0 +1,1 @@
+"""The lessons' content: experiments, demos, exercises and checks, built on a target."""

@@ -1,0 +1,76 @@
+"""Lesson 4: the liveness probe that passes while every client is refused.
+
+`redis-cli ping` exits 0 on an error reply (measured with redis-cli 7.0.15, and live here): against a redis
+with `requirepass` it prints `NOAUTH Authentication required.` and exits 0, so an exec
+probe `["redis-cli", "ping"]` passes whatever redis answers. `redis-cli -e` exits 1 on an
+error reply, and `REDISCLI_AUTH` gives redis-cli the password without putting it on the
+command line. The same holds for `-LOADING` while a large dataset loads.
+
+The experiment runs two redis pods with a password, one with each probe, then changes the
+password inside redis (as a rotation done wrong would): clients that still use the old
+one are refused. The naive probe keeps passing; the checked probe starts failing.
+"""
+import time
+from typing import List
+
+from lab.course.experiments import redis_deployment
+from lab.targets.manifests import Manifest, write_work_file
+
+PASSWORD = "lesson-04-secret"  # a demo value; in production it comes from a Secret (secretKeyRef)
+ROTATED = "rotated-by-someone-else"
+NAIVE = "auth-naive"          # probe ["redis-cli", "ping"], no password
+CHECKED = "auth-checked"      # probe ["redis-cli", "-e", "ping"] with REDISCLI_AUTH
+WORK_FILE = "04-auth-trap.yaml"
+
+
+def _redis_with_password(name: str, probe: List[str], *, probe_has_password: bool) -> Manifest:
+    manifest = redis_deployment(name, probe, period=2, failure_threshold=1000)
+    container = manifest.body["spec"]["template"]["spec"]["containers"][0]
+    container["args"] = container["args"] + ["--requirepass", PASSWORD]
+    if probe_has_password:
+        # An exec probe runs with the container's environment: redis-cli reads REDISCLI_AUTH.
+        container["env"] = [{"name": "REDISCLI_AUTH", "value": PASSWORD}]
+    return manifest
+
+
+def deployments() -> List[Manifest]:
+    return [_redis_with_password(NAIVE, ["redis-cli", "ping"], probe_has_password=False),
+            _redis_with_password(CHECKED, ["redis-cli", "-e", "ping"], probe_has_password=True)]
+
+
+def _probe_reply(target, name: str, probe: List[str]) -> dict:
+    """Run the pod's probe command by hand, as the kubelet does: what it prints, how it exits."""
+    result = target.exec(name, probe)
+    return {"reply": result.output.strip().splitlines()[-1] if result.output.strip() else "", "exit": result.exit_code}
+
+
+def run(target, *, watch_seconds: float = 8) -> List[dict]:
+    """Deploy both, read each probe's reply, rotate the password, count failures for a while.
+    Removes what it deployed, also when interrupted."""
+    objects = deployments()
+    names = [manifest.name for manifest in objects]
+    probes = {manifest.name: manifest.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["exec"]
+              ["command"] for manifest in objects}
+    try:
+        target.apply([write_work_file(WORK_FILE, objects)])
+        target.wait_ready(timeout=120, names=names)
+        rows = {name: {"pod": name, "probe": " ".join(probes[name]),
+                       "probe has the password": name == CHECKED} for name in names}
+        for name in names:
+            before = _probe_reply(target, name, probes[name])
+            rows[name].update({"probe reply": before["reply"], "probe exit code": before["exit"]})
+            client = target.exec(name, ["env", "-u", "REDISCLI_AUTH", "redis-cli", "INCR", "hits"])  # no password
+            rows[name]["client without password"] = client.output.strip()
+        failures_before = {name: target.failed_probes(name) for name in names}
+        for name in names:
+            # Authenticated through the environment (REDISCLI_AUTH), not -a, which warns on stderr.
+            target.exec(name, ["env", f"REDISCLI_AUTH={PASSWORD}", "redis-cli", "CONFIG", "SET", "requirepass", ROTATED])
+        print(f"password changed inside both redis; watching the probes for {watch_seconds:g}s...")
+        time.sleep(watch_seconds)
+        for name in names:
+            after = _probe_reply(target, name, probes[name])
+            rows[name].update({"reply after the change": after["reply"], "exit after": after["exit"],
+                               "probe failures after": len(target.failed_probes(name) - failures_before[name])})
+        return list(rows.values())
+    finally:
+        target.delete(names, wait=False)

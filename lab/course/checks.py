@@ -1,0 +1,114 @@
+"""Checks the lessons call: a clear PASS line, or CheckFailed with what is wrong and a hint.
+
+Under nbval a failed check fails the notebook's test, so the same call teaches and tests.
+"""
+from typing import Optional
+
+from lab.core.console import passed as print_pass
+from lab.core.errors import LabTimeout
+from lab.core.waiting import wait_until
+from lab.course import progress
+from lab.engine.containers import ContainerRef, get, logs
+from lab.engine.processes import ProcessTable, process_table
+
+
+def passed(message: str) -> None:
+    """PASS, and counted in this participant's progress for the lesson."""
+    print_pass(message)
+    progress.record_check(message)
+
+
+class CheckFailed(AssertionError):
+    """A lesson's expectation did not hold; the message says what and hints why."""
+
+
+def _snapshot_or_none(ref: ContainerRef, notes: dict) -> Optional[ProcessTable]:
+    """A process table, or None (with the reason in ``notes``) if this one snapshot failed:
+    a check retries until its own deadline instead of failing on one slow exec."""
+    try:
+        return process_table(ref)
+    except LabTimeout as error:
+        notes["error"] = str(error)
+        return None
+
+
+def expect_zombies(ref: ContainerRef, count: int, *, timeout: float = 5,
+                   hint: str = "") -> ProcessTable:
+    """Wait (bounded) until the container has exactly ``count`` zombies."""
+    name = get(ref).name
+    latest = {}
+
+    def settled():
+        latest["table"] = _snapshot_or_none(ref, latest)
+        return latest["table"] is not None and len(latest["table"].zombies) == count
+
+    try:
+        wait_until(settled, timeout=timeout, what=f"{count} zombies in {name}", interval=0.2)
+    except LabTimeout:
+        table = latest.get("table")
+        found = f"found {len(table.zombies)}" if table else f"could not read its process table ({latest.get('error')})"
+        raise CheckFailed(f"expected {count} zombies in {name}, {found} after {timeout:g}s. {hint}".strip()) from None
+    table = latest["table"]
+    parents = sorted({p.ppid for p in table.zombies})
+    owner = f", all children of PID {parents[0]} ({table.pid1().comm})" if parents == [1] else ""
+    passed(f"{name} has exactly {count} zombie{'s' if count != 1 else ''}{owner}")
+    return table
+
+
+def expect_pid1(ref: ContainerRef, comm: str, *, hint: str = "") -> ProcessTable:
+    """PID 1 of the container is ``comm`` (the kernel's short name, e.g. tini)."""
+    table = process_table(ref)
+    pid1 = table.pid1()
+    if pid1.comm != comm:
+        raise CheckFailed(f"PID 1 in {table.container_name} is {pid1.comm!r}, expected {comm!r}. {hint}".strip())
+    passed(f"PID 1 in {table.container_name} is {comm} ({pid1.command})")
+    return table
+
+
+def expect_log_count(ref: ContainerRef, text: str, count: int, *, timeout: float = 5) -> int:
+    """Wait (bounded) until ``text`` appears exactly ``count`` times in the container's logs."""
+    name = get(ref).name
+    seen = {"n": 0}
+
+    def enough():
+        seen["n"] = logs(ref, quiet=True).count(text)
+        return seen["n"] >= count
+
+    try:
+        wait_until(enough, timeout=timeout, what=f"{count} log lines with {text!r} in {name}", interval=0.2)
+    except LabTimeout:
+        pass
+    if seen["n"] != count:
+        raise CheckFailed(f"expected {count} log lines containing {text!r} in {name}, found {seen['n']}")
+    passed(f"{name} logged {text!r} {count} time{'s' if count != 1 else ''}")
+    return count
+
+
+def expect(condition: bool, success: str, failure: str, hint: Optional[str] = None) -> None:
+    """A general check: print ``success`` or fail with ``failure`` and the hint."""
+    if not condition:
+        raise CheckFailed(f"{failure}" + (f" Hint: {hint}" if hint else ""))
+    passed(success)
+
+
+def expect_reaped(ref: ContainerRef, comm: str, *, timeout: float = 10) -> ProcessTable:
+    """Wait (bounded) until no process named ``comm`` is left, running or zombie."""
+    name = get(ref).name
+    latest = {}
+
+    def gone():
+        latest["table"] = _snapshot_or_none(ref, latest) or latest.get("table")
+        return latest["table"] is not None and not any(p.comm == comm for p in latest["table"].processes)
+
+    try:
+        wait_until(gone, timeout=timeout, what=f"every {comm} in {name} to exit and be reaped", interval=0.2)
+    except LabTimeout:
+        if latest.get("table") is None:
+            raise CheckFailed(f"could not read the process table of {name}: {latest.get('error')}") from None
+        left = [p for p in latest["table"].processes if p.comm == comm]
+        zombies = sum(p.is_zombie for p in left)
+        raise CheckFailed(f"{len(left)} {comm} process(es) remain in {name} after {timeout:g}s, {zombies} of them zombies. "
+                          "Hint: is PID 1 a process that reaps (tini, docker-init)?") from None
+    table = latest["table"]
+    passed(f"every {comm} in {name} exited and was reaped by PID 1 ({table.pid1().comm})")
+    return table

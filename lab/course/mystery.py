@@ -1,0 +1,213 @@
+"""Lesson 5's last exercise: a redis that restarts every few minutes, and nobody knows why.
+
+`redis-cache` is another team's redis in your namespace. Its container runs a maintenance
+job next to redis (a redis-cli that pauses redis for 2.5 s every few seconds, as a slow
+snapshot or compaction would), its `command` makes redis-server PID 1 (it replaces the
+image's tini ENTRYPOINT), and its liveness probe goes through a shell. Each pause times out
+a probe; containerd or Docker kills the probe's `sh`; its redis-cli is orphaned to
+redis-server, which never reaps it; the zombies fill the pod's PIDs; a probe can no longer
+fork, fails three times in a row, and the container is restarted, which wipes the
+evidence. The learner finds this with the commands a person would type, then fixes the
+pod spec, and the fix is measured: the job keeps pausing redis, yet nothing restarts and
+no zombie is left.
+"""
+import copy
+import time
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+import yaml
+
+from lab.core import settings
+from lab.core.errors import LabError
+from lab.course import exercises
+from lab.course.exercises import MYSTERY as EXERCISE
+from lab.engine.processes import pod_process_table
+from lab.targets.docker.translate import PIDS_LIMIT_ANNOTATION
+from lab.targets.manifests import Manifest, write_work_file
+
+NAME = "redis-cache"
+WORK_FILE = "05-redis-cache.yaml"
+YOUR_FIX_FILE = "05-redis-cache-fixed.yaml"
+DOCKER_PIDS_LIMIT = 12  # the docker target's limit for this pod (the node's podPidsLimit on Kubernetes)
+# One long-lived redis-cli that repeats the pause (-r -1: forever, -i: seconds between): a
+# shell loop would need a fork per round and die at the first fork the full PIDs refuse.
+MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 3.2 CLIENT PAUSE 2500 ALL >/dev/null"
+
+
+def pod_spec() -> dict:
+    """The pod spec as the other team wrote it."""
+    return {"terminationGracePeriodSeconds": 5,
+            "containers": [{
+                "name": "redis", "image": settings.REDIS_TINI.tag, "imagePullPolicy": "IfNotPresent",
+                "command": ["sh", "-c", f"({MAINTENANCE}) & exec docker-entrypoint.sh redis-server --save ''"],
+                "livenessProbe": {"exec": {"command": ["sh", "-c", "redis-cli ping"]},
+                                  "periodSeconds": 1, "timeoutSeconds": 1, "failureThreshold": 3}}]}
+
+
+def spec_yaml() -> str:
+    return yaml.safe_dump(pod_spec(), sort_keys=False, width=200).rstrip()
+
+
+def deployment(spec: dict) -> Manifest:
+    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": NAME, "labels": {"app": NAME}},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": NAME}},
+                     "template": {"metadata": {"labels": {"app": NAME},
+                                               "annotations": {PIDS_LIMIT_ANNOTATION: str(DOCKER_PIDS_LIMIT)}},
+                                  "spec": copy.deepcopy(spec)}}}
+    return Manifest(NAME, body)
+
+
+def start(target, spec: Optional[dict] = None, work_file: str = WORK_FILE) -> None:
+    """Deploy redis-cache from work/FILE. Deleted first: server-side apply on Kubernetes 1.20
+    cannot drop every field a fix removes (a probe's defaulted fields stay behind)."""
+    if NAME in target.deployments():
+        target.delete([NAME], wait=False)
+    target.apply([write_work_file(work_file, [deployment(spec or pod_spec())])])
+    target.wait_ready(timeout=120, names=[NAME])
+
+
+# -- the clues --------------------------------------------------------------------------------------
+
+@dataclass
+class Clues:
+    restarts: int
+    probe_failures: int
+    failure_events: Optional[int]
+    zombies: int
+    zombie_commands: List[str]
+    zombie_parent: str
+    pid1: str
+    pids_in_use: Optional[int]
+    pids_limit: int
+    described: str = ""
+    timeline: List[dict] = field(default_factory=list)
+
+    def rows(self) -> List[dict]:
+        """The clues as a table, one per line."""
+        return [{"clue": "restarts so far", "value": self.restarts},
+                {"clue": "liveness failures counted", "value": self.probe_failures},
+                {"clue": "PID 1", "value": self.pid1},
+                {"clue": "zombies now (a few seconds after the restart)", "value": self.zombies},
+                {"clue": "the zombies' command", "value": ", ".join(self.zombie_commands) or "-"},
+                {"clue": "the zombies' parent", "value": self.zombie_parent},
+                {"clue": "PIDs in use / the pod's limit", "value": f"{self.pids_in_use} / {self.pids_limit}"}]
+
+
+def wait_for_a_restart(target, timeout: float = 150) -> List[dict]:
+    """The complaint: it restarts. Watch until it has (at once if it already did); Docker
+    never restarts a container, so there the lab's watcher does, as the kubelet would."""
+    if target.restart_count(NAME) > 0:
+        print(f"{NAME} has restarted {target.restart_count(NAME)} time(s) already")
+        return []
+    return target.watch(timeout, until=lambda: target.restart_count(NAME) > 0, interval=0.5, deployments=[NAME])
+
+
+def _process_table(target, attempts: int = 3):
+    """The pod's process table; an exec that fails while the kubelet restarts the container
+    again (it keeps restarting: that is the mystery) is tried again once it runs."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return pod_process_table(target, NAME)
+        except LabError as error:
+            if attempt == attempts:
+                raise
+            print(f"  (reading the process table failed: {str(error)[:100]}...; trying again once it runs)")
+            target.wait_ready(timeout=330, names=[NAME])
+            time.sleep(2)
+
+
+def gather_clues(target, timeline: List[dict], settle_seconds: float = 8) -> Clues:
+    """What `kubectl describe pod` and a process table show a few seconds after a restart."""
+    # After a few restarts the kubelet waits before the next start (back-off, 10 s doubling
+    # up to 5 minutes): wait until the container runs again before looking inside it.
+    target.wait_ready(timeout=330, names=[NAME])
+    time.sleep(settle_seconds)  # a few pauses, so that what leaks has leaked again
+    described = target.describe(NAME)
+    print(described)
+    table = _process_table(target)
+    print(table.tree())
+    zombies = table.zombies
+    by_pid = {process.pid: process for process in table.processes}
+    parents = {by_pid[z.ppid].comm if z.ppid in by_pid else str(z.ppid) for z in zombies}
+    return Clues(restarts=target.restart_count(NAME), probe_failures=len(target.failed_probes(NAME)),
+                 failure_events=target.unhealthy_events(NAME), zombies=len(zombies),
+                 zombie_commands=sorted({z.comm for z in zombies}), zombie_parent=", ".join(sorted(parents)) or "-",
+                 pid1=table.pid1().comm, pids_in_use=target.pids_in_use(NAME), pids_limit=target.pids_limit(NAME),
+                 described=described, timeline=timeline)
+
+
+# -- the fix, measured -----------------------------------------------------------------------------
+
+def measure_fix(target, spec: dict, seconds: float = 20) -> dict:
+    """Deploy the fixed spec as redis-cache and watch it for ``seconds`` while its job keeps
+    pausing redis: restarts, probe failures (the pauses still time probes out), zombies."""
+    start(target, spec, YOUR_FIX_FILE)
+    most = [0]
+
+    def count_zombies(_elapsed: float) -> None:
+        try:
+            most[0] = max(most[0], len(pod_process_table(target, NAME, quiet=True).zombies))
+        except LabError:
+            pass  # the snapshot's exec could not start: the watch sees the restart this causes
+
+    print(f"watching your redis-cache for {seconds:g}s while its maintenance job pauses redis...")
+    timeline = target.watch(seconds, on_tick=count_zombies, interval=1, deployments=[NAME])
+    try:
+        at_the_end = len(pod_process_table(target, NAME, quiet=True).zombies)
+    except LabError:  # no PID left even for the snapshot: a leak, which the verdict reports
+        at_the_end = most[0] or 1
+    return {"restarts": target.restart_count(NAME),
+            "timed-out probes": sum(row["event"] == "probe failed" for row in timeline),
+            "most zombies": most[0], "zombies": at_the_end}
+
+
+# -- the check ----------------------------------------------------------------------------------------
+
+def _fail(mistake: str, what: str):
+    exercises._fail(EXERCISE, mistake, what)
+
+
+def _static_checks(spec) -> dict:
+    """What can be seen without running it: the job kept, the probe kept as strict."""
+    container = exercises._the_container(EXERCISE, spec)
+    started = " ".join(map(str, (container.get("command") or []) + (container.get("args") or [])))
+    if "CLIENT PAUSE" not in started:
+        _fail("maintenance-removed", "the maintenance job is gone from the container's command.")
+    probe = container.get("livenessProbe")
+    if not isinstance(probe, dict) or not isinstance(probe.get("exec"), dict):
+        _fail("probe-removed", "the liveness probe is gone (or is no longer an exec probe).")
+    command = probe["exec"].get("command")
+    if not isinstance(command, list) or not command:
+        _fail("probe-removed", "the probe's exec has no command list: there is nothing for the kubelet to run.")
+    original = pod_spec()["containers"][0]["livenessProbe"]
+    for name in ("periodSeconds", "timeoutSeconds", "failureThreshold"):
+        value = probe.get(name, 1)  # absent: the default, a number; present but null: a mistake
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            _fail("bad-number", f"{name} is {value!r}.")
+    loosened = [f"{name} {probe.get(name, default)}" for name, default in
+                (("periodSeconds", 10), ("timeoutSeconds", 1), ("failureThreshold", 3))
+                if probe.get(name, default) > original[name]]
+    if loosened:
+        _fail("probe-loosened", f"the probe is looser ({', '.join(loosened)}) than the other team's.")
+    return container
+
+
+def check_fix(answer: str, measure=None) -> dict:
+    """Check a fixed pod spec for redis-cache; with ``measure``, deploy and watch it: passes
+    only when the job still pauses redis (probes time out), nothing restarts and no zombie
+    is left."""
+    spec = exercises._load_yaml(EXERCISE, exercises.answer_or_solution(EXERCISE, answer))
+    _static_checks(spec)
+    if measure is None:
+        exercises._passed(EXERCISE, "the job and a strict probe are kept; run it with measure to prove the fix")
+        return {}
+    measured = measure(spec)
+    if measured["timed-out probes"] == 0:
+        _fail("nothing-timed-out", "no probe timed out while watching, so the fix was not tested.")
+    if measured["restarts"] or measured["zombies"] or measured["most zombies"]:
+        _fail("still-leaking", f"measured {measured['restarts']} restart(s) and up to {measured['most zombies']} "
+                               f"zombies ({measured['zombies']} at the end).")
+    exercises._passed(EXERCISE, f"the job paused redis and {measured['timed-out probes']} probes timed out, "
+                                "yet 0 restarts and 0 zombies")
+    return measured

@@ -1,0 +1,138 @@
+"""Lesson 4: what applying a changed redis does to its pods, the surge and `Recreate`.
+
+A Deployment's default strategy, RollingUpdate (maxSurge 25%, rounded up to 1 pod;
+maxUnavailable 25%, rounded down to 0), starts the new pod *before* it stops the old one:
+for a while two redis pods run, both ready, so a Service selecting them (DockerCoins'
+`redis`) sends clients to either, and the new one is empty. `strategy: {type: Recreate}`
+stops the old pod first: never two, and a short time with no redis ready instead. The
+docker target has no rolling update: it removes a changed container, then runs the new
+one (which is Recreate).
+
+Two Deployments, one per strategy, get the same change at the same moment, and a sampler
+follows their pods four times a second: when each was created, became ready, and was
+asked to stop (the API's timestamps, in whole seconds).
+"""
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set
+
+from lab.core.errors import LabError, LabTimeout
+from lab.course.experiments import redis_deployment
+from lab.targets.manifests import Manifest, write_work_file
+from lab.targets.pod_lifetime import PodLifetime
+
+ROLLING = "surge-rolling"     # no strategy written: the default, RollingUpdate
+RECREATE = "surge-recreate"   # strategy: {type: Recreate}
+WORK_FILE = "04-rollout.yaml"
+SAMPLE_SECONDS = 0.25
+
+
+def deployments(change: int) -> List[Manifest]:
+    """Both Deployments; `change` is the one thing that differs between applies (an
+    environment variable here; a new image tag or argument in real life)."""
+    objects = []
+    for name in (ROLLING, RECREATE):
+        manifest = redis_deployment(name, ["redis-cli", "ping"], redis_is_pid1=False, period=5, failure_threshold=3)
+        if name == RECREATE:
+            manifest.body["spec"]["strategy"] = {"type": "Recreate"}
+        manifest.body["spec"]["template"]["spec"]["containers"][0]["env"] = [{"name": "CHANGE", "value": str(change)}]
+        objects.append(manifest)
+    return objects
+
+
+@dataclass
+class Rollout:
+    """What the sampler saw of one Deployment while the change rolled out."""
+    deployment: str
+    old: PodLifetime                                              # the pod before the change
+    ignored: Set[str] = field(default_factory=set)                # a previous run's pods, still stopping
+    pods: Dict[str, PodLifetime] = field(default_factory=dict)    # every pod seen, latest view
+    gone: Set[str] = field(default_factory=set)                   # pods no longer listed
+    most_pods: int = 0                                            # pods not being deleted, at one sample
+
+    def current(self) -> List[PodLifetime]:
+        return [p for name, p in self.pods.items() if name not in self.gone and name not in self.ignored]
+
+    def settled(self) -> bool:
+        """One pod left, a new one, ready, and the old one no longer listed."""
+        current = self.current()
+        return len(current) == 1 and current[0].pod != self.old.pod and current[0].ready is not None \
+            and current[0].deleting is None
+
+
+def _sample(target, rollout: Rollout) -> None:
+    seen = {p.pod: p for p in target.pod_lifetimes(rollout.deployment) if p.pod not in rollout.ignored}
+    rollout.gone |= set(rollout.pods) - set(seen)
+    rollout.pods.update(seen)
+    rollout.most_pods = max(rollout.most_pods, sum(p.deleting is None for p in seen.values()))
+
+
+def _the_ready_pod(target, name: str, ignored: Set[str]) -> PodLifetime:
+    pods = [p for p in target.pod_lifetimes(name) if p.pod not in ignored and p.deleting is None]
+    if len(pods) != 1:
+        raise LabError(f"{name} has {len(pods)} running pods, expected 1. Fix: run the cell again.")
+    return pods[0]
+
+
+def run(target, *, timeout: float = 90) -> List[dict]:
+    """Deploy both, apply one change to both, follow the rollouts until each has one new
+    ready pod; one row per strategy. Removes what it deployed, also when interrupted."""
+    names = [ROLLING, RECREATE]
+    stop, failure = threading.Event(), []
+    try:
+        stale = {name: {p.pod for p in target.pod_lifetimes(name)} for name in names}
+        target.apply([write_work_file(WORK_FILE, deployments(change=1))])
+        target.wait_ready(timeout=120, names=names)
+        rollouts = {name: Rollout(name, _the_ready_pod(target, name, stale[name]), stale[name]) for name in names}
+        for rollout in rollouts.values():
+            _sample(target, rollout)  # the old pod, seen before anything changes
+
+        def sampler() -> None:
+            try:
+                while not stop.is_set():
+                    for rollout in rollouts.values():
+                        _sample(target, rollout)
+                    stop.wait(SAMPLE_SECONDS)
+            except Exception as error:  # reported below, in the cell's thread
+                failure.append(error)
+
+        thread = threading.Thread(target=sampler, daemon=True)
+        thread.start()  # before the apply: on Docker the replacement happens inside apply
+        applied_at = float(int(time.time()))  # whole seconds, as the API server's timestamps
+        target.apply([write_work_file(WORK_FILE, deployments(change=2))])
+        deadline = time.monotonic() + timeout
+        while not all(r.settled() for r in rollouts.values()) and not failure and time.monotonic() < deadline:
+            time.sleep(SAMPLE_SECONDS)
+        stop.set()
+        thread.join(timeout=10)
+        if failure:
+            raise failure[0]
+        unsettled = [name for name, rollout in rollouts.items() if not rollout.settled()]
+        if unsettled:
+            raise LabTimeout(f"{', '.join(unsettled)} did not finish rolling out within {timeout:g}s "
+                             "(waited for one new ready pod). Fix: look at `kubectl get pods`, then re-run the cell.")
+        return [_row(rollouts[name], applied_at) for name in names]
+    finally:
+        stop.set()
+        target.delete(names, wait=False)
+
+
+def _since(moment: Optional[float], applied_at: float) -> Optional[int]:
+    """Whole seconds after the apply: Kubernetes' timestamps have no finer resolution."""
+    return None if moment is None else int(moment - applied_at)
+
+
+def _row(rollout: Rollout, applied_at: float) -> dict:
+    old = rollout.pods.get(rollout.old.pod, rollout.old)   # its latest view: when it was asked to stop
+    new = rollout.current()[0]
+    # Kubernetes stamps the deletion; Docker removes the container at once, with no stamp to read.
+    both_ready = None if old.deleting is None or new.ready is None else int(old.deleting - new.ready)
+    return {"strategy": "Recreate" if rollout.deployment == RECREATE else "RollingUpdate (default)",
+            "deployment": rollout.deployment,
+            "most pods at once": rollout.most_pods,
+            "new pod created (s)": _since(new.created, applied_at),
+            "new pod ready (s)": _since(new.ready, applied_at),
+            "old pod asked to stop (s)": _since(old.deleting, applied_at),
+            "both ready for (s)": None if both_ready is None else max(0, both_ready),
+            "no redis ready for (s)": None if both_ready is None else max(0, -both_ready)}

@@ -1,0 +1,279 @@
+"""Run, exec, read logs, signal and stop containers, the way a person would with `docker`.
+
+Every function prints the docker command it stands for. Every container gets the
+lab's label and a pids limit. ``run`` is idempotent: a second call replaces the
+container the first one made; it never touches a container the lab did not label.
+"""
+import os
+import shlex
+import signal as signals
+import threading
+import time
+from dataclasses import dataclass
+from typing import Optional, Sequence, Tuple, Union
+
+import docker.errors
+from docker.models.containers import Container
+
+from lab.core import settings
+from lab.core.console import show_command
+from lab.core.errors import LabError, LabTimeout
+from lab.core.waiting import wait_until
+from lab.engine.docker_client import client, docker_errors
+from lab.engine.exec_result import ExecResult, ExecTimedOut
+
+ContainerRef = Union[str, Container]
+
+
+def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
+        entrypoint: Optional[Sequence[str]] = None, init: bool = False,
+        pids_limit: int = settings.DEFAULT_PIDS_LIMIT, ports: Optional[dict] = None,
+        environment: Optional[dict] = None, network: Optional[str] = None,
+        aliases: Sequence[str] = (), healthcheck: Optional[dict] = None,
+        extra_labels: Optional[dict] = None, pid_mode: Optional[str] = None,
+        memory_limit: Optional[int] = None, quiet: bool = False) -> Container:
+    """``docker run -d`` a fresh container named ``<prefix>-<short_name>``.
+
+    ``ports`` maps container port to host port, always published on 127.0.0.1.
+    ``network`` and ``aliases``: a user-defined network where the aliases resolve to it.
+    ``healthcheck``: Docker's healthcheck dict (exec form: ``["CMD", ...]``).
+    ``pid_mode``: ``container:<name>`` joins that container's PID namespace.
+    """
+    name = settings.container_name(short_name)
+    ports = ports or {}
+    replacing = _ours_to_replace(name)
+    if not quiet:
+        if replacing:  # as typed: `docker run --name` refuses a name in use
+            show_command("docker", "rm", "-f", name)
+        show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment,
+                                network, aliases, pid_mode, memory_limit))
+        if healthcheck:
+            print(f"  healthcheck, the probe's command as is (no shell added): {healthcheck['test'][1:]} every "
+                  f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
+                  f"{healthcheck['retries']} retries")
+    _ensure_image(image)
+    if replacing:
+        with docker_errors(f"replacing {name}"):
+            replacing.remove(force=True)
+    endpoints = {network: client().api.create_endpoint_config(aliases=list(aliases))} if network else None
+    with docker_errors(f"starting {name}"):
+        container = client().containers.run(
+            image, command=list(command) if command else None, name=name, detach=True,
+            entrypoint=list(entrypoint) if entrypoint else None, init=init,
+            pids_limit=pids_limit, labels={**settings.labels(), **(extra_labels or {})},
+            environment=environment, network=network, networking_config=endpoints, healthcheck=healthcheck,
+            pid_mode=pid_mode, mem_limit=memory_limit,
+            ports={f"{port}/tcp": ("127.0.0.1", host) for port, host in ports.items()})
+    _wait_running(container)
+    return container
+
+
+def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment, network=None, aliases=(),
+              pid_mode=None, memory_limit=None):
+    argv = ["docker", "run", "-d", "--name", name, "--label", f"{settings.LABEL}={settings.prefix()}",
+            "--pids-limit", str(pids_limit)]
+    if memory_limit:
+        argv += ["--memory", str(memory_limit)]  # bytes, as resources.limits.memory said
+    if init:
+        argv.append("--init")
+    if pid_mode:
+        argv += ["--pid", pid_mode]
+    if network:
+        argv += ["--network", network]
+    for alias in aliases:
+        argv += ["--network-alias", alias]
+    for port, host in ports.items():
+        argv += ["-p", f"127.0.0.1:{host}:{port}"]
+    for key, value in (environment or {}).items():
+        argv += ["-e", f"{key}={value}"]
+    if entrypoint:
+        argv += ["--entrypoint", entrypoint[0]]
+    argv.append(image)
+    argv += list(entrypoint[1:]) if entrypoint else []
+    argv += list(command or [])
+    return argv
+
+
+def _ensure_image(image: str) -> None:
+    """Use the local image, or pull it once; a tag that exists nowhere is a one-line error."""
+    with docker_errors(f"looking up image {image}"):
+        try:
+            client().images.get(image)
+            return
+        except docker.errors.ImageNotFound:
+            pass
+    show_command("docker", "pull", image)
+    try:
+        client().images.pull(image)
+    except (docker.errors.APIError, docker.errors.DockerException) as error:
+        raise LabError(f"image {image} is not on this machine and could not be pulled "
+                       f"({' '.join(str(getattr(error, 'explanation', error)).split())[:120]}). Fix: check the tag; "
+                       "the lab's own images are built by notebook 00 or 'python -m lab build'.") from None
+
+
+def _ours_to_replace(name: str) -> Optional[Container]:
+    """The container the lab made under this name, to replace; refuse to touch anyone else's."""
+    existing = _find(name)
+    if existing is None:
+        return None
+    owner = existing.labels.get(settings.LABEL)
+    if owner != settings.prefix():
+        whose = f"participant {owner!r}" if owner else "something other than this lab"
+        raise LabError(f"a container named {name} already exists and belongs to {whose}; the lab will not touch it. "
+                       f"Fix: remove or rename it yourself ('docker rm -f {name}'), or set another LAB_PREFIX.")
+    return existing
+
+
+def _wait_running(container: Container, timeout: float = 30) -> None:
+    def started():
+        with docker_errors(f"inspecting {container.name}"):
+            container.reload()
+        if container.status in ("exited", "dead"):
+            code = container.attrs["State"]["ExitCode"]
+            tail = container.logs(tail=5).decode(errors="replace").strip()
+            raise LabError(f"{container.name} exited with code {code} right after starting. Its last log lines:\n{tail}")
+        return container.status == "running"
+    wait_until(started, timeout=timeout, what=f"{container.name} to be running")
+
+
+def get(ref: ContainerRef) -> Container:
+    """The lab's container for a short name (``redis``), its full name (``lab-redis``), or a
+    Container. Only containers that carry this participant's label are ever returned."""
+    if isinstance(ref, Container):
+        return ref
+    names = [settings.container_name(ref)] + ([ref] if ref.startswith(settings.prefix() + "-") else [])
+    for name in names:
+        container = _find(name)
+        if container is not None and container.labels.get(settings.LABEL) == settings.prefix():
+            return container
+    raise LabError(f"there is no container {settings.container_name(ref)} made by this lab. "
+                   "Fix: run the cell that starts it first.")
+
+
+def _find(name: str) -> Optional[Container]:
+    with docker_errors(f"looking up {name}"):
+        try:
+            return client().containers.get(name)
+        except docker.errors.NotFound:
+            return None
+
+
+def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: float = 10,
+            quiet: bool = False) -> ExecResult:
+    """``docker exec``: run ``command`` (no shell unless you ask for one), bounded by ``timeout``.
+
+    On timeout the exec'd process is SIGKILLed, as containerd and Docker do to a probe
+    that overruns timeoutSeconds: only that process, not its children.
+    """
+    container = get(ref)
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    if not quiet:
+        show_command("docker", "exec", container.name, *argv)
+    api = client().api
+    with docker_errors(f"exec in {container.name}"):
+        exec_id = api.exec_create(container.id, argv)["Id"]
+        outcome = {}
+
+        def start():  # in its own daemon thread, so a stuck exec never blocks later ones
+            try:
+                outcome["streams"] = api.exec_start(exec_id, demux=True)
+            except Exception as error:  # handed to the caller below
+                outcome["error"] = error
+
+        runner = threading.Thread(target=start, name="lab-exec", daemon=True)
+        runner.start()
+        runner.join(timeout)
+        if runner.is_alive():
+            killed, what_happened = _kill_exec(exec_id)
+            raise ExecTimedOut(f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; "
+                               f"{what_happened}", killed=killed)
+        if "error" in outcome:
+            raise outcome["error"]
+        stdout, stderr = outcome["streams"]
+        exit_code = api.exec_inspect(exec_id)["ExitCode"]
+    return ExecResult(exit_code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
+
+
+def _kill_exec(exec_id: str) -> Tuple[bool, str]:
+    """SIGKILL the exec'd process by its host PID: (is it gone, what happened)."""
+    state = client().api.exec_inspect(exec_id)
+    pid = state.get("Pid") or 0
+    if not state.get("Running") or pid <= 1:  # not started, or already gone: nothing of ours to kill
+        return True, "it is no longer running."
+    try:
+        os.kill(pid, signals.SIGKILL)  # host PID: works where Docker runs on this kernel
+        return True, "it was killed (SIGKILL)."
+    except PermissionError:
+        return False, "it may still be running (no permission to kill it from here)."
+    except ProcessLookupError:
+        return False, "it may still be running inside the container (Docker runs in a VM here)."
+
+
+def logs(ref: ContainerRef, *, tail: Union[int, str] = "all", quiet: bool = False) -> str:
+    container = get(ref)
+    if not quiet:
+        show_command("docker", "logs", *(["--tail", str(tail)] if tail != "all" else []), container.name)
+    with docker_errors(f"reading logs of {container.name}"):
+        return container.logs(tail=tail).decode(errors="replace")
+
+
+def send_signal(ref: ContainerRef, signal: str = "SIGTERM") -> None:
+    """``docker kill --signal``: deliver ``signal`` to the container's PID 1."""
+    container = get(ref)
+    show_command("docker", "kill", "--signal", signal, container.name)
+    with docker_errors(f"signalling {container.name}"):
+        container.kill(signal=signal)
+
+
+@dataclass
+class StopResult:
+    seconds: float
+    exit_code: int
+
+
+def stop(ref: ContainerRef, *, grace: int = 10) -> StopResult:
+    """``docker stop -t grace``: SIGTERM, then SIGKILL after ``grace`` seconds."""
+    container = get(ref)
+    show_command("docker", "stop", "-t", str(grace), container.name)
+    started = time.monotonic()
+    with docker_errors(f"stopping {container.name}"):
+        container.stop(timeout=grace)
+        container.reload()
+    return StopResult(time.monotonic() - started, container.attrs["State"]["ExitCode"])
+
+
+def pids_in_use(ref: ContainerRef) -> int:
+    """How many PIDs (processes, threads and zombies) the container's pids cgroup counts."""
+    container = get(ref)
+    show_command("docker", "stats", "--no-stream", "--format", "{{.PIDs}}", container.name)
+    with docker_errors(f"reading stats of {container.name}"):
+        stats = container.stats(stream=False, one_shot=True)
+    return int(stats.get("pids_stats", {}).get("current", 0))
+
+
+def pids_limit(ref: ContainerRef) -> int:
+    return int(get(ref).attrs["HostConfig"].get("PidsLimit") or 0)
+
+
+def is_running(ref: ContainerRef) -> bool:
+    container = get(ref)
+    with docker_errors(f"inspecting {container.name}"):
+        container.reload()
+    return container.status == "running"
+
+
+def remove(ref: ContainerRef) -> None:
+    """``docker rm -f`` one of the lab's own containers (and only those)."""
+    if isinstance(ref, Container) and ref.labels.get(settings.LABEL) != settings.prefix():
+        raise LabError(f"{ref.name} was not made by this lab (prefix {settings.prefix()!r}); the lab will not remove it.")
+    try:
+        container = get(ref)
+    except LabError:
+        return  # nothing of ours by that name: nothing to remove
+    show_command("docker", "rm", "-f", container.name)
+    with docker_errors(f"removing {container.name}"):
+        container.remove(force=True)
+
+
+__all__ = ["ExecResult", "StopResult", "run", "get", "exec_in", "logs", "send_signal", "stop",
+           "is_running", "pids_in_use", "pids_limit", "remove", "LabTimeout"]

@@ -1,0 +1,35 @@
+"""kind-config.yaml, read in one place: the cluster's name, the ports it publishes on
+127.0.0.1, and the PID limit its worker gives each pod."""
+import functools
+from typing import Dict
+
+import yaml
+
+from lab.core.settings import REPO_ROOT
+
+PATH = REPO_ROOT / "kind-config.yaml"
+
+
+@functools.lru_cache(maxsize=None)
+def _config() -> dict:
+    return yaml.safe_load(PATH.read_text())
+
+
+def cluster_name() -> str:
+    return _config()["name"]
+
+
+def node_port_map() -> Dict[int, int]:
+    """nodePort -> port on the laptop's 127.0.0.1, from the nodes' extraPortMappings."""
+    return {mapping["containerPort"]: mapping["hostPort"]
+            for node in _config().get("nodes", []) for mapping in node.get("extraPortMappings", [])}
+
+
+def pod_pids_limit() -> int:
+    """The worker's per-pod PID limit (its kubelet's --pod-max-pids); 0 if none is set."""
+    for node in _config().get("nodes", []):
+        for patch in node.get("kubeadmConfigPatches", []):
+            extra = (yaml.safe_load(patch).get("nodeRegistration") or {}).get("kubeletExtraArgs") or {}
+            if "pod-max-pids" in extra:
+                return int(extra["pod-max-pids"])
+    return 0

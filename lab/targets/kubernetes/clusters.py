@@ -1,0 +1,212 @@
+"""Where a Kubernetes target's cluster comes from: the only part that differs between
+kind, the CI stand-in and a shared cluster. Everything else (apply, exec, probes,
+restarts) is the same `KubernetesTarget` code on all three.
+
+Each lifecycle says:
+- which kubeconfig and context reach the cluster;
+- how the lab's images get to the nodes (`kind load`, the stand-in's `load`, a registry);
+- how a NodePort reaches this machine (kind's port mapping, the stand-in's 127.0.0.1, or
+  not at all on a shared cluster, where the lab port-forwards instead).
+"""
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+from lab.core import settings
+from lab.core.console import show_command
+from lab.core.errors import LabError, LabTimeout
+from lab.targets import kind_config
+from lab.targets.kubernetes import kind_load
+from lab.targets.kubernetes.steps import Steps
+
+KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
+                "or use the docker target: LAB_TARGET=docker")
+STANDIN_SCRIPT = settings.REPO_ROOT / "scripts" / "k8s-standin.sh"
+STANDIN_KUBECONFIG = Path("/var/lib/redis-tini-lab/k8s-standin/kubeconfig")  # written by `k8s-standin.sh up`
+STANDIN_APISERVER_PID = Path("/run/redis-tini-lab/k8s-standin/kube-apiserver.pid")  # gone after a reboot
+STANDIN_CONTEXT = "lab-standin"
+STANDIN_DOWN = "the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin.sh up (CI), or use kind on a laptop."
+
+
+def _run(argv: List[str], *, timeout: float, show: Optional[List[str]] = None) -> str:
+    """Run a lifecycle command from the repository's root, printed as a person would type it
+    there; one-line errors."""
+    show_command(*(show or argv))
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=settings.REPO_ROOT)
+    except subprocess.TimeoutExpired:
+        raise LabTimeout(f"'{' '.join(show or argv)}' did not finish within {timeout:g}s") from None
+    if result.returncode != 0:
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise LabError(f"'{' '.join(show or argv)}' failed: {last[0]}")
+    return result.stdout
+
+
+def _run_showing_output(argv: List[str], *, timeout: float, show: List[str]) -> None:
+    """Like _run, for the one slow command (kind create cluster): its own progress lines
+    are printed as they come, so a learner sees it working for the minute it takes."""
+    show_command(*show)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=settings.REPO_ROOT)
+    lines: List[str] = []
+
+    def relay() -> None:
+        for line in process.stdout or ():
+            lines.append(line.rstrip())
+            print("  " + line.rstrip(), flush=True)
+
+    reader = threading.Thread(target=relay, daemon=True)
+    reader.start()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise LabTimeout(f"'{' '.join(show)}' did not finish within {timeout:g}s") from None
+    except BaseException:  # interrupted: a kernel interrupt reaches only the kernel, not the command
+        _stop(process)
+        raise
+    finally:
+        reader.join(timeout=5)
+    if process.returncode != 0:
+        raise LabError(f"'{' '.join(show)}' failed: {(lines[-1:] or ['no output'])[0]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM, so that the command can tidy up; SIGKILL after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+class KindCluster:
+    """The learner's own kind cluster, made from kind-config.yaml; images by `kind load`."""
+    name = "kind"
+    shared = False
+
+    def __init__(self):
+        if shutil.which("kind") is None:
+            raise LabError(KIND_MISSING)
+        self.cluster = kind_config.cluster_name()
+        self.context = f"kind-{self.cluster}"
+        self.kubeconfig: Optional[str] = None  # the user's default kubeconfig: kind writes its context there
+
+    def missing(self) -> str:
+        return f"the kind cluster {self.cluster} does not exist yet. Fix: run lesson 0's cluster cell, or python -m lab cluster (it runs kind create cluster)."
+
+    def prepare(self, images: Iterable[str]) -> None:
+        """`kind create cluster` (or reuse it), then load each image onto its node, with progress."""
+        images = list(images)
+        steps = Steps(1 + len(images))
+        with steps.step(f"the kind cluster {self.cluster}"):
+            self._create_or_reuse()
+        kind_load.ARCHIVES.mkdir(parents=True, exist_ok=True)  # used with Docker's containerd image store
+        store, platform = kind_load.how_this_machine_loads()
+        for image in images:
+            with steps.step(f"load {image} onto the cluster's nodes"):
+                for argv in kind_load.load_commands(image, self.cluster, store, platform):
+                    _run(argv, timeout=300)
+                kind_load.archive_path(image).unlink(missing_ok=True)  # hundreds of MB, loaded now
+
+    def _create_or_reuse(self) -> None:
+        if self.cluster in _run(["kind", "get", "clusters"], timeout=30).split():
+            print(f"  cluster {self.cluster} exists: reusing it")
+            return
+        try:
+            _run_showing_output(["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"],
+                                timeout=420, show=["kind", "create", "cluster", "--config", "kind-config.yaml",
+                                                   "--wait", "300s"])
+        except BaseException:
+            # A half-made cluster would be "reused" by the next run: remove it, so that run starts clean.
+            print(f"  kind create did not finish: removing the unfinished cluster {self.cluster}")
+            _run(["kind", "delete", "cluster", "--name", self.cluster], timeout=120)
+            raise
+
+    def image(self, tag: str) -> str:
+        return tag
+
+    def node_port_address(self, node_port: int) -> Optional[str]:
+        """kind-config.yaml's extraPortMappings publish the node port on the laptop."""
+        host_port = kind_config.node_port_map().get(node_port)
+        return f"http://127.0.0.1:{host_port}" if host_port else None
+
+
+class StandinCluster:
+    """The Kubernetes stand-in CI runs (scripts/k8s-standin.sh): images by `docker save | ctr import`."""
+    name = "standin"
+    shared = False
+
+    def __init__(self):
+        self.context = STANDIN_CONTEXT
+        self.kubeconfig = str(STANDIN_KUBECONFIG)
+
+    @staticmethod
+    def is_up() -> bool:
+        """Its kubeconfig is there for this user, and its API server runs."""
+        try:
+            os.kill(int(STANDIN_APISERVER_PID.read_text()), 0)
+        except (OSError, ValueError):
+            return False  # not started, stopped, or the machine rebooted since
+        return os.access(STANDIN_KUBECONFIG, os.R_OK)
+
+    def missing(self) -> str:
+        return STANDIN_DOWN
+
+    def prepare(self, images: Iterable[str]) -> None:
+        """Load each image into the stand-in's containerd, with progress (the cluster is up already)."""
+        if not self.is_up():
+            raise LabError(STANDIN_DOWN)
+        images = list(images)
+        steps = Steps(len(images))
+        for image in images:
+            with steps.step(f"load {image} onto the stand-in's node"):
+                print(self._run_load(image).strip())
+
+    def _run_load(self, image: str) -> str:
+        # The script prints the `docker save | ctr import` line when it loads, or says the
+        # node has that image already.
+        return _run([str(STANDIN_SCRIPT), "load", image], timeout=320, show=["scripts/k8s-standin.sh", "load", image])
+
+    def image(self, tag: str) -> str:
+        return tag
+
+    def node_port_address(self, node_port: int) -> Optional[str]:
+        """The stand-in's kube-proxy serves node ports on 127.0.0.1 itself."""
+        return f"http://127.0.0.1:{node_port}"
+
+
+def registry_image(image: str, registry: str) -> str:
+    """`redis-tini-lab/redis:7.2.4-tini` as pushed to ``registry`` (e.g. registry.example.com/course)."""
+    return f"{registry.rstrip('/')}/{image}"
+
+
+class SharedCluster:
+    """One cluster for a room, a namespace per participant; images from a registry
+    (`python -m lab push`). Node ports would collide between participants, so Services
+    stay ClusterIP and the lab reaches the webui through a port-forward."""
+    name = "kubernetes"
+    shared = True
+
+    def __init__(self, context: str, registry: Optional[str] = None, kubeconfig: Optional[str] = None):
+        self.context = context
+        self.registry = registry
+        self.kubeconfig = kubeconfig
+
+    def missing(self) -> str:
+        return (f"no kubeconfig context {self.context}. Fix: 'kubectl config get-contexts' lists them; "
+                "set LAB_KUBE_CONTEXT to one of them.")
+
+    def prepare(self, images: Iterable[str]) -> None:
+        where = f"from {self.registry}" if self.registry else "from wherever the cluster's nodes find them"
+        print(f"context {self.context}: images are pulled {where}: " + ", ".join(self.image(i) for i in images))
+
+    def image(self, tag: str) -> str:
+        return registry_image(tag, self.registry) if self.registry else tag
+
+    def node_port_address(self, node_port: int) -> Optional[str]:
+        return None

@@ -1,0 +1,98 @@
+"""The connection to a Kubernetes API server: every call bounded, every error one line.
+
+The official client waits forever by default: a hung API server would hang a cell. Here
+each REST call gets a request timeout unless it names its own, and websocket connections
+(exec, port-forward) get one for their handshake and reads.
+"""
+import contextlib
+import functools
+
+from lab.core.errors import LabError
+
+REQUEST_TIMEOUT = (5, 30)   # seconds: connect, read (one API call; a watch names its own)
+WEBSOCKET_TIMEOUT = 15      # seconds: exec and port-forward handshakes and reads
+
+
+def new_client(context: str, kubeconfig=None):
+    """An ApiClient for a kubeconfig context, whose calls are bounded by REQUEST_TIMEOUT."""
+    from kubernetes import client, config
+    from kubernetes.config.config_exception import ConfigException
+
+    class BoundedApiClient(client.ApiClient):
+        def call_api(self, method, url, header_params=None, body=None, post_params=None, _request_timeout=None):
+            return super().call_api(method, url, header_params, body, post_params,
+                                    _request_timeout or REQUEST_TIMEOUT)
+
+    configuration = client.Configuration()
+    try:
+        config.load_kube_config(config_file=kubeconfig, context=context, client_configuration=configuration,
+                                persist_config=False)
+    except (ConfigException, FileNotFoundError, ValueError):
+        raise LabError(f"no kubeconfig context {context}. Fix: 'kubectl config get-contexts' lists them; create "
+                       "the cluster first (kind: run lesson 0's cluster cell, or python -m lab cluster; stand-in: sudo scripts/k8s-standin.sh up).") from None
+    # One attempt per call: urllib3 would otherwise retry a hung connection three more times.
+    configuration.retries = 0
+    _bound_websockets()
+    return BoundedApiClient(configuration)
+
+
+def _bound_websockets() -> None:
+    """The client opens its websockets (exec, port-forward) as `WebSocket()` objects with no
+    timeout at all, so a hung API server would block the handshake forever. Give the class
+    it uses a timeout; its stream loops select() before they read, so idle streams are fine."""
+    import websocket
+    from kubernetes.stream import ws_client
+
+    if getattr(ws_client.WebSocket, "lab_bounded", False):
+        return
+
+    class BoundedWebSocket(websocket.WebSocket):
+        lab_bounded = True
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.settimeout(WEBSOCKET_TIMEOUT)
+
+    ws_client.WebSocket = BoundedWebSocket
+
+
+@contextlib.contextmanager
+def kube_errors(action: str):
+    """Translate what the Kubernetes client raises into a one-line, actionable LabError."""
+    from kubernetes.client.rest import ApiException
+    from kubernetes.dynamic.exceptions import DynamicApiError, ResourceNotFoundError
+    from urllib3.exceptions import HTTPError
+    from websocket import WebSocketException
+    try:
+        yield
+    except LabError:
+        raise
+    except (ApiException, DynamicApiError) as error:
+        status = getattr(error, "status", "?")
+        if status == 0:  # the client's wrapper for a websocket that could not connect
+            raise LabError(f"{action}: the cluster does not answer ({getattr(error, 'reason', '')[:120]}). "
+                           "Fix: is it running? 'kubectl get nodes' tells.") from None
+        reason = " ".join(str(getattr(error, "reason", "") or "").split())
+        body = " ".join(str(getattr(error, "body", "") or "").split())[:200]
+        hint = {401: "Fix: your credentials are not valid (any more: was the room deleted?); ask the instructor "
+                     "for a new kubeconfig.",
+                403: "Fix: your account may not do this in that namespace; ask the cluster's admin.",
+                409: "Fix: re-run the cell; if a namespace is being deleted, wait until it is gone."}.get(status, "")
+        raise LabError(f"{action}: the API server said {status} {reason} {body} {hint}".strip()) from None
+    except ResourceNotFoundError as error:
+        raise LabError(f"{action}: {error}. Fix: check apiVersion and kind in the manifest.") from None
+    except (HTTPError, OSError, WebSocketException) as error:
+        raise LabError(f"{action}: the cluster does not answer ({type(error).__name__}, after at most "
+                       f"{REQUEST_TIMEOUT[0]}s to connect and {REQUEST_TIMEOUT[1]}s to reply). Fix: is it running? "
+                       "'kubectl get nodes' tells.") from None
+
+
+def kube_call(action: str):
+    """Decorate a method so it runs under kube_errors(action)."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(*args, **kwargs):
+            with kube_errors(action):
+                return method(*args, **kwargs)
+        return wrapper
+    return decorate

@@ -1,0 +1,98 @@
+"""Read the Kubernetes manifests in k8s/: YAML errors and schema errors become one line
+that names the file and the problem. Both targets start from what this module returns."""
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, List
+
+import yaml
+
+from lab.core import settings
+from lab.core.errors import LabError
+
+MANIFESTS_DIR = settings.REPO_ROOT / "k8s"
+KUBERNETES_VERSION = "1.33.0"  # the schema version manifests are checked against (kind's node)
+
+
+def shown_path(path) -> str:
+    """A manifest's path as a person types it from the repository's root (work/04-redis.yaml)."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(settings.REPO_ROOT))
+    except ValueError:
+        return str(path)  # outside the repository: the full path is the one to type
+
+
+@dataclass
+class Manifest:
+    source: str    # file name, for messages
+    body: dict
+
+    @property
+    def kind(self) -> str:
+        return self.body.get("kind", "")
+
+    @property
+    def name(self) -> str:
+        return self.body.get("metadata", {}).get("name", "")
+
+
+def parse(text: str, source: str) -> List[Manifest]:
+    """Parse one YAML file (several documents allowed) into manifests."""
+    try:
+        documents = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise LabError(f"{source}{where}: invalid YAML ({problem}). Fix: check the indentation and the "
+                       "colon after each key.") from None
+    for document in documents:
+        if not isinstance(document, dict) or "kind" not in document:
+            raise LabError(f"{source}: every YAML document must be a Kubernetes object with a 'kind'.")
+    return [Manifest(source, document) for document in documents]
+
+
+def validate(manifest: Manifest) -> None:
+    """Check against the Kubernetes API schema; unknown fields are errors (kubectl's strict mode)."""
+    import kubernetes_validate  # slow import: only when validating
+
+    try:
+        kubernetes_validate.validate(manifest.body, KUBERNETES_VERSION, strict=True)
+    except kubernetes_validate.ValidationError as error:
+        path = ".".join(str(p) for p in error.path) or "(top level)"
+        raise LabError(f"{manifest.source}: {manifest.kind} {manifest.name}: {path}: {error.message}") from None
+    except kubernetes_validate.SchemaNotFoundError:
+        raise LabError(f"{manifest.source}: unknown kind {manifest.kind!r} / apiVersion "
+                       f"{manifest.body.get('apiVersion')!r}") from None
+
+
+def load(paths: Iterable[Path] = ()) -> List[Manifest]:
+    """Read and validate manifest files (default: every k8s/*.yaml)."""
+    paths = list(paths) or sorted(MANIFESTS_DIR.glob("*.yaml"))
+    manifests = []
+    for path in paths:
+        for manifest in parse(Path(path).read_text(), Path(path).name):
+            validate(manifest)
+            manifests.append(manifest)
+    return manifests
+
+
+def _labelled(body: dict) -> dict:
+    """The body with the participant's label, as the lab applies it: what you apply by hand
+    from the file is then the lab's too (listed, and removed by reset)."""
+    body = copy.deepcopy(body)
+    body.setdefault("metadata", {}).setdefault("labels", {}).update(settings.labels())
+    template = body.get("spec", {}).get("template")
+    if template is not None:
+        template.setdefault("metadata", {}).setdefault("labels", {}).update(settings.labels())
+    return body
+
+
+def write_work_file(file_name: str, objects: List[Manifest]) -> Path:
+    """Write manifests the lab made to work/FILE (there to read, and to apply by hand: the
+    lab applies this file, so the printed `kubectl apply -f work/FILE` is the real command)."""
+    settings.WORK_DIR.mkdir(exist_ok=True)
+    path = settings.WORK_DIR / file_name
+    path.write_text(yaml.safe_dump_all([_labelled(manifest.body) for manifest in objects], sort_keys=False))
+    return path

@@ -1,0 +1,24 @@
+"""Notebook niceties: a LabError or a failed check shows as its one-line message,
+not a traceback. The cell still fails (so nbval still fails the test); only the
+display changes.
+"""
+from lab.core.errors import LabError
+from lab.course.checks import CheckFailed
+
+
+def show_lab_errors_as_one_line() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def one_line(shell, etype, value, tb, tb_offset=None):
+        short_traceback = [f"\N{CROSS MARK} {etype.__name__}: {value}"]
+        # Publish it as the cell's error output: Jupyter shows it, and nbval fails the cell.
+        shell._showtraceback(etype, value, short_traceback)
+        return short_traceback
+
+    shell.set_custom_exc((LabError, CheckFailed), one_line)

@@ -1,0 +1,248 @@
+"""A workshop room on one cluster: `python -m lab room create | status | delete`.
+
+The instructor runs these with cluster-admin rights (a kind cluster, the stand-in, or a
+shared cluster's admin context). Each participant gets a namespace, credentials that reach
+only that namespace, and a quota (lab/workshop/room_objects.py); their kubeconfig is written under
+room/ (git-ignored). Every step prints the kubectl command that does the same.
+"""
+import base64
+import os
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from lab.core import settings
+from lab.core.console import show_command, show_shell
+from lab.core.errors import LabError
+from lab.core.waiting import wait_until
+from lab.course import progress
+from lab.targets.kubernetes import kubelet_readings
+from lab.targets.kubernetes.kube_api import kube_call, new_client
+from lab.views.tables import Table
+from lab.workshop import room_kubeconfig, room_objects
+
+ROOM_DIR = settings.REPO_ROOT / "room"
+TOKEN_TIMEOUT = 30     # seconds for the token controller to fill a participant's token in
+DELETE_TIMEOUT = 180   # seconds for the room's namespaces to be gone
+FIELD_MANAGER = "redis-tini-lab-room"
+
+
+def admin_context(context: Optional[str] = None, kubeconfig: Optional[str] = None):
+    """(context, kubeconfig) the instructor works in: named, LAB_KUBE_CONTEXT, or this
+    machine's own Kubernetes (kind, or the stand-in)."""
+    if context:
+        return context, kubeconfig
+    if os.environ.get("LAB_KUBE_CONTEXT"):
+        return os.environ["LAB_KUBE_CONTEXT"], kubeconfig
+    from lab.targets.kubernetes.kubernetes_here import (
+        context_and_kubeconfig,
+        kubernetes_target_name,
+    )
+    name = kubernetes_target_name()
+    if name is None:
+        raise LabError("which cluster is the room on? Fix: --context NAME (see 'kubectl config get-contexts').")
+    found_context, found_kubeconfig = context_and_kubeconfig(name)
+    return found_context, kubeconfig or found_kubeconfig
+
+
+class Room:
+    """The room named ``name`` on the cluster behind ``context``."""
+
+    def __init__(self, name: str = "room", context: Optional[str] = None, kubeconfig: Optional[str] = None):
+        if not settings.PREFIX_PATTERN.match(name):
+            raise LabError(f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last)")
+        self.name = name
+        self.context, self.kubeconfig = admin_context(context, kubeconfig)
+        self._api = None
+
+    @property
+    def folder(self) -> Path:
+        return ROOM_DIR / self.name
+
+    def api(self):
+        if self._api is None:
+            self._api = new_client(self.context, self.kubeconfig)
+        return self._api
+
+    def core(self):
+        from kubernetes import client
+        return client.CoreV1Api(self.api())
+
+    def selector(self) -> str:
+        return f"{settings.ROOM_LABEL}={self.name}"
+
+    # -- create ---------------------------------------------------------------------------------
+    @kube_call("creating the room")
+    def create(self, participants: List[str], registry: Optional[str] = None) -> Table:
+        """Each participant's namespace, account, quota and kubeconfig (existing ones are
+        brought up to date, so running it again is safe). ``registry``: where the nodes
+        pull the lab's images (`python -m lab push`), passed on in each start line."""
+        server, ca_data = room_kubeconfig.cluster_entry(self.context, self.kubeconfig)
+        pids_limits = self.pod_pids_limits()
+        rows = []
+        for participant in participants:
+            self._create_namespace(participant)
+            objects = room_objects.namespaced_objects(self.name, participant, pids_limits)
+            manifest = self._write_manifest(participant, objects)
+            show_command("kubectl", "apply", "--server-side", "-f", str(manifest.relative_to(settings.REPO_ROOT)))
+            self._apply(objects)
+            token = self._wait_for_token(participant)
+            path = self.folder / f"{participant}.kubeconfig"
+            room_kubeconfig.write_private(path, room_kubeconfig.participant_kubeconfig(
+                server=server, ca_data=ca_data, token=token, context_name=f"{self.name}-{participant}",
+                namespace=participant))
+            rows.append({"participant": participant, "namespace": participant,
+                         "kubeconfig": str(path.relative_to(settings.REPO_ROOT)),
+                         "start the course with": start_command(path, f"{self.name}-{participant}", participant,
+                                                                registry)})
+        return Table(rows)
+
+    def _create_namespace(self, participant: str) -> None:
+        from kubernetes.client.rest import ApiException
+        try:
+            found = self.core().read_namespace(participant)
+        except ApiException as error:
+            if error.status != 404:
+                raise
+            body = room_objects.namespace(self.name, participant)
+            show_command("kubectl", "create", "namespace", participant)
+            show_command("kubectl", "label", "namespace", participant,
+                         *(f"{key}={value}" for key, value in body["metadata"]["labels"].items()))
+            self.core().create_namespace(body)
+            return
+        if (found.metadata.labels or {}).get(settings.ROOM_LABEL) != self.name:
+            raise LabError(f"namespace {participant} exists and is not room {self.name}'s; the lab will not take it "
+                           "over. Fix: choose another participant name.")
+        if found.status.phase == "Terminating":
+            raise LabError(f"namespace {participant} is still being deleted (an earlier 'room delete'). "
+                           "Fix: run 'room create' again once 'kubectl get namespace " + participant + "' finds nothing.")
+        print(f"namespace {participant} exists in room {self.name}: bringing it up to date")
+
+    def _write_manifest(self, participant: str, objects: List[dict]) -> Path:
+        """The objects as a file, so the printed kubectl command is one a person can run."""
+        path = self.folder / f"{participant}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+        return path
+
+    def nodes(self):
+        show_command("kubectl", "get", "nodes", "-o", "wide")
+        return self.core().list_node().items
+
+    def pod_pids_limits(self) -> Dict[str, int]:
+        """Each node's kubelet podPidsLimit (0: none), where the instructor may read it."""
+        from kubernetes.client.rest import ApiException
+        limits = {}
+        for node in self.nodes():
+            name = node.metadata.name
+            show_shell(f"kubectl get --raw /api/v1/nodes/{name}/proxy/configz | grep -o '\"podPidsLimit\":[0-9-]*'")
+            try:
+                limits[name] = kubelet_readings.pod_pids_limit(self.core(), name)
+            except ApiException as error:
+                print(f"  {name}: the kubelet's configuration is not readable ({error.status}); limit unknown")
+        return limits
+
+    def _apply(self, objects: List[dict]) -> None:
+        from kubernetes.dynamic import DynamicClient
+        dynamic = DynamicClient(self.api())
+        for body in objects:
+            resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
+            dynamic.server_side_apply(resource, body=body, namespace=body["metadata"]["namespace"],
+                                      field_manager=FIELD_MANAGER, force_conflicts=True)
+
+    def _wait_for_token(self, participant: str) -> str:
+        show_shell(f"kubectl get secret {room_objects.TOKEN_SECRET} -n {participant} "
+                   "-o jsonpath='{.data.token}' | base64 -d")
+
+        def token() -> Optional[str]:
+            secret = self.core().read_namespaced_secret(room_objects.TOKEN_SECRET, participant)
+            return base64.b64decode(secret.data["token"]).decode() if (secret.data or {}).get("token") else None
+        return wait_until(token, timeout=TOKEN_TIMEOUT, interval=0.5,
+                          what=f"the token controller to fill in {participant}'s token")
+
+    # -- status -----------------------------------------------------------------------------------
+    def participants(self, *, show: bool = True) -> List[str]:
+        if show:
+            show_command("kubectl", "get", "namespaces", "-l", self.selector())
+        return sorted(ns.metadata.name for ns in self.core().list_namespace(label_selector=self.selector()).items)
+
+    @kube_call("reading the room's progress")
+    def status(self, *, show: bool = True) -> Table:
+        """One row per participant: checks passed per lesson, exercises, pods running
+        (``show=False``: without printing the kubectl commands again)."""
+        if show:
+            show_command("kubectl", "get", "configmaps", "-A", "--field-selector",
+                         f"metadata.name={progress.CONFIGMAP}", "-o", "yaml")
+        return Table([self._status_row(participant) for participant in self.participants(show=show)])
+
+    def _status_row(self, participant: str) -> Dict[str, str]:
+        from kubernetes.client.rest import ApiException
+        try:
+            data = self.core().read_namespaced_config_map(progress.CONFIGMAP, participant).data or {}
+        except ApiException as error:
+            if error.status != 404:
+                raise
+            data = {}
+        pods = self.core().list_namespaced_pod(participant).items
+        running = sum(1 for pod in pods if pod.status.phase == "Running")
+        row = {"participant": participant}
+        row.update({f"lesson {n}": data.get(f"lesson-{n}", "-") for n in ("03", "04", "05")})
+        row["exercises"] = str(len([key for key in data.get("exercises", "").split(",") if key]))
+        row["pods running"] = f"{running}/{len(pods)}"
+        row["last check"] = data.get("updated", "not started")
+        return row
+
+    def watch_status(self, seconds: float, every: float = 5) -> Table:
+        """The status table, printed again every ``every`` seconds for ``seconds`` at most."""
+        deadline, first = time.monotonic() + seconds, True
+        while True:
+            table, first = self.status(show=first), False
+            print(time.strftime("%H:%M:%S"), f"room {self.name}", table, sep="\n", flush=True)
+            if time.monotonic() + every > deadline:
+                return table
+            time.sleep(every)
+
+    # -- delete -----------------------------------------------------------------------------------
+    @kube_call("deleting the room")
+    def delete(self, only: Optional[List[str]] = None) -> List[str]:
+        """The room's namespaces (all, or ``only`` these participants) and their kubeconfigs.
+        Only namespaces with this room's label: nothing else is touched."""
+        names = self.participants()
+        if only:
+            unknown = sorted(set(only) - set(names))
+            if unknown:
+                print(f"not in room {self.name}: {', '.join(unknown)} (nothing to delete for them)")
+            names = [name for name in names if name in only]
+        for name in names:
+            show_command("kubectl", "delete", "namespace", name, "--wait=false")
+            self._delete_namespace(name)
+        started = time.monotonic()
+        wait_until(lambda: not set(names) & set(self._remaining()), timeout=DELETE_TIMEOUT, interval=1,
+                   what=f"room {self.name}'s namespaces {', '.join(names)} to be deleted")
+        for name in names:
+            for suffix in (".kubeconfig", ".yaml"):
+                (self.folder / f"{name}{suffix}").unlink(missing_ok=True)
+        if self.folder.is_dir() and not any(self.folder.iterdir()):
+            self.folder.rmdir()
+        print(f"room {self.name}: deleted {len(names)} participant(s) in {time.monotonic() - started:.1f}s")
+        return names
+
+    def _delete_namespace(self, name: str) -> None:
+        from kubernetes.client.rest import ApiException
+        try:
+            self.core().delete_namespace(name, _preload_content=False)
+        except ApiException as error:
+            if error.status not in (404, 409):  # gone, or already being deleted: that is what we want
+                raise
+
+    def _remaining(self) -> List[str]:
+        return [ns.metadata.name for ns in self.core().list_namespace(label_selector=self.selector()).items]
+
+
+def start_command(kubeconfig: Path, context: str, participant: str, registry: Optional[str] = None) -> str:
+    """What a participant types, in their copy of the course, to work in the room."""
+    relative = kubeconfig.relative_to(settings.REPO_ROOT)
+    images = f" LAB_REGISTRY={registry}" if registry else ""
+    return f"KUBECONFIG=$PWD/{relative} LAB_KUBE_CONTEXT={context} LAB_PREFIX={participant}{images} ./course lab"

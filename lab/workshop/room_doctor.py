@@ -1,0 +1,153 @@
+"""`python -m lab room doctor`: before a room, what this cluster will show.
+
+For each node: its container runtime, its kubelet's podPidsLimit (where the instructor may
+read it), and whether the lab's images start there, tried for real with one short pod per
+node and image. Then what lessons 4 and 5 will and will not show on this cluster.
+"""
+import os
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+from lab.core import settings
+from lab.core.console import show_command, show_shell
+from lab.core.errors import LabTimeout
+from lab.core.waiting import wait_until
+from lab.targets.kubernetes import kubelet_readings
+from lab.targets.kubernetes.kube_api import kube_call
+from lab.views.tables import Table
+from lab.workshop.room import Room
+
+PULL_TIMEOUT = 180  # seconds for every image to start on every node
+_VERIFIED_RUNTIMES = ("containerd", "docker")  # SIGKILL of a timed-out exec probe, checked upstream
+
+
+@dataclass
+class NodeReport:
+    name: str
+    runtime: str
+    kubelet: str
+    pids_limit: Optional[int]      # None: not readable; 0: none set
+    images: Dict[str, str]         # image -> "starts" or why not
+
+
+def _pids_limit(room: Room, node: str) -> Optional[int]:
+    from kubernetes.client.rest import ApiException
+    show_shell(f"kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o '\"podPidsLimit\":[0-9-]*'")
+    try:
+        return kubelet_readings.pod_pids_limit(room.core(), node)
+    except ApiException:
+        return None
+
+
+def _probe_pod(node: str, image: str, index: int) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": f"pull-{index}-{node}"[:63].rstrip("-."), "labels": {settings.LABEL: "room-doctor"}},
+            "spec": {"nodeName": node, "restartPolicy": "Never", "terminationGracePeriodSeconds": 0,
+                     "automountServiceAccountToken": False,
+                     "containers": [{"name": "pull", "image": image, "command": ["true"],
+                                     "imagePullPolicy": "IfNotPresent"}]}}
+
+
+def _pull_outcome(pod) -> Optional[str]:
+    """"starts", a reason it cannot, or None while undecided."""
+    if pod.status.phase in ("Succeeded", "Running"):
+        return "starts"
+    for status in pod.status.container_statuses or []:
+        waiting = status.state.waiting
+        if waiting and waiting.reason in ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"):
+            return f"{waiting.reason}: {(waiting.message or '')[:100]}"
+        if status.state.terminated:
+            return "starts" if status.state.terminated.exit_code == 0 else f"exited {status.state.terminated.exit_code}"
+    return None
+
+
+def try_images(room: Room, nodes: List[str], images: List[str]) -> Dict[str, Dict[str, str]]:
+    """Start `true` from every image on every node, in a namespace of the doctor's own."""
+    # A namespace of its own each time: an interrupted earlier run's is never in the way.
+    core, namespace = room.core(), f"{room.name}-doctor-{os.getpid()}-{int(time.time()) % 100000}"
+    show_command("kubectl", "create", "namespace", namespace)
+    show_command("kubectl", "label", "namespace", namespace, f"{settings.LABEL}=room-doctor")
+    core.create_namespace({"metadata": {"name": namespace, "labels": {settings.LABEL: "room-doctor"}}})
+    try:
+        # A new namespace's default ServiceAccount appears a moment later; pods wait for it.
+        wait_until(lambda: core.list_namespaced_service_account(namespace, field_selector="metadata.name=default").items,
+                   timeout=30, interval=0.5, what=f"the default ServiceAccount in {namespace}")
+        pods = {}
+        for index, image in enumerate(images):
+            for node in nodes:
+                body = _probe_pod(node, image, index)
+                show_command("kubectl", "run", "-n", namespace, body["metadata"]["name"], f"--image={image}",
+                             "--restart=Never", f"--overrides={{\"spec\":{{\"nodeName\":\"{node}\"}}}}",
+                             "--command", "--", "true")
+                core.create_namespaced_pod(namespace, body)
+                pods[(node, image)] = body["metadata"]["name"]
+        outcomes: Dict[tuple, str] = {}
+
+        def decided() -> bool:
+            for key, name in pods.items():
+                if key not in outcomes:
+                    outcome = _pull_outcome(core.read_namespaced_pod(name, namespace))
+                    if outcome:
+                        outcomes[key] = outcome
+            return len(outcomes) == len(pods)
+        try:
+            wait_until(decided, timeout=PULL_TIMEOUT, interval=1, what="every image to start on every node")
+        except LabTimeout:
+            pass  # the undecided ones are reported as not started
+        return {node: {image: outcomes.get((node, image), f"not started within {PULL_TIMEOUT}s")
+                       for image in images} for node in nodes}
+    finally:
+        show_command("kubectl", "delete", "namespace", namespace, "--wait=false")
+        core.delete_namespace(namespace, _preload_content=False)
+
+
+def examine(room: Room, images: List[str]) -> List[NodeReport]:
+    nodes = room.nodes()
+    names = [node.metadata.name for node in nodes]
+    pulls = try_images(room, names, images)
+    return [NodeReport(name=node.metadata.name, runtime=node.status.node_info.container_runtime_version,
+                       kubelet=node.status.node_info.kubelet_version,
+                       pids_limit=_pids_limit(room, node.metadata.name), images=pulls[node.metadata.name])
+            for node in nodes]
+
+
+def what_it_will_show(reports: List[NodeReport]) -> List[str]:
+    """Plain sentences: the lessons' claims that hold here, and those that will not."""
+    lines = []
+    for report in reports:
+        runtime = report.runtime.split(":")[0]
+        if runtime in _VERIFIED_RUNTIMES:
+            lines.append(f"{report.name}: {runtime} SIGKILLs a timed-out exec probe, not its children: "
+                         "lesson 5's probe-timeout matrix shows zombies where the course says.")
+        else:
+            lines.append(f"{report.name}: {runtime} was not checked; the course's claim that a timed-out probe is "
+                         "SIGKILLed (its children orphaned) is verified for containerd and Docker only.")
+        if report.pids_limit is None:
+            lines.append(f"{report.name}: podPidsLimit not readable: ask the cluster's admin; participants will see "
+                         "the limit only if you can read it when you run 'room create'.")
+        elif report.pids_limit == 0:
+            lines.append(f"{report.name}: no podPidsLimit: zombies pile up without the pod ever running out of "
+                         "PIDs, so lesson 5's exhaustion run will not restart the pod (set podPidsLimit: 32).")
+        else:
+            lines.append(f"{report.name}: podPidsLimit {report.pids_limit}: lesson 5's exhaustion run restarts "
+                         f"the pod once about {report.pids_limit} PIDs are in use.")
+        for image, outcome in report.images.items():
+            if outcome != "starts":
+                lines.append(f"{report.name}: {image} does not start ({outcome}). Fix: python -m lab push REGISTRY, "
+                             "then room create --registry REGISTRY (or load the images onto the nodes).")
+    return lines
+
+
+@kube_call("examining the cluster for a room")
+def report(room: Room, images: List[str]) -> bool:
+    """Print the table and what it means; True when every image starts everywhere."""
+    started = time.monotonic()
+    reports = examine(room, images)
+    print(Table([{"node": r.name, "runtime": r.runtime, "kubelet": r.kubelet,
+                  "podPidsLimit": "unreadable" if r.pids_limit is None else (r.pids_limit or "none"),
+                  **{image.split("/")[-1]: outcome.split(":")[0] for image, outcome in r.images.items()}} for r in reports]))
+    for line in what_it_will_show(reports):
+        print("- " + line)
+    print(f"room doctor: {time.monotonic() - started:.1f}s")
+    return all(outcome == "starts" for r in reports for outcome in r.images.values())

@@ -1,0 +1,115 @@
+"""What a workshop room gives each participant, as plain Kubernetes objects.
+
+One namespace per participant, and in it:
+- a ServiceAccount whose Role reaches only that namespace, and only what lessons 3 to 5
+  do there (deploy, exec, read logs and events, port-forward, record progress);
+- a ResourceQuota and a LimitRange, so one runaway experiment cannot starve the room;
+- a token Secret for the participant's kubeconfig (lab/workshop/room_kubeconfig.py).
+
+Every object carries the lab's participant label and the room's label: `room delete`
+removes what carries them, and nothing else. Nothing here is cluster-scoped except the
+namespace itself.
+"""
+import json
+from typing import Dict, List
+
+from lab.core import settings
+
+ACCOUNT = "participant"          # the ServiceAccount, Role, RoleBinding and token Secret's name
+TOKEN_SECRET = f"{ACCOUNT}-token"
+
+# What lessons 3 to 5 do in their namespace, verb by verb (the lab and a learner's kubectl).
+_ALL = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+_READ = ["get", "list", "watch"]
+PARTICIPANT_RULES: List[dict] = [
+    {"apiGroups": ["apps"], "resources": ["deployments", "replicasets"], "verbs": _ALL},
+    {"apiGroups": ["apps"], "resources": ["deployments/scale"], "verbs": ["get", "update", "patch"]},
+    {"apiGroups": [""], "resources": ["pods", "services", "configmaps"], "verbs": _ALL},
+    {"apiGroups": [""], "resources": ["pods/exec", "pods/portforward", "services/proxy"], "verbs": ["get", "create"]},
+    {"apiGroups": [""], "resources": ["pods/log", "endpoints", "events", "resourcequotas", "limitranges"],
+     "verbs": _READ},
+    {"apiGroups": ["events.k8s.io"], "resources": ["events"], "verbs": _READ},
+]
+
+# Sized from the stand-in (benchmarks/room.py; docs/instructor.md has the numbers): a
+# participant peaks at 12 pods (DockerCoins' 5 plus lesson 5's experiments) and about
+# 76 MiB in all. The pod count is the quota that stops a runaway; the memory figures leave
+# room for every pod at the LimitRange's defaults.
+QUOTA = {
+    "pods": "16",
+    "count/deployments.apps": "16",
+    "services": "8",
+    "services.nodeports": "0",       # node ports are cluster-wide: one participant's would block another's
+    "services.loadbalancers": "0",
+    "configmaps": "8",
+    "requests.cpu": "2",
+    "requests.memory": "1Gi",
+    "limits.memory": "2Gi",
+}
+# Every container without its own resources gets these, so the quota can count it. No CPU
+# limit: CFS throttling would stretch the probe timings lesson 5 measures.
+CONTAINER_DEFAULTS = {
+    "defaultRequest": {"cpu": "50m", "memory": "32Mi"},
+    "default": {"memory": "128Mi"},
+    "max": {"memory": "512Mi"},
+}
+
+
+def room_labels(room: str, participant: str) -> Dict[str, str]:
+    return {settings.LABEL: participant, settings.ROOM_LABEL: room}
+
+
+def _meta(name: str, room: str, participant: str, **extra) -> dict:
+    return {"name": name, "labels": room_labels(room, participant), **extra}
+
+
+# Pod Security Admission (Kubernetes 1.23+) refuses privileged, hostPath, hostPID and
+# hostNetwork pods here: with them a participant could take over a node, and so reach the
+# others. Nothing in the lessons needs them. (Kubernetes 1.20, the CI stand-in, ignores it.)
+POD_SECURITY = {"pod-security.kubernetes.io/enforce": "baseline"}
+
+
+def namespace(room: str, participant: str) -> dict:
+    meta = _meta(participant, room, participant)
+    meta["labels"].update(POD_SECURITY)
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
+
+
+def namespaced_objects(room: str, participant: str, pids_limits: Dict[str, int] = None) -> List[dict]:
+    """Everything but the namespace, in the order they must be created. ``pids_limits`` is
+    each node's podPidsLimit as the instructor read it: a participant may not read the
+    kubelets' configuration, and lesson 5 shows PIDs in use beside that limit."""
+    meta = lambda name, **extra: _meta(name, room, participant, namespace=participant, **extra)  # noqa: E731
+    return [
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(ACCOUNT)},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": meta(ACCOUNT),
+         "rules": PARTICIPANT_RULES},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": meta(ACCOUNT),
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": ACCOUNT},
+         "subjects": [{"kind": "ServiceAccount", "name": ACCOUNT, "namespace": participant}]},
+        {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta("room-quota"), "spec": {"hard": QUOTA}},
+        {"apiVersion": "v1", "kind": "LimitRange", "metadata": meta("room-defaults"),
+         "spec": {"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(settings.ROOM_CONFIGMAP),
+         "data": {"pod-pids-limits": json.dumps(pids_limits or {}, sort_keys=True)}},
+        # A long-lived token for the kubeconfig: the token controller fills it in. (Kubernetes
+        # 1.24+ no longer makes one per ServiceAccount by itself; this way works on 1.20 too.)
+        {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/service-account-token",
+         "metadata": meta(TOKEN_SECRET, annotations={"kubernetes.io/service-account.name": ACCOUNT})},
+    ]
+
+
+def participant_names(count: int = 0, names: str = "") -> List[str]:
+    """`--participants 3` gives p1, p2, p3; `--names ada,bob` gives those (checked as LAB_PREFIX is)."""
+    from lab.core.errors import LabError
+    chosen = [name.strip() for name in names.split(",") if name.strip()] if names else \
+        [f"p{number}" for number in range(1, count + 1)]
+    if not chosen:
+        raise LabError("a room needs participants. Fix: --participants N (N >= 1) or --names ada,bob")
+    for name in chosen:
+        if not settings.PREFIX_PATTERN.match(name):
+            raise LabError(f"participant name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), "
+                           "e.g. --names ada,bob")
+    if len(set(chosen)) != len(chosen):
+        raise LabError(f"participant names repeat in {names!r}. Fix: give each participant their own name.")
+    return chosen
