@@ -1,0 +1,11 @@
+"""Names for the shapes the lab passes around as plain JSON-like data.
+
+A manifest is what yaml.safe_load gives for one Kubernetes object; a row is one line of an
+experiment's table. Both are dicts with string keys and mixed values, so they are typed
+here once instead of as ``dict`` (which mypy --strict rightly refuses) in every module.
+"""
+from typing import Any, Dict, List
+
+Manifest = Dict[str, Any]      # one Kubernetes object: {"apiVersion": ..., "kind": ..., ...}
+Manifests = List[Manifest]
+Row = Dict[str, Any]           # one row of a measurement, keyed by identifiers
