@@ -55,6 +55,18 @@ from lab.targets.choice import target, target_name
 from lab.views.notebook import show_lab_errors_as_one_line
 
 
+__all__ = [
+    "settings", "exercises", "progress", "LabError", "LabTimeout", "wait_until",
+    "CheckFailed", "expect", "expect_log_count", "expect_pid1", "expect_reaped", "expect_zombies", "lesson",
+    "bgsave", "make_orphans", "run_redis", "labelled", "reset",
+    "ExecResult", "exec_in", "get", "is_running", "logs", "pids_in_use", "pids_limit", "remove", "run",
+    "send_signal", "stop", "client", "server_version",
+    "build_course_images", "build_image", "image_exists", "resolve_base",
+    "Process", "ProcessTable", "parse_snapshot", "parse_stat", "pod_process_table", "process_table", "zombies",
+    "target", "target_name", "redis_image",
+]
+
+
 def redis_image() -> str:
     """The plain redis image: the official one, or its stand-in where Docker Hub is unreachable."""
     return resolve_base(settings.REDIS_BASE)

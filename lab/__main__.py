@@ -15,15 +15,16 @@
 --participant NAME (or LAB_PREFIX) keeps each person's containers, networks and namespace apart.
 """
 import argparse
-import os
 import sys
 from pathlib import Path
+from typing import Optional, Sequence
 
+from lab.core import config
 from lab.core.errors import LabError
 from lab.course.checks import CheckFailed
 
 
-def parse(argv):
+def parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m lab", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participant", help="a prefix of your own (lowercase, digits, '-'): sets LAB_PREFIX")
@@ -47,7 +48,7 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
-def _add_room_commands(commands) -> None:
+def _add_room_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     room = commands.add_parser("room", help="a workshop room on one cluster (for instructors)")
     # Options before the action: python -m lab room --context C create --participants 2
     room.add_argument("--room", default="room", help="the room's name (default: room)")
@@ -59,20 +60,20 @@ def _add_room_commands(commands) -> None:
     who = create.add_mutually_exclusive_group(required=True)
     who.add_argument("--participants", type=int, help="how many: named p1, p2, ...")
     who.add_argument("--names", help="their names, comma-separated: ada,bob")
-    create.add_argument("--registry", default=os.environ.get("LAB_REGISTRY"),
+    create.add_argument("--registry", default=config.current().registry,
                         help="where the nodes pull the images from (default: LAB_REGISTRY; none: loaded on the nodes)")
     status = actions.add_parser("status", help="each participant's checks passed per lesson")
     status.add_argument("--watch", type=float, default=0, metavar="SECONDS",
                         help="refresh every 5 s for this long (default: once)")
     doctor = actions.add_parser("doctor", help="runtime, PID limit and images on each node, and what the lessons "
                                                "will show there")
-    doctor.add_argument("--registry", default=os.environ.get("LAB_REGISTRY"),
+    doctor.add_argument("--registry", default=config.current().registry,
                         help="where participants' nodes pull the images (default: LAB_REGISTRY, else loaded on the nodes)")
     delete = actions.add_parser("delete", help="remove the room (or --names some of it), and nothing else")
     delete.add_argument("--names", help="only these participants, comma-separated")
 
 
-def run_room(args) -> int:
+def run_room(args: argparse.Namespace) -> int:
     from lab.workshop.room import Room
     from lab.workshop.room_objects import participant_names
     room = Room(args.room, args.context, args.kubeconfig)
@@ -94,7 +95,7 @@ def run_room(args) -> int:
     return 0
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.command == "room":
         return run_room(args)
     if args.command == "doctor":
@@ -121,7 +122,7 @@ def run(args) -> int:
         target().delete()
     elif args.command == "reset":
         from lab.engine.cleanup import reset as reset_lab
-        if os.environ.get("LAB_KUBE_CONTEXT"):  # in a room: this participant's objects on the cluster first
+        if config.current().kube_context:  # in a room: this participant's objects on the cluster first
             from lab.targets.choice import target
             target().delete()
         reset_lab(images=not args.keep_images)
@@ -140,10 +141,10 @@ def run(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse(argv)
     if args.participant:
-        os.environ["LAB_PREFIX"] = args.participant
+        config.use(config.with_participant(args.participant))  # this call only; the environment stays
     try:
         return run(args)
     except (LabError, CheckFailed) as error:  # a check that failed is one line with its fix, too
@@ -153,6 +154,8 @@ def main(argv=None) -> int:
         print("interrupted: run the same command again to finish, or 'python -m lab reset' to clean up",
               file=sys.stderr)
         return 130
+    finally:
+        config.use(None)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List
 
-from lab.core import settings
+from lab.core import config, settings
 from lab.core.errors import LabError
 from lab.engine.docker_client import server_version
 from lab.engine.images import image_exists, resolve_base
@@ -39,8 +39,8 @@ def _tool_version(argv: List[str]) -> str:
 
 
 def check_python() -> Finding:
-    ok = sys.version_info >= (3, 9)
-    return Finding("python", ok, platform.python_version(), "install Python 3.9 or newer")
+    ok = sys.version_info >= (3, 11)
+    return Finding("python", ok, platform.python_version(), "install Python 3.11 or newer")
 
 
 def check_docker() -> Finding:
@@ -122,10 +122,9 @@ def check_image_store() -> Finding:
 
 
 def check_target() -> Finding:
-    import os
 
     from lab.targets.choice import target_name
-    context = os.environ.get("LAB_KUBE_CONTEXT")
+    context = config.current().kube_context
     name = f"kubernetes context {context}" if context else target_name()
     return Finding("target", True, f"lessons 3-5 will run on: {name}")
 

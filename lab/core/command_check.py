@@ -31,25 +31,15 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from pathlib import Path
+from typing import Dict, List, Optional, Set, Tuple
 
-from lab.core import current_lesson, settings
+from lab.core import command_words, config, current_lesson, settings
+from lab.core.json_types import JsonObject
 
 ENV_VAR = "LAB_CHECK_COMMANDS"
 TIMEOUT_SECONDS = 60  # every check is bounded; `kubectl wait` gets its own --timeout on top
 
-KUBECTL_READ_ONLY = {"get", "describe", "logs", "wait", "top", "explain", "api-resources", "version", "auth",
-                     "cluster-info"}
-KUBECTL_MUTATING = {"apply", "create", "delete", "label", "annotate", "patch", "scale", "replace", "set",
-                    "expose", "run", "rollout", "taint", "cordon", "uncordon", "drain"}
-DOCKER_READ_ONLY = {"ps", "logs", "inspect", "stats", "images", "version", "info", "top", "history", "events"}
-DOCKER_LISTS = {("network", "ls"), ("volume", "ls"), ("container", "ls"), ("image", "ls")}
-# Verbs whose arguments are containers, and their options that take a value.
-DOCKER_ON_CONTAINERS = {"rm": set(), "kill": {"-s", "--signal"}, "stop": {"-t", "--time"},
-                        "restart": {"-t", "--time"}, "start": set(), "pause": set(), "unpause": set()}
-# What an exec may run for real while checking: it reads, and it returns at once.
-READ_ONLY_REDIS = {"ping", "info", "dbsize", "get", "hlen", "hgetall", "ttl", "type", "exists"}
-READ_ONLY_PROGRAMS = {"cat", "ps", "ls", "head", "grep", "true", "hostname", "id"}
 # The CLI got past its own parsing and validation and failed only to reach the engine.
 UNREACHABLE = ("Cannot connect to the Docker daemon", "connection refused", "Unable to connect to the server",
                "dial tcp", "couldn't get current server API group list")
@@ -69,7 +59,7 @@ class Engine:
 
 
 _engine = Engine()
-_checked: set = set()
+_checked: Set[Tuple[str, object]] = set()   # (engine, line or argv): checked once
 
 
 def engine_is(name: str, context: Optional[str] = None, kubeconfig: Optional[str] = None) -> None:
@@ -79,7 +69,7 @@ def engine_is(name: str, context: Optional[str] = None, kubeconfig: Optional[str
 
 
 def enabled() -> bool:
-    return bool(os.environ.get(ENV_VAR))
+    return config.current().check_commands is not None
 
 
 def check_printed(argv: List[str], shell_line: Optional[str] = None) -> None:
@@ -101,8 +91,8 @@ def check_printed(argv: List[str], shell_line: Optional[str] = None) -> None:
              "seconds": round(time.monotonic() - started, 2)})
 
 
-def _record(line: dict) -> None:
-    path = os.environ[ENV_VAR]
+def _record(line: JsonObject) -> None:
+    path = config.current().check_commands or ""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)  # a fresh copy of the course has no artifacts yet
     with open(path, "a", encoding="utf-8") as log:
         log.write(json.dumps(line) + "\n")
@@ -121,31 +111,12 @@ def _check_argv(argv: List[str]) -> Tuple[str, bool, str]:
     return _check_exists(argv)
 
 
-GLOBAL_OPTIONS_WITH_VALUE = {"-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster",
-                             "--user", "-H", "--host", "-c", "--config", "-l", "--log-level"}
-
-
-def _verb(argv: List[str]) -> str:
-    """The first word after the program that is neither an option nor an option's value
-    (kubectl -n ns get ... -> get; kubectl --context kind-lab port-forward ... -> port-forward)."""
-    words, index = argv[1:], 0
-    while index < len(words):
-        word = words[index]
-        if word in GLOBAL_OPTIONS_WITH_VALUE:
-            index += 2
-        elif word.startswith("-"):
-            index += 1
-        else:
-            return word
-    return ""
-
-
 def _check_kubectl(argv: List[str]) -> Tuple[str, bool, str]:
-    verb = _verb(argv)
+    verb = command_words.verb(argv)
     reach = _reach_cluster(argv)
-    if verb in KUBECTL_READ_ONLY:
-        return _run("ran", reach, extra_timeout=_wait_timeout(argv))
-    if verb in KUBECTL_MUTATING:
+    if verb in command_words.KUBECTL_READ_ONLY:
+        return _run("ran", reach, extra_timeout=command_words.wait_timeout(argv))
+    if verb in command_words.KUBECTL_MUTATING:
         return _run("dry-run=server", reach + ["--dry-run=server"])
     if verb == "exec":
         return _check_exec(reach)
@@ -159,40 +130,25 @@ def _check_kubectl(argv: List[str]) -> Tuple[str, bool, str]:
 
 def _reach_cluster(argv: List[str]) -> List[str]:
     """The printed command, run against the lab's cluster as the learner's current context."""
-    flags = ["--context", _engine.context] + (["--kubeconfig", _engine.kubeconfig] if _engine.kubeconfig else [])
+    flags = ["--context", _engine.context or ""] + (["--kubeconfig", _engine.kubeconfig] if _engine.kubeconfig else [])
     return [argv[0], *flags, *argv[1:]]
 
 
-def _wait_timeout(argv: List[str]) -> float:
-    units = {"s": 1, "m": 60, "h": 3600}
-    for word in argv:
-        if word.startswith("--timeout="):
-            value = word.split("=", 1)[1]
-            return float(value[:-1]) * units[value[-1]] if value[-1:] in units else float(value or 0)
-    return 0
-
-
 def _check_docker(argv: List[str]) -> Tuple[str, bool, str]:
-    verb = _verb(argv)
-    if verb in DOCKER_READ_ONLY or tuple(argv[1:3]) in DOCKER_LISTS:
+    verb = command_words.verb(argv)
+    if command_words.reads_docker_state(argv):
         return _run("ran", argv)
     if verb == "exec":
         return _check_exec(argv)
     mode, ok, detail = _parse_only(argv)
-    if ok and verb in DOCKER_ON_CONTAINERS:
+    if ok and verb in command_words.DOCKER_ON_CONTAINERS:
         return _containers_exist(argv, verb)
     return mode, ok, detail
 
 
 def _containers_exist(argv: List[str], verb: str) -> Tuple[str, bool, str]:
     """`docker rm -f NAME`: typed as printed, it fails unless NAME exists at that moment."""
-    words, names = argv[argv.index(verb) + 1:], []
-    while words:
-        word, words = words[0], words[1:]
-        if word in DOCKER_ON_CONTAINERS[verb]:
-            words = words[1:]  # the option's value
-        elif not word.startswith("-"):
-            names.append(word)
+    names = command_words.container_names(argv, verb)
     if not names:
         return "parsed; containers exist", False, f"docker {verb} names no container"
     mode, ok, detail = _run("parsed; containers exist", ["docker", "inspect", "--type", "container",
@@ -202,9 +158,9 @@ def _containers_exist(argv: List[str], verb: str) -> Tuple[str, bool, str]:
 
 def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
     """Run the exec for real if it only reads; else check that its program is there."""
-    split = argv.index("--") + 1 if "--" in argv else _first_command_index(argv)
+    split = argv.index("--") + 1 if "--" in argv else command_words.first_command_index(argv)
     command = argv[split:]
-    if _reads_only(command):
+    if command_words.reads_only(command):
         mode, ok, detail = _run("ran", argv)
         return mode, ok or _program_ran_and_said_no(argv, detail), detail
     probe = ["sh", "-c", f"command -v {shlex.quote(os.path.basename(command[0]))}"]
@@ -217,37 +173,8 @@ def _program_ran_and_said_no(argv: List[str], detail: str) -> bool:
     126 and 127 are the shell's "cannot run" and "not found"."""
     found = re.search(r"command terminated with exit code (\d+)", detail)
     if argv[0] == "kubectl":
-        return bool(found) and found.group(1) not in ("126", "127")
+        return found is not None and found.group(1) not in ("126", "127")
     return False  # docker exec: _run has only the exit code, and 125-127 mean the exec itself failed
-
-
-def _first_command_index(argv: List[str]) -> int:
-    """`docker exec [flags] CONTAINER COMMAND...`: the command starts after the container."""
-    words = argv[2:]
-    flags_with_values = {"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file"}
-    index = 0
-    while index < len(words) and words[index].startswith("-"):
-        index += 2 if words[index] in flags_with_values else 1
-    return 2 + index + 1
-
-
-def _reads_only(command: List[str]) -> bool:
-    """True only for a program that reads and returns at once; anything else is not run."""
-    if not command:
-        return False
-    program = os.path.basename(command[0])
-    if program == "env":  # env [-u NAME] [NAME=value]... PROGRAM ARGS: judge PROGRAM
-        rest = command[1:]
-        while rest and (rest[0] == "-u" or "=" in rest[0] or rest[0].startswith("-")):
-            rest = rest[2:] if rest[0] == "-u" else rest[1:]
-        return _reads_only(rest)
-    if program == "redis-cli":
-        words = [w for w in command[1:] if not w.startswith("-")]
-        return bool(words) and words[0].lower() in READ_ONLY_REDIS
-    if program == "sh" and command[1:2] == ["-c"] and len(command) > 2:
-        simple = not any(sign in command[2] for sign in ";&|<>`$(\n")  # one command, no redirection
-        return simple and _reads_only(shlex.split(command[2]))
-    return program in READ_ONLY_PROGRAMS
 
 
 def _check_port_forward(argv: List[str]) -> Tuple[str, bool, str]:
@@ -305,7 +232,7 @@ def _check_shell(line: str) -> Tuple[str, bool, str]:
         return mode, ok, detail
     for inner in re.findall(r"\$\(([^()]*)\)", line):
         argv = shlex.split(inner)
-        if argv[:1] != ["docker"] or not (_verb(argv) in DOCKER_READ_ONLY or tuple(argv[1:3]) in DOCKER_LISTS):
+        if not command_words.reads_docker_state(argv):
             continue
         mode, ok, detail = _run("bash -n; $(docker ...) ran", argv)
         if not ok:
@@ -315,7 +242,8 @@ def _check_shell(line: str) -> Tuple[str, bool, str]:
     return mode, ok, detail
 
 
-def _run(mode: str, argv: List[str], *, extra_timeout: float = 0, env=None, cwd=None) -> Tuple[str, bool, str]:
+def _run(mode: str, argv: List[str], *, extra_timeout: float = 0, env: Optional[Dict[str, str]] = None,
+         cwd: Optional[Path] = None) -> Tuple[str, bool, str]:
     try:
         result = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT_SECONDS + extra_timeout,
                                 env=env, cwd=cwd or settings.REPO_ROOT)

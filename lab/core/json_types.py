@@ -9,3 +9,4 @@ from typing import Any, Dict, List
 Manifest = Dict[str, Any]      # one Kubernetes object: {"apiVersion": ..., "kind": ..., ...}
 Manifests = List[Manifest]
 Row = Dict[str, Any]           # one row of a measurement, keyed by identifiers
+JsonObject = Dict[str, Any]    # any other JSON object: a probe, a healthcheck, an API answer

@@ -4,10 +4,13 @@ Everything the lab creates carries ``LABEL`` with the participant's prefix as it
 value, so ``lab.reset()`` removes exactly that and nothing else. Several people can
 share one Docker host by choosing different prefixes (``LAB_PREFIX``).
 """
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Dict
+
+from lab.core import config
+from lab.core.errors import LabError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 IMAGES_DIR = REPO_ROOT / "images"
@@ -24,9 +27,8 @@ PREFIX_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")  # a namesp
 
 def prefix() -> str:
     """The participant prefix: ``LAB_PREFIX``, default ``lab``."""
-    value = os.environ.get("LAB_PREFIX", "lab")
+    value = config.current().prefix
     if not PREFIX_PATTERN.match(value):
-        from lab.core.errors import LabError
         raise LabError(f"LAB_PREFIX={value!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), e.g. LAB_PREFIX=alice")
     return value
 
@@ -36,7 +38,7 @@ def container_name(short_name: str) -> str:
     return f"{prefix()}-{short_name}"
 
 
-def labels() -> dict:
+def labels() -> Dict[str, str]:
     return {LABEL: prefix()}
 
 

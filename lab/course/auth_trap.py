@@ -11,10 +11,13 @@ password inside redis (as a rotation done wrong would): clients that still use t
 one are refused. The naive probe keeps passing; the checked probe starts failing.
 """
 import time
-from typing import List
+from typing import Dict, List
 
-from lab.course.experiments import redis_deployment
-from lab.targets.manifests import Manifest, write_work_file
+from lab.core.json_types import Row
+from lab.course.deployments import redis_deployment
+from lab.targets.contract import Target
+from lab.targets.deployed import deployed
+from lab.targets.manifests import Manifest
 
 PASSWORD = "lesson-04-secret"  # a demo value; in production it comes from a Secret (secretKeyRef)
 ROTATED = "rotated-by-someone-else"
@@ -38,24 +41,22 @@ def deployments() -> List[Manifest]:
             _redis_with_password(CHECKED, ["redis-cli", "-e", "ping"], probe_has_password=True)]
 
 
-def _probe_reply(target, name: str, probe: List[str]) -> dict:
+def _probe_reply(target: Target, name: str, probe: List[str]) -> Row:
     """Run the pod's probe command by hand, as the kubelet does: what it prints, how it exits."""
     result = target.exec(name, probe)
     return {"reply": result.output.strip().splitlines()[-1] if result.output.strip() else "", "exit": result.exit_code}
 
 
-def run(target, *, watch_seconds: float = 8) -> List[dict]:
+def run(target: Target, *, watch_seconds: float = 8) -> List[Row]:
     """Deploy both, read each probe's reply, rotate the password, count failures for a while.
     Removes what it deployed, also when interrupted."""
     objects = deployments()
     names = [manifest.name for manifest in objects]
     probes = {manifest.name: manifest.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["exec"]
               ["command"] for manifest in objects}
-    try:
-        target.apply([write_work_file(WORK_FILE, objects)])
-        target.wait_ready(timeout=120, names=names)
-        rows = {name: {"pod": name, "probe": " ".join(probes[name]),
-                       "probe has the password": name == CHECKED} for name in names}
+    with deployed(target, objects, work_file=WORK_FILE):
+        rows: Dict[str, Row] = {name: {"pod": name, "probe": " ".join(probes[name]),
+                                       "probe has the password": name == CHECKED} for name in names}
         for name in names:
             before = _probe_reply(target, name, probes[name])
             rows[name].update({"probe reply": before["reply"], "probe exit code": before["exit"]})
@@ -72,5 +73,3 @@ def run(target, *, watch_seconds: float = 8) -> List[dict]:
             rows[name].update({"reply after the change": after["reply"], "exit after": after["exit"],
                                "probe failures after": len(target.failed_probes(name) - failures_before[name])})
         return list(rows.values())
-    finally:
-        target.delete(names, wait=False)

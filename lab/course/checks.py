@@ -2,6 +2,7 @@
 
 Under nbval a failed check fails the notebook's test, so the same call teaches and tests.
 """
+from dataclasses import dataclass
 from typing import Optional
 
 from lab.core.console import passed as print_pass
@@ -20,35 +21,45 @@ def passed(message: str) -> None:
 
 class CheckFailed(AssertionError):
     """A lesson's expectation did not hold; the message says what and hints why."""
+    mistake: Optional[str] = None      # an exercise's: which kind of wrong answer (lab.course.exercises)
+    hint_level: Optional[int] = None   # and the hint shown with it, 1 to 3
 
 
-def _snapshot_or_none(ref: ContainerRef, notes: dict) -> Optional[ProcessTable]:
-    """A process table, or None (with the reason in ``notes``) if this one snapshot failed:
-    a check retries until its own deadline instead of failing on one slow exec."""
-    try:
-        return process_table(ref)
-    except LabTimeout as error:
-        notes["error"] = str(error)
-        return None
+@dataclass
+class _Snapshots:
+    """What a bounded wait has read of a container's processes: the latest table, and why
+    the latest snapshot failed. One failed snapshot is not a failed check: a check retries
+    until its own deadline instead of failing on one slow exec."""
+    ref: ContainerRef
+    table: Optional[ProcessTable] = None
+    error: Optional[str] = None
+
+    def read(self, *, keep_last: bool = False) -> Optional[ProcessTable]:
+        """A new snapshot; when it fails, None (or with ``keep_last``, the last one read)."""
+        try:
+            self.table = process_table(self.ref)
+        except LabTimeout as error:
+            self.error = str(error)
+            self.table = self.table if keep_last else None
+        return self.table
 
 
 def expect_zombies(ref: ContainerRef, count: int, *, timeout: float = 5,
                    hint: str = "") -> ProcessTable:
     """Wait (bounded) until the container has exactly ``count`` zombies."""
     name = get(ref).name
-    latest = {}
+    latest = _Snapshots(ref)
 
-    def settled():
-        latest["table"] = _snapshot_or_none(ref, latest)
-        return latest["table"] is not None and len(latest["table"].zombies) == count
+    def settled() -> Optional[ProcessTable]:
+        table = latest.read()
+        return table if table is not None and len(table.zombies) == count else None
 
     try:
-        wait_until(settled, timeout=timeout, what=f"{count} zombies in {name}", interval=0.2)
+        table = wait_until(settled, timeout=timeout, what=f"{count} zombies in {name}", interval=0.2)
     except LabTimeout:
-        table = latest.get("table")
-        found = f"found {len(table.zombies)}" if table else f"could not read its process table ({latest.get('error')})"
+        found = (f"found {len(latest.table.zombies)}" if latest.table
+                 else f"could not read its process table ({latest.error})")
         raise CheckFailed(f"expected {count} zombies in {name}, {found} after {timeout:g}s. {hint}".strip()) from None
-    table = latest["table"]
     parents = sorted({p.ppid for p in table.zombies})
     owner = f", all children of PID {parents[0]} ({table.pid1().comm})" if parents == [1] else ""
     passed(f"{name} has exactly {count} zombie{'s' if count != 1 else ''}{owner}")
@@ -70,7 +81,7 @@ def expect_log_count(ref: ContainerRef, text: str, count: int, *, timeout: float
     name = get(ref).name
     seen = {"n": 0}
 
-    def enough():
+    def enough() -> bool:
         seen["n"] = logs(ref, quiet=True).count(text)
         return seen["n"] >= count
 
@@ -94,21 +105,20 @@ def expect(condition: bool, success: str, failure: str, hint: Optional[str] = No
 def expect_reaped(ref: ContainerRef, comm: str, *, timeout: float = 10) -> ProcessTable:
     """Wait (bounded) until no process named ``comm`` is left, running or zombie."""
     name = get(ref).name
-    latest = {}
+    latest = _Snapshots(ref)
 
-    def gone():
-        latest["table"] = _snapshot_or_none(ref, latest) or latest.get("table")
-        return latest["table"] is not None and not any(p.comm == comm for p in latest["table"].processes)
+    def gone() -> Optional[ProcessTable]:
+        table = latest.read(keep_last=True)
+        return table if table is not None and not any(p.comm == comm for p in table.processes) else None
 
     try:
-        wait_until(gone, timeout=timeout, what=f"every {comm} in {name} to exit and be reaped", interval=0.2)
+        table = wait_until(gone, timeout=timeout, what=f"every {comm} in {name} to exit and be reaped", interval=0.2)
     except LabTimeout:
-        if latest.get("table") is None:
-            raise CheckFailed(f"could not read the process table of {name}: {latest.get('error')}") from None
-        left = [p for p in latest["table"].processes if p.comm == comm]
+        if latest.table is None:
+            raise CheckFailed(f"could not read the process table of {name}: {latest.error}") from None
+        left = [p for p in latest.table.processes if p.comm == comm]
         zombies = sum(p.is_zombie for p in left)
         raise CheckFailed(f"{len(left)} {comm} process(es) remain in {name} after {timeout:g}s, {zombies} of them zombies. "
                           "Hint: is PID 1 a process that reaps (tini, docker-init)?") from None
-    table = latest["table"]
     passed(f"every {comm} in {name} exited and was reaped by PID 1 ({table.pid1().comm})")
     return table

@@ -1,7 +1,7 @@
 """Lesson 0's evidence that the slow part is done: every node of the cluster is Ready and
 already has the lab's images, so no pod of the later lessons waits on a pull (or fails one:
 a kind node has no registry to pull the lab's images from)."""
-from typing import Dict, Iterable, List
+from typing import TYPE_CHECKING, Dict, Iterable, List, TypedDict
 
 from lab.core.console import show_command
 from lab.core.errors import LabTimeout
@@ -9,10 +9,21 @@ from lab.core.waiting import wait_until
 from lab.course.checks import CheckFailed, passed
 from lab.engine.images import image_exists
 from lab.targets import kind_config
+from lab.targets.contract import Target
 from lab.targets.kubernetes.kube_api import kube_errors
+
+if TYPE_CHECKING:
+    from lab.targets.kubernetes.target import KubernetesTarget
 
 NODE_STATUS_WAIT = 60
 NODE_STATUS_MAX_IMAGES = 50  # the kubelet lists at most this many images, the largest first (nodeStatusMaxImages)
+
+
+class NodeImages(TypedDict):
+    """One node, as node_images reads it."""
+    ready: bool
+    missing: List[str]  # the images it lacks ([] also when ``full``: unknown)
+    full: bool          # its status lists NODE_STATUS_MAX_IMAGES images: the lab's may be left out
 
 
 def _again() -> str:
@@ -25,15 +36,17 @@ def _has(names_on_node: Iterable[str], image: str) -> bool:
     return any(name == image or name.endswith("/" + image) for name in names_on_node)
 
 
-def node_images(target, images: List[str], *, quiet: bool = False) -> Dict[str, Dict[str, object]]:
+def node_images(target: "KubernetesTarget", images: List[str], *, quiet: bool = False) -> Dict[str, NodeImages]:
     """Per node: Ready or not, and which of ``images`` it lacks (from the API, as kubectl shows it)."""
     from kubernetes import client
     if not quiet:
         show_command("kubectl", "get", "nodes")
     with kube_errors("listing the nodes"):
         nodes = client.CoreV1Api(target.api()).list_node(_request_timeout=15)
-    found: Dict[str, Dict[str, object]] = {}
+    found: Dict[str, NodeImages] = {}
     for node in nodes.items:
+        # The API server always sends a node's metadata (with its name) and status, filled or not.
+        assert node.metadata is not None and node.metadata.name is not None and node.status is not None
         name = node.metadata.name
         listed = node.status.images or []
         on_node = [n for image in listed for n in image.names or ()]
@@ -46,16 +59,16 @@ def node_images(target, images: List[str], *, quiet: bool = False) -> Dict[str, 
             show_command("kubectl", "get", "node", name, "-o", "jsonpath={.status.images[*].names}")
             has = (f"lists its {NODE_STATUS_MAX_IMAGES} largest images only: the lab's may be among the rest" if full
                    else "has " + ", ".join(images) if not found[name]["missing"]
-                   else "lacks " + ", ".join(found[name]["missing"]))  # type: ignore[arg-type]
+                   else "lacks " + ", ".join(found[name]["missing"]))
             print(f"  {name}: {'Ready' if ready else 'NOT Ready'}, {has}")
     return found
 
 
-def _all_there(nodes: Dict[str, Dict[str, object]]) -> bool:
+def _all_there(nodes: Dict[str, NodeImages]) -> bool:
     return bool(nodes) and all(node["ready"] and not node["missing"] for node in nodes.values())
 
 
-def _wait_for_the_node_status(target, images: List[str]) -> Dict[str, Dict[str, object]]:
+def _wait_for_the_node_status(target: "KubernetesTarget", images: List[str]) -> Dict[str, NodeImages]:
     """An image just loaded shows in the node's status only once the kubelet has refreshed
     its image list (about every 30 s) and posted its status (every 10 s)."""
     nodes = node_images(target, images)
@@ -71,21 +84,23 @@ def _wait_for_the_node_status(target, images: List[str]) -> Dict[str, Dict[str, 
     return nodes
 
 
-def images_where_pods_start(target, images: List[str]) -> None:
+def images_where_pods_start(target: Target, images: List[str]) -> None:
     """One check: the images are where the target starts its containers."""
     if target.name == "docker":
         missing = [image for image in images if not image_exists(image)]
         where = "the local Docker Engine (the docker target runs its containers there)"
-    elif target.shared:  # a participant's credentials cannot read nodes: nothing to check from here
-        print(f"a shared cluster pulls the images from {target.registry or 'its registry'} when a pod starts; "
-              "the instructor's `python -m lab room doctor` tries them on every node")
-        return
     else:
+        from lab.targets.kubernetes.target import KubernetesTarget
+        assert isinstance(target, KubernetesTarget)  # lab.target() gives a DockerTarget or a KubernetesTarget
+        if target.shared:  # a participant's credentials cannot read nodes: nothing to check from here
+            print(f"a shared cluster pulls the images from {target.registry or 'its registry'} when a pod starts; "
+                  "the instructor's `python -m lab room doctor` tries them on every node")
+            return
         nodes = _wait_for_the_node_status(target, images)
         if not nodes:
             raise CheckFailed(f"the cluster has no nodes. {_again()}")
         problems = [f"{name} is not Ready" for name, node in nodes.items() if not node["ready"]]
-        problems += [f"{name} lacks {', '.join(node['missing'])}" for name, node in nodes.items()  # type: ignore[arg-type]
+        problems += [f"{name} lacks {', '.join(node['missing'])}" for name, node in nodes.items()
                      if node["missing"]]
         if problems:
             raise CheckFailed("; ".join(problems) + f". {_again()}")

@@ -1,21 +1,23 @@
 """Watching DockerCoins mine: its webui's /json, sampled in the foreground for a bounded time."""
 import json
-import time
 import urllib.error
 import urllib.request
-from typing import List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from lab.core.console import show_command
 from lab.core.errors import LabTimeout
-from lab.core.waiting import wait_until
+from lab.core.json_types import JsonObject
+from lab.core.waiting import ticks, wait_until
 from lab.course.checks import CheckFailed, passed
+from lab.targets.contract import Target
 
 
-def stats(url: str) -> dict:
+def stats(url: str) -> JsonObject:
     """`curl URL/json`: {coins, hashes, now}; {} while the webui or redis is not answering."""
     try:
         with urllib.request.urlopen(f"{url}/json", timeout=2) as response:
-            return json.loads(response.read())
+            data: JsonObject = json.loads(response.read())
+            return data
     except (urllib.error.URLError, OSError, ValueError):
         return {}
 
@@ -23,12 +25,11 @@ def stats(url: str) -> dict:
 def sample_hashes(url: str, seconds: float = 10, interval: float = 1) -> List[Tuple[float, int]]:
     """(elapsed seconds, total hashes) every ``interval`` for ``seconds``."""
     show_command("curl", "-s", f"{url}/json")
-    samples, started = [], time.monotonic()
-    while time.monotonic() - started <= seconds:
+    samples: List[Tuple[float, int]] = []
+    for elapsed in ticks(seconds, interval=interval):
         data = stats(url)
         if "hashes" in data:
-            samples.append((time.monotonic() - started, data["hashes"]))
-        time.sleep(interval)
+            samples.append((elapsed, data["hashes"]))
     return samples
 
 
@@ -41,9 +42,9 @@ def hash_rate(samples: List[Tuple[float, int]]) -> float:
 
 def expect_mining(url: str, *, at_least: int = 5, timeout: float = 60) -> int:
     """Wait (bounded) until the hash counter has grown by ``at_least``."""
-    def hashes_when(condition):
+    def hashes_when(condition: Callable[[int], bool]) -> Callable[[], Optional[Dict[str, int]]]:
         """The hash count once ``condition(count)`` holds: one /json request per try."""
-        def check():
+        def check() -> Optional[Dict[str, int]]:
             count = stats(url).get("hashes")
             return {"hashes": count} if count is not None and condition(count) else None
         return check
@@ -63,7 +64,7 @@ def expect_mining(url: str, *, at_least: int = 5, timeout: float = 60) -> int:
 COMPONENTS = {"redis", "rng", "hasher", "worker", "webui"}
 
 
-def ensure_running(target) -> str:
+def ensure_running(target: Target) -> str:
     """What lesson 3 leaves behind, for a lesson started on its own: build and deploy
     DockerCoins if any component is missing; return the webui's address."""
     from lab.engine.images import build_course_images

@@ -1,8 +1,11 @@
 """The checks of lessons 4 and 5: one call per measurement, one PASS line that states what was shown,
 or a CheckFailed that lists every part that did not hold."""
-from typing import List
+from typing import List, Sequence
 
+from lab.core.json_types import Row
 from lab.course.checks import CheckFailed, passed
+from lab.course.experiments import AccidentalReaping, ExhaustionResult, MatrixResult
+from lab.targets.contract import Target
 
 
 def _verdict(problems: List[str], success: str, hint: str = "") -> None:
@@ -11,7 +14,7 @@ def _verdict(problems: List[str], success: str, hint: str = "") -> None:
     passed(success)
 
 
-def matrix_matches_facts(matrix, target) -> None:
+def matrix_matches_facts(matrix: MatrixResult, target: Target) -> None:
     """Every variant left the zombies the facts predict, with the PID 1 and zombie commands
     they predict, and the experiment removed its pods."""
     expected_pid1 = {"tini-pid1": "tini", "shared-pid-ns": target.shared_pid_namespace_pid1}
@@ -35,7 +38,7 @@ def matrix_matches_facts(matrix, target) -> None:
              "sits between the runtime and redis-cli; none otherwise")
 
 
-def _pids_at_the_limit_before_the_restart(exhaustion) -> bool:
+def _pids_at_the_limit_before_the_restart(exhaustion: ExhaustionResult) -> bool:
     """The cause where the probe's own output is not kept: on Kubernetes the kubelet's events
     stop after about 25, so the fork failures at the end are not shown; the pods' PIDs in
     use, read in the last seconds before the restart, are."""
@@ -43,7 +46,7 @@ def _pids_at_the_limit_before_the_restart(exhaustion) -> bool:
     return bool(before) and max(before[-6:]) >= exhaustion.pids_limit - 1
 
 
-def exhaustion_caused_by_pids(exhaustion) -> None:
+def exhaustion_caused_by_pids(exhaustion: ExhaustionResult) -> None:
     """The restart happened, and it happened for lack of PIDs: the pod's PIDs reached the
     limit and something failed to fork or to start (not just any restart)."""
     most_zombies = max((row["zombies"] or 0 for row in exhaustion.series), default=0)
@@ -69,7 +72,7 @@ def exhaustion_caused_by_pids(exhaustion) -> None:
                        "0 zombies after the restart")
 
 
-def surge_then_recreate(rows, target) -> None:
+def surge_then_recreate(rows: Sequence[Row], target: Target) -> None:
     """RollingUpdate ran the old and the new redis pod at once, both ready; Recreate never
     ran two (on Kubernetes). On Docker neither could: it replaces a changed container."""
     rolling, recreate = rows
@@ -91,7 +94,7 @@ def surge_then_recreate(rows, target) -> None:
                        f"Recreate never ran two, and had no redis ready for {recreate['no redis ready for (s)']} s")
 
 
-def readiness_took_the_only_endpoint(rows, target) -> None:
+def readiness_took_the_only_endpoint(rows: Sequence[Row], target: Target) -> None:
     """Redis answered throughout and was never restarted; on Kubernetes the failing readiness
     probe emptied the Service and new connections were refused, until the probe passed again.
     Docker has no endpoints: there new connections got through throughout."""
@@ -123,7 +126,7 @@ def readiness_took_the_only_endpoint(rows, target) -> None:
                        + "; nothing restarted redis, and the address came back only when the probe passed again")
 
 
-def loading_fools_plain_ping(rows) -> None:
+def loading_fools_plain_ping(rows: Sequence[Row]) -> None:
     """While redis loaded: plain ping printed LOADING and exited 0; -e exited 1; then both PONG.
     (The two commands of one sample run one after the other: the load can end in between.)"""
     plain = [row["redis-cli ping"] for row in rows if row["redis-cli ping"].startswith("LOADING")]
@@ -145,7 +148,7 @@ def loading_fools_plain_ping(rows) -> None:
 EVENT_BURST = 25  # client-go's spam filter: about 25 events per object, then one per 5 minutes
 
 
-def events_stop_after_a_burst(exhaustion, target) -> None:
+def events_stop_after_a_burst(exhaustion: ExhaustionResult, target: Target) -> None:
     """Where probe failures are also Events (Kubernetes): never more Events than failures, and
     past the burst, fewer (the filter dropped the rest). Docker has no Events to compare."""
     failures, events = exhaustion.probe_failures, exhaustion.failure_events
@@ -163,7 +166,7 @@ def events_stop_after_a_burst(exhaustion, target) -> None:
                        "kubelet's own counter (prober_probe_total on /metrics/probes), not from Events")
 
 
-def bgsave_reaped_them_all(reaping) -> None:
+def bgsave_reaped_them_all(reaping: AccidentalReaping) -> None:
     """Zombies were there, and the BGSAVE reaped each one: one `unmatched pid` line per zombie."""
     lines = len(reaping.unmatched_pid_log_lines)
     problems = []

@@ -21,8 +21,12 @@ import yaml
 
 from lab.core.console import show_command
 from lab.core.errors import LabError
-from lab.course.experiments import redis_deployment
+from lab.core.json_types import JsonObject, Row
+from lab.core.waiting import ticks
+from lab.course.deployments import redis_deployment
 from lab.targets import manifests
+from lab.targets.contract import Target
+from lab.targets.deployed import deployed
 from lab.targets.manifests import MANIFESTS_DIR, Manifest, write_work_file
 
 NAME = "loading-demo"
@@ -32,7 +36,7 @@ KEYS = 2_000_000   # about 1.3 s to load on 2 cores, about 190 MB (the first sam
 PROBES = {"redis-cli ping": ["redis-cli", "ping"], "redis-cli -e ping": ["redis-cli", "-e", "ping"]}
 
 
-def _checked_probe(failure_threshold: int) -> dict:
+def _checked_probe(failure_threshold: int) -> JsonObject:
     return {"exec": {"command": ["redis-cli", "-e", "ping"]}, "periodSeconds": 5, "timeoutSeconds": 1,
             "failureThreshold": failure_threshold}
 
@@ -50,48 +54,45 @@ def deployment() -> Manifest:
     return manifest
 
 
-def _replies(target, started: float, *, quiet: bool = True) -> dict:
+def _replies(target: Target, started: float, *, quiet: bool = True) -> Row:
     """Both probe commands, run by hand as the kubelet would: what each prints, how it exits."""
-    row = {"t (s)": round(time.monotonic() - started, 1)}
+    row: Row = {"t (s)": round(time.monotonic() - started, 1)}
     for shown, command in PROBES.items():
         result = target.exec(NAME, command, quiet=quiet)
         row[shown] = f"{result.output.strip()} (exit {result.exit_code})"
     return row
 
 
-def _redis_says_ok(target, command: List[str]) -> None:
+def _redis_says_ok(target: Target, command: List[str]) -> None:
     result = target.exec(NAME, command, timeout=60)
     if result.output.strip() != "OK":
         raise LabError(f"{' '.join(command)} answered {result.output.strip()!r}, not OK. Fix: re-run the cell; "
                        "if it says DEBUG is not allowed, the container was not started with --enable-debug-command.")
 
 
-def run(target, *, keys: int = KEYS, timeout: float = 60) -> List[dict]:
+def run(target: Target, *, keys: int = KEYS, timeout: float = 60) -> List[Row]:
     """Fill a redis, reload it, and sample both probe commands while it loads; one row per sample.
     Removes what it deployed, also when interrupted."""
-    try:
-        target.apply([write_work_file(WORK_FILE, [deployment()])])
-        target.wait_ready(timeout=120, names=[NAME])
+    with deployed(target, [deployment()], work_file=WORK_FILE):
         _redis_says_ok(target, ["redis-cli", "DEBUG", "POPULATE", str(keys)])
         reload = threading.Thread(target=target.exec, args=(NAME, ["redis-cli", "DEBUG", "RELOAD"]),
                                   kwargs={"timeout": timeout}, daemon=True)
         started = time.monotonic()
         reload.start()  # prints its command as it starts
         time.sleep(0.2)
-        rows: List[dict] = []
-        while time.monotonic() - started < timeout and not (rows and _both_pong(rows[-1])):
+        rows: List[Row] = []
+        for _ in ticks(timeout - (time.monotonic() - started), interval=0.2):
             try:
                 rows.append(_replies(target, started, quiet=bool(rows)))  # the commands printed once
             except LabError as error:  # a busy API server may refuse one exec: sample again
                 print(f"  (one sample failed: {error}; sampling again)")
-                time.sleep(0.2)
+            if rows and _both_pong(rows[-1]):
+                break
         reload.join(timeout=timeout)
         return rows
-    finally:
-        target.delete([NAME], wait=False)
 
 
-def _both_pong(row: dict) -> bool:
+def _both_pong(row: Row) -> bool:
     return all(row[shown].startswith("PONG") for shown in PROBES)
 
 
@@ -111,7 +112,7 @@ def startup_probe_yaml() -> str:
     return yaml.safe_dump(probes, sort_keys=False, default_flow_style=None).rstrip()
 
 
-def write_startup_file(target) -> str:
+def write_startup_file(target: Target) -> str:
     """work/04-redis-startup.yaml (validated), and on Kubernetes the command that has the API
     server check it without applying it. The docker target cannot run a startupProbe."""
     path = manifests.shown_path(write_work_file(STARTUP_FILE, [redis_with_startup_probe()]))

@@ -26,7 +26,7 @@ def local_state(pid: int) -> Optional[str]:
     return result.stdout.strip()[:1] or None
 
 
-def start_short_child() -> subprocess.Popen:
+def start_short_child() -> "subprocess.Popen[bytes]":
     """Start `sleep 0.2` and do not wait for it."""
     show_command("sleep", "0.2")
     child = subprocess.Popen(["sleep", "0.2"])
@@ -40,7 +40,7 @@ def wait_for_state(pid: int, state: Optional[str], timeout: float = 5) -> Option
     return state
 
 
-def reap(child: subprocess.Popen) -> int:
+def reap(child: "subprocess.Popen[bytes]") -> int:
     """The parent's wait(): collect the exit status; the kernel frees the entry."""
     print(f">>> os.waitpid({child.pid}, 0)")
     return child.wait(timeout=5)

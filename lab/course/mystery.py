@@ -14,15 +14,19 @@ no zombie is left.
 import copy
 import time
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Callable, List, NoReturn, Optional
 
 import yaml
 
-from lab.core import settings
+from lab.core import json_types, settings
 from lab.core.errors import LabError
-from lab.course import exercises
+from lab.core.json_types import Row
+from lab.course import deployments
 from lab.course.exercises import MYSTERY as EXERCISE
-from lab.engine.processes import pod_process_table
+from lab.course.exercises.registry import fail, passed
+from lab.course.exercises.zombie_fix import load_pod_spec, the_container
+from lab.engine.processes import ProcessTable, pod_process_table
+from lab.targets.contract import Target
 from lab.targets.docker.translate import PIDS_LIMIT_ANNOTATION
 from lab.targets.manifests import Manifest, write_work_file
 
@@ -35,7 +39,7 @@ DOCKER_PIDS_LIMIT = 12  # the docker target's limit for this pod (the node's pod
 MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 3.2 CLIENT PAUSE 2500 ALL >/dev/null"
 
 
-def pod_spec() -> dict:
+def pod_spec() -> json_types.Manifest:
     """The pod spec as the other team wrote it."""
     return {"terminationGracePeriodSeconds": 5,
             "containers": [{
@@ -49,16 +53,12 @@ def spec_yaml() -> str:
     return yaml.safe_dump(pod_spec(), sort_keys=False, width=200).rstrip()
 
 
-def deployment(spec: dict) -> Manifest:
-    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": NAME, "labels": {"app": NAME}},
-            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": NAME}},
-                     "template": {"metadata": {"labels": {"app": NAME},
-                                               "annotations": {PIDS_LIMIT_ANNOTATION: str(DOCKER_PIDS_LIMIT)}},
-                                  "spec": copy.deepcopy(spec)}}}
-    return Manifest(NAME, body)
+def deployment(spec: json_types.Manifest) -> Manifest:
+    return deployments.deployment(NAME, copy.deepcopy(spec), source=NAME,
+                                  pod_annotations={PIDS_LIMIT_ANNOTATION: str(DOCKER_PIDS_LIMIT)})
 
 
-def start(target, spec: Optional[dict] = None, work_file: str = WORK_FILE) -> None:
+def start(target: Target, spec: Optional[json_types.Manifest] = None, work_file: str = WORK_FILE) -> None:
     """Deploy redis-cache from work/FILE. Deleted first: server-side apply on Kubernetes 1.20
     cannot drop every field a fix removes (a probe's defaulted fields stay behind)."""
     if NAME in target.deployments():
@@ -81,9 +81,9 @@ class Clues:
     pids_in_use: Optional[int]
     pids_limit: int
     described: str = ""
-    timeline: List[dict] = field(default_factory=list)
+    timeline: List[Row] = field(default_factory=list)
 
-    def rows(self) -> List[dict]:
+    def rows(self) -> List[Row]:
         """The clues as a table, one per line."""
         return [{"clue": "restarts so far", "value": self.restarts},
                 {"clue": "liveness failures counted", "value": self.probe_failures},
@@ -94,7 +94,7 @@ class Clues:
                 {"clue": "PIDs in use / the pod's limit", "value": f"{self.pids_in_use} / {self.pids_limit}"}]
 
 
-def wait_for_a_restart(target, timeout: float = 150) -> List[dict]:
+def wait_for_a_restart(target: Target, timeout: float = 150) -> List[Row]:
     """The complaint: it restarts. Watch until it has (at once if it already did); Docker
     never restarts a container, so there the lab's watcher does, as the kubelet would."""
     if target.restart_count(NAME) > 0:
@@ -103,21 +103,20 @@ def wait_for_a_restart(target, timeout: float = 150) -> List[dict]:
     return target.watch(timeout, until=lambda: target.restart_count(NAME) > 0, interval=0.5, deployments=[NAME])
 
 
-def _process_table(target, attempts: int = 3):
+def _process_table(target: Target, attempts: int = 3) -> ProcessTable:
     """The pod's process table; an exec that fails while the kubelet restarts the container
     again (it keeps restarting: that is the mystery) is tried again once it runs."""
-    for attempt in range(1, attempts + 1):
+    for _ in range(attempts - 1):
         try:
             return pod_process_table(target, NAME)
         except LabError as error:
-            if attempt == attempts:
-                raise
             print(f"  (reading the process table failed: {str(error)[:100]}...; trying again once it runs)")
             target.wait_ready(timeout=330, names=[NAME])
             time.sleep(2)
+    return pod_process_table(target, NAME)  # the last attempt: its error is the one to show
 
 
-def gather_clues(target, timeline: List[dict], settle_seconds: float = 8) -> Clues:
+def gather_clues(target: Target, timeline: List[Row], settle_seconds: float = 8) -> Clues:
     """What `kubectl describe pod` and a process table show a few seconds after a restart."""
     # After a few restarts the kubelet waits before the next start (back-off, 10 s doubling
     # up to 5 minutes): wait until the container runs again before looking inside it.
@@ -139,7 +138,7 @@ def gather_clues(target, timeline: List[dict], settle_seconds: float = 8) -> Clu
 
 # -- the fix, measured -----------------------------------------------------------------------------
 
-def measure_fix(target, spec: dict, seconds: float = 20) -> dict:
+def measure_fix(target: Target, spec: json_types.Manifest, seconds: float = 20) -> Row:
     """Deploy the fixed spec as redis-cache and watch it for ``seconds`` while its job keeps
     pausing redis: restarts, probe failures (the pauses still time probes out), zombies."""
     start(target, spec, YOUR_FIX_FILE)
@@ -164,14 +163,18 @@ def measure_fix(target, spec: dict, seconds: float = 20) -> dict:
 
 # -- the check ----------------------------------------------------------------------------------------
 
-def _fail(mistake: str, what: str):
-    exercises._fail(EXERCISE, mistake, what)
+def _fail(mistake: str, what: str) -> NoReturn:
+    fail(EXERCISE, mistake, what)
 
 
-def _static_checks(spec) -> dict:
+def _static_checks(spec: json_types.Manifest) -> json_types.Manifest:
     """What can be seen without running it: the job kept, the probe kept as strict."""
-    container = exercises._the_container(EXERCISE, spec)
-    started = " ".join(map(str, (container.get("command") or []) + (container.get("args") or [])))
+    container = the_container(EXERCISE, spec)
+    words = {name: container.get(name) for name in ("command", "args")}
+    for name, value in words.items():
+        if value is not None and not isinstance(value, list):  # Kubernetes would refuse it: a list is needed
+            _fail("maintenance-removed", f"{name} is {value!r}, not a list: the job no longer runs as it was written.")
+    started = " ".join(map(str, (words["command"] or []) + (words["args"] or [])))
     if "CLIENT PAUSE" not in started:
         _fail("maintenance-removed", "the maintenance job is gone from the container's command.")
     probe = container.get("livenessProbe")
@@ -193,14 +196,14 @@ def _static_checks(spec) -> dict:
     return container
 
 
-def check_fix(answer: str, measure=None) -> dict:
+def check_fix(answer: str, measure: Optional[Callable[[json_types.Manifest], Row]] = None) -> Row:
     """Check a fixed pod spec for redis-cache; with ``measure``, deploy and watch it: passes
     only when the job still pauses redis (probes time out), nothing restarts and no zombie
     is left."""
-    spec = exercises._load_yaml(EXERCISE, exercises.answer_or_solution(EXERCISE, answer))
+    spec = load_pod_spec(EXERCISE, answer)
     _static_checks(spec)
     if measure is None:
-        exercises._passed(EXERCISE, "the job and a strict probe are kept; run it with measure to prove the fix")
+        passed(EXERCISE, "the job and a strict probe are kept; run it with measure to prove the fix")
         return {}
     measured = measure(spec)
     if measured["timed-out probes"] == 0:
@@ -208,6 +211,6 @@ def check_fix(answer: str, measure=None) -> dict:
     if measured["restarts"] or measured["zombies"] or measured["most zombies"]:
         _fail("still-leaking", f"measured {measured['restarts']} restart(s) and up to {measured['most zombies']} "
                                f"zombies ({measured['zombies']} at the end).")
-    exercises._passed(EXERCISE, f"the job paused redis and {measured['timed-out probes']} probes timed out, "
-                                "yet 0 restarts and 0 zombies")
+    passed(EXERCISE, f"the job paused redis and {measured['timed-out probes']} probes timed out, "
+                     "yet 0 restarts and 0 zombies")
     return measured

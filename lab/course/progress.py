@@ -7,23 +7,32 @@ beyond their namespace, and the instructor needs no access to their machine.
 """
 import datetime
 import json
-import os
 import re
 from pathlib import Path
-from typing import Dict, List
+from typing import TYPE_CHECKING, Dict, List, TypedDict
 
-from lab.core import current_lesson, settings
+from lab.core import config, current_lesson, settings
+from lab.core.json_types import Manifest
+
+if TYPE_CHECKING:
+    from kubernetes.client import CoreV1Api
 
 CONFIGMAP = "redis-tini-lab-progress"
 _mirror_failed: List[bool] = [False]
 
 
+class State(TypedDict):
+    """The progress file: the exercises passed (their keys), and each lesson's checks passed
+    (by check_key, under the lesson's number)."""
+    exercises: List[str]
+    checks: Dict[str, List[str]]
+
+
 def _path() -> Path:
-    state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
-    return state / "redis-tini-lab" / f"progress-{settings.prefix()}.json"
+    return config.current().state_home / "redis-tini-lab" / f"progress-{settings.prefix()}.json"
 
 
-def _load() -> dict:
+def _load() -> State:
     try:
         saved = json.loads(_path().read_text())
     except (FileNotFoundError, ValueError):
@@ -33,14 +42,14 @@ def _load() -> dict:
     return {"exercises": saved.get("exercises", []), "checks": saved.get("checks", {})}
 
 
-def _save(state: dict) -> None:
+def _save(state: State) -> None:
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(state))
     _mirror(state)
 
 
-def passed_keys() -> list:
+def passed_keys() -> List[str]:
     return _load()["exercises"]
 
 
@@ -79,7 +88,7 @@ def checks_passed() -> Dict[str, int]:
     return {number: len(messages) for number, messages in sorted(_load()["checks"].items())}
 
 
-def configmap_data(state: dict) -> Dict[str, str]:
+def configmap_data(state: State) -> Dict[str, str]:
     """The ConfigMap's data (strings only): `lesson-03: "3"`, the exercises, and when."""
     data = {f"lesson-{number}": str(len(messages)) for number, messages in state["checks"].items()}
     data["exercises"] = ",".join(state["exercises"])
@@ -87,29 +96,31 @@ def configmap_data(state: dict) -> Dict[str, str]:
     return data
 
 
-def _mirror(state: dict) -> None:
+def _mirror(state: State) -> None:
     """Into the room's ConfigMap, when the lab runs in a room; a failure is a note, once."""
-    context = os.environ.get("LAB_KUBE_CONTEXT")
+    context = config.current().kube_context
     if not context or _mirror_failed[0]:
         return
     from kubernetes import client
 
     from lab.core.errors import LabError
     from lab.targets.kubernetes.kube_api import kube_errors, new_client
-    body = {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": CONFIGMAP, "labels": settings.labels()}, "data": configmap_data(state)}
+    body: Manifest = {"apiVersion": "v1", "kind": "ConfigMap",
+                      "metadata": {"name": CONFIGMAP, "labels": settings.labels()}, "data": configmap_data(state)}
     try:
         with kube_errors("recording your progress for the instructor"):
             core = client.CoreV1Api(new_client(context))
-            core.patch_namespaced_config_map(CONFIGMAP, settings.prefix(), body) if _exists(core) else \
-                core.create_namespaced_config_map(settings.prefix(), body)
+            if _exists(core):
+                core.patch_namespaced_config_map(CONFIGMAP, settings.prefix(), body)
+            else:  # the client would turn the dict into a V1ConfigMap itself; this says so to mypy
+                core.create_namespaced_config_map(settings.prefix(), client.V1ConfigMap.model_validate(body))
     except LabError as error:
         _mirror_failed[0] = True
         print(f"note: your progress is saved on this machine only ({error})")
 
 
-def _exists(core) -> bool:
-    from kubernetes.client.rest import ApiException
+def _exists(core: "CoreV1Api") -> bool:
+    from kubernetes.client.exceptions import ApiException
     try:
         core.read_namespaced_config_map(CONFIGMAP, settings.prefix())
         return True

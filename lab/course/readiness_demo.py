@@ -15,11 +15,13 @@ address away in the same way whenever redis is slow; then clients fail anyway, s
 nothing, and if redis stays stuck nothing restarts it.
 """
 import time
-from typing import List
+from typing import Callable, List
 
 from lab.core.errors import LabError
-from lab.core.waiting import wait_until
+from lab.core.json_types import Row
+from lab.core.waiting import ticks, wait_until
 from lab.course import dockercoins
+from lab.targets.contract import Target
 from lab.targets.manifests import MANIFESTS_DIR, Manifest, load, write_work_file
 
 WORK_FILE = "04-readiness-only.yaml"
@@ -39,19 +41,19 @@ def readiness_only() -> List[Manifest]:
     return objects
 
 
-def _where_redis_is(target) -> str:
+def _where_redis_is(target: Target) -> str:
     if target.has_service_endpoints:
         return ", ".join(target.endpoints("redis", quiet=True)) or "none"
     return "alias redis -> the container (always)"
 
 
-def new_connection(target, *, quiet: bool = True) -> str:
+def new_connection(target: Target, *, quiet: bool = True) -> str:
     """From the worker's pod, open a new TCP connection to the Service name `redis`."""
     result = target.exec("worker", NEW_CONNECTION, quiet=quiet)
     return "connected" if result.exit_code == 0 else "refused" if "Refused" in result.output else "failed"
 
 
-def _sample(target, url: str, started: float, flagged: bool) -> dict:
+def _sample(target: Target, url: str, started: float, flagged: bool) -> Row:
     return {"t": round(time.monotonic() - started), "probe made to fail": flagged,
             "redis answers in its pod": target.exec("redis", ["redis-cli", "ping"], quiet=True).output.strip(),
             "Service sends traffic to": _where_redis_is(target),
@@ -60,29 +62,30 @@ def _sample(target, url: str, started: float, flagged: bool) -> dict:
             "restartCount": target.restart_count("redis")}
 
 
-def _sample_for(target, url: str, seconds: float, started: float, flagged: bool, *,
-                until=lambda row: False) -> List[dict]:
+def _sample_for(target: Target, url: str, seconds: float, started: float, flagged: bool, *,
+                until: Callable[[Row], bool] = lambda row: False) -> List[Row]:
     """A row a second for ``seconds``, or until ``until(row)`` holds for the latest row."""
-    rows, deadline = [], time.monotonic() + seconds
-    while time.monotonic() < deadline and not (rows and until(rows[-1])):
-        sampled_at = time.monotonic()
+    rows: List[Row] = []
+    for _ in ticks(seconds, interval=1):  # a sample slowed by a webui timeout delays the next one
         rows.append(_sample(target, url, started, flagged))
-        time.sleep(max(0.0, 1 - (time.monotonic() - sampled_at)))  # a webui timeout already waited
+        if until(rows[-1]):
+            break
     return rows
 
 
-def _back(row: dict) -> bool:
+def _back(row: Row) -> bool:
     """The probe passes again and the Service has redis' address: new connections get through."""
-    return row["new connection to redis"] == "connected" and row["Service sends traffic to"] != "none"
+    back: bool = row["new connection to redis"] == "connected" and row["Service sends traffic to"] != "none"
+    return back
 
 
-def _run_in_redis(target, command: List[str]) -> None:
+def _run_in_redis(target: Target, command: List[str]) -> None:
     result = target.exec("redis", command)
     if result.exit_code != 0:
         raise LabError(f"{' '.join(command)} in redis failed: {result.output.strip()}. Fix: re-run the cell.")
 
 
-def run(target, url: str, *, failing_seconds: int = 6) -> List[dict]:
+def run(target: Target, url: str, *, failing_seconds: int = 6) -> List[Row]:
     """Apply the readiness-only redis, make its probe fail for a while (redis keeps answering),
     sample every second where the Service sends traffic, whether a new connection gets
     through, whether the webui still reads redis, and restartCount; then put k8s/redis.yaml back."""

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 from lab.core.errors import LabError, LabTimeout
-from lab.course.experiments import redis_deployment
+from lab.core.json_types import Row
+from lab.core.waiting import ticks
+from lab.course.deployments import redis_deployment
+from lab.targets.contract import Target
+from lab.targets.deployed import deployed
 from lab.targets.manifests import Manifest, write_work_file
 from lab.targets.pod_lifetime import PodLifetime
 
@@ -61,51 +65,52 @@ class Rollout:
             and current[0].deleting is None
 
 
-def _sample(target, rollout: Rollout) -> None:
+def _sample(target: Target, rollout: Rollout) -> None:
     seen = {p.pod: p for p in target.pod_lifetimes(rollout.deployment) if p.pod not in rollout.ignored}
     rollout.gone |= set(rollout.pods) - set(seen)
     rollout.pods.update(seen)
     rollout.most_pods = max(rollout.most_pods, sum(p.deleting is None for p in seen.values()))
 
 
-def _the_ready_pod(target, name: str, ignored: Set[str]) -> PodLifetime:
+def _the_ready_pod(target: Target, name: str, ignored: Set[str]) -> PodLifetime:
     pods = [p for p in target.pod_lifetimes(name) if p.pod not in ignored and p.deleting is None]
     if len(pods) != 1:
         raise LabError(f"{name} has {len(pods)} running pods, expected 1. Fix: run the cell again.")
     return pods[0]
 
 
-def run(target, *, timeout: float = 90) -> List[dict]:
+def run(target: Target, *, timeout: float = 90) -> List[Row]:
     """Deploy both, apply one change to both, follow the rollouts until each has one new
     ready pod; one row per strategy. Removes what it deployed, also when interrupted."""
     names = [ROLLING, RECREATE]
-    stop, failure = threading.Event(), []
-    try:
-        stale = {name: {p.pod for p in target.pod_lifetimes(name)} for name in names}
-        target.apply([write_work_file(WORK_FILE, deployments(change=1))])
-        target.wait_ready(timeout=120, names=names)
+    stale = {name: {p.pod for p in target.pod_lifetimes(name)} for name in names}  # a previous run's, leaving
+    with deployed(target, deployments(change=1), work_file=WORK_FILE):
         rollouts = {name: Rollout(name, _the_ready_pod(target, name, stale[name]), stale[name]) for name in names}
         for rollout in rollouts.values():
             _sample(target, rollout)  # the old pod, seen before anything changes
+        stop, failure = threading.Event(), []
 
         def sampler() -> None:
             try:
-                while not stop.is_set():
+                for _ in ticks(timeout + 10, interval=SAMPLE_SECONDS):
+                    if stop.is_set():
+                        return
                     for rollout in rollouts.values():
                         _sample(target, rollout)
-                    stop.wait(SAMPLE_SECONDS)
             except Exception as error:  # reported below, in the cell's thread
                 failure.append(error)
 
         thread = threading.Thread(target=sampler, daemon=True)
         thread.start()  # before the apply: on Docker the replacement happens inside apply
-        applied_at = float(int(time.time()))  # whole seconds, as the API server's timestamps
-        target.apply([write_work_file(WORK_FILE, deployments(change=2))])
-        deadline = time.monotonic() + timeout
-        while not all(r.settled() for r in rollouts.values()) and not failure and time.monotonic() < deadline:
-            time.sleep(SAMPLE_SECONDS)
-        stop.set()
-        thread.join(timeout=10)
+        try:
+            applied_at = float(int(time.time()))  # whole seconds, as the API server's timestamps
+            target.apply([write_work_file(WORK_FILE, deployments(change=2))])
+            for _ in ticks(timeout, interval=SAMPLE_SECONDS):
+                if failure or all(r.settled() for r in rollouts.values()):
+                    break
+        finally:
+            stop.set()
+            thread.join(timeout=10)
         if failure:
             raise failure[0]
         unsettled = [name for name, rollout in rollouts.items() if not rollout.settled()]
@@ -113,9 +118,6 @@ def run(target, *, timeout: float = 90) -> List[dict]:
             raise LabTimeout(f"{', '.join(unsettled)} did not finish rolling out within {timeout:g}s "
                              "(waited for one new ready pod). Fix: look at `kubectl get pods`, then re-run the cell.")
         return [_row(rollouts[name], applied_at) for name in names]
-    finally:
-        stop.set()
-        target.delete(names, wait=False)
 
 
 def _since(moment: Optional[float], applied_at: float) -> Optional[int]:
@@ -123,7 +125,7 @@ def _since(moment: Optional[float], applied_at: float) -> Optional[int]:
     return None if moment is None else int(moment - applied_at)
 
 
-def _row(rollout: Rollout, applied_at: float) -> dict:
+def _row(rollout: Rollout, applied_at: float) -> Row:
     old = rollout.pods.get(rollout.old.pod, rollout.old)   # its latest view: when it was asked to stop
     new = rollout.current()[0]
     # Kubernetes stamps the deletion; Docker removes the container at once, with no stamp to read.

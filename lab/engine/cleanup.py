@@ -1,6 +1,6 @@
 """Reset: remove what the lab labelled for this participant, and nothing else."""
 from dataclasses import dataclass, field
-from typing import List
+from typing import Callable, List
 
 import docker.errors
 
@@ -66,7 +66,7 @@ def reset(*, images: bool = True) -> Leftovers:
     return found
 
 
-def _ignore_gone(remove) -> None:
+def _ignore_gone(remove: Callable[[], object]) -> None:
     try:
         remove()
     except docker.errors.NotFound:

@@ -10,7 +10,7 @@ import signal as signals
 import threading
 import time
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import docker.errors
 from docker.models.containers import Container
@@ -18,6 +18,7 @@ from docker.models.containers import Container
 from lab.core import settings
 from lab.core.console import show_command
 from lab.core.errors import LabError, LabTimeout
+from lab.core.json_types import JsonObject
 from lab.core.waiting import wait_until
 from lab.engine.docker_client import client, docker_errors
 from lab.engine.exec_result import ExecResult, ExecTimedOut
@@ -27,10 +28,10 @@ ContainerRef = Union[str, Container]
 
 def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
         entrypoint: Optional[Sequence[str]] = None, init: bool = False,
-        pids_limit: int = settings.DEFAULT_PIDS_LIMIT, ports: Optional[dict] = None,
-        environment: Optional[dict] = None, network: Optional[str] = None,
-        aliases: Sequence[str] = (), healthcheck: Optional[dict] = None,
-        extra_labels: Optional[dict] = None, pid_mode: Optional[str] = None,
+        pids_limit: int = settings.DEFAULT_PIDS_LIMIT, ports: Optional[Dict[int, int]] = None,
+        environment: Optional[Dict[str, str]] = None, network: Optional[str] = None,
+        aliases: Sequence[str] = (), healthcheck: Optional[JsonObject] = None,
+        extra_labels: Optional[Dict[str, str]] = None, pid_mode: Optional[str] = None,
         memory_limit: Optional[int] = None, quiet: bool = False) -> Container:
     """``docker run -d`` a fresh container named ``<prefix>-<short_name>``.
 
@@ -68,8 +69,10 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
     return container
 
 
-def _run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment, network=None, aliases=(),
-              pid_mode=None, memory_limit=None):
+def _run_argv(name: str, image: str, command: Optional[Sequence[str]], entrypoint: Optional[Sequence[str]],
+              init: bool, pids_limit: int, ports: Dict[int, int], environment: Optional[Dict[str, str]],
+              network: Optional[str] = None, aliases: Sequence[str] = (), pid_mode: Optional[str] = None,
+              memory_limit: Optional[int] = None) -> List[str]:
     argv = ["docker", "run", "-d", "--name", name, "--label", f"{settings.LABEL}={settings.prefix()}",
             "--pids-limit", str(pids_limit)]
     if memory_limit:
@@ -125,14 +128,15 @@ def _ours_to_replace(name: str) -> Optional[Container]:
 
 
 def _wait_running(container: Container, timeout: float = 30) -> None:
-    def started():
+    def started() -> bool:
         with docker_errors(f"inspecting {container.name}"):
             container.reload()
-        if container.status in ("exited", "dead"):
+        status: str = container.status
+        if status in ("exited", "dead"):
             code = container.attrs["State"]["ExitCode"]
             tail = container.logs(tail=5).decode(errors="replace").strip()
             raise LabError(f"{container.name} exited with code {code} right after starting. Its last log lines:\n{tail}")
-        return container.status == "running"
+        return status == "running"
     wait_until(started, timeout=timeout, what=f"{container.name} to be running")
 
 
@@ -172,9 +176,9 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
     api = client().api
     with docker_errors(f"exec in {container.name}"):
         exec_id = api.exec_create(container.id, argv)["Id"]
-        outcome = {}
+        outcome: Dict[str, Any] = {}  # "streams": exec_start's (stdout, stderr), or "error"
 
-        def start():  # in its own daemon thread, so a stuck exec never blocks later ones
+        def start() -> None:  # in its own daemon thread, so a stuck exec never blocks later ones
             try:
                 outcome["streams"] = api.exec_start(exec_id, demux=True)
             except Exception as error:  # handed to the caller below
@@ -214,7 +218,8 @@ def logs(ref: ContainerRef, *, tail: Union[int, str] = "all", quiet: bool = Fals
     if not quiet:
         show_command("docker", "logs", *(["--tail", str(tail)] if tail != "all" else []), container.name)
     with docker_errors(f"reading logs of {container.name}"):
-        return container.logs(tail=tail).decode(errors="replace")
+        text: str = container.logs(tail=tail).decode(errors="replace")
+        return text
 
 
 def send_signal(ref: ContainerRef, signal: str = "SIGTERM") -> None:
@@ -259,7 +264,8 @@ def is_running(ref: ContainerRef) -> bool:
     container = get(ref)
     with docker_errors(f"inspecting {container.name}"):
         container.reload()
-    return container.status == "running"
+    status: str = container.status
+    return status == "running"
 
 
 def remove(ref: ContainerRef) -> None:

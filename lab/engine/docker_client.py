@@ -2,6 +2,7 @@
 import contextlib
 import functools
 import re
+from typing import Iterator
 
 import docker
 import docker.errors
@@ -32,11 +33,12 @@ def client() -> docker.DockerClient:
 
 
 def server_version() -> str:
-    return client().version()["Version"]
+    version: str = client().version()["Version"]
+    return version
 
 
 @contextlib.contextmanager
-def docker_errors(action: str):
+def docker_errors(action: str) -> Iterator[None]:
     """Translate what Docker says into a one-line, actionable LabError."""
     try:
         yield

@@ -7,13 +7,14 @@ when the official image is not present locally and the stand-in is.
 """
 import os
 import time
-from typing import List
+from typing import Iterable, List
 
 import docker.errors
 
-from lab.core import settings
+from lab.core import config, settings
 from lab.core.console import show_command
 from lab.core.errors import LabError
+from lab.core.json_types import JsonObject
 from lab.core.settings import BaseImage, ImageSpec
 from lab.engine.docker_client import client, docker_errors
 
@@ -29,7 +30,7 @@ def image_exists(name: str) -> bool:
 
 def resolve_base(base: BaseImage) -> str:
     """Which base to build from: $REDIS_IMAGE-style override, official, else stand-in."""
-    override = os.environ.get(base.build_arg)
+    override = config.current().base_images.get(base.build_arg)
     if override:
         return override
     if not image_exists(base.official) and image_exists(base.standin):
@@ -55,9 +56,9 @@ def build_image(spec: ImageSpec = settings.REDIS_TINI, *, quiet: bool = False) -
     return spec.tag
 
 
-def _follow_build(stream, tag: str, *, quiet: bool) -> None:
+def _follow_build(stream: Iterable[JsonObject], tag: str, *, quiet: bool) -> None:
     """Print each build step as it starts; raise a LabError with the failing output."""
-    recent = []
+    recent: List[str] = []
     for chunk in stream:
         if "error" in chunk:
             detail = "".join(recent[-8:]).strip()

@@ -6,11 +6,12 @@ spaces and parentheses, so we split on the *last* ')'.
 """
 import html
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Protocol
 
 from lab.core.console import show_command
 from lab.core.errors import LabError
 from lab.engine.containers import ContainerRef, exec_in, get
+from lab.engine.exec_result import ExecResult
 
 # One process, no shell left behind: sh expands the globs, then `exec` replaces it
 # with grep, which prints "path:line" for every stat and cmdline file. The first file,
@@ -127,6 +128,13 @@ class ProcessTable:
         return "\n".join(lines)
 
 
+class Execs(Protocol):
+    """What pod_process_table needs of a target (lab.targets.contract.Target, a layer above)."""
+
+    def exec(self, deployment: str, command: List[str], *, timeout: float = 10, quiet: bool = False) -> ExecResult:
+        ...
+
+
 def process_table(ref: ContainerRef, *, quiet: bool = True) -> ProcessTable:
     """Snapshot a container's processes with one exec (no ps needed in the image)."""
     container = get(ref)
@@ -135,12 +143,12 @@ def process_table(ref: ContainerRef, *, quiet: bool = True) -> ProcessTable:
     return _table(container.name, exec_in(container, SNAPSHOT_COMMAND, timeout=10, quiet=True))
 
 
-def pod_process_table(target, deployment: str, *, quiet: bool = False) -> ProcessTable:
+def pod_process_table(target: Execs, deployment: str, *, quiet: bool = False) -> ProcessTable:
     """The same snapshot through a target (`kubectl exec` on kind, `docker exec` on docker)."""
     return _table(deployment, target.exec(deployment, SNAPSHOT_COMMAND, timeout=10, quiet=quiet))
 
 
-def _table(name: str, result) -> ProcessTable:
+def _table(name: str, result: ExecResult) -> ProcessTable:
     processes = parse_snapshot(result.stdout)
     if not processes:
         raise LabError(f"could not read the process table of {name}: {result.output.strip()[:200]}")

@@ -10,17 +10,18 @@
 
 Every target keeps one contract (lab/targets/contract.py), so a notebook cell reads the same.
 """
-import os
 import shutil
 
+from lab.core import config
 from lab.core.errors import LabError
+from lab.targets.contract import Target
 
 TARGETS = ("auto", "kind", "standin", "docker")
 
 
 def target_name() -> str:
     """The target LAB_TARGET asks for, with auto resolved."""
-    wanted = os.environ.get("LAB_TARGET", "auto").lower()
+    wanted = config.current().target
     if wanted not in TARGETS:
         raise LabError(f"LAB_TARGET={wanted!r} is not a target. Fix: LAB_TARGET=kind, LAB_TARGET=standin, "
                        "LAB_TARGET=docker, or unset it.")
@@ -33,18 +34,18 @@ def target_name() -> str:
 
 
 def _why(name: str) -> str:
-    if os.environ.get("LAB_TARGET", "auto").lower() != "auto":
+    if config.current().target != "auto":
         return "forced by LAB_TARGET"
     return {"kind": "kind is installed", "standin": "kind is not installed; the Kubernetes stand-in is up",
             "docker": "no kind and no Kubernetes stand-in"}[name]
 
 
-def target():
+def target() -> Target:
     """The target for this machine, with a line saying which one and why."""
-    context = os.environ.get("LAB_KUBE_CONTEXT")
+    context = config.current().kube_context
     if context:
         from lab.targets.kubernetes.target import namespace, shared_target
-        registry = os.environ.get("LAB_REGISTRY")
+        registry = config.current().registry
         print(f"target: kubernetes context {context}, namespace {namespace()} (LAB_KUBE_CONTEXT)"
               + (f", images from {registry}" if registry else ""))
         return shared_target(context, registry)

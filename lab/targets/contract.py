@@ -7,8 +7,19 @@ where the engines really differ, the difference is an attribute below, and a not
 branches on that, never on the target's name. tests/contract/ proves each promise on both.
 """
 from pathlib import Path
-from typing import Callable, Iterable, List, Optional, Protocol, Set, runtime_checkable
+from typing import (
+    Callable,
+    Iterable,
+    List,
+    Optional,
+    Protocol,
+    Sequence,
+    Set,
+    Union,
+    runtime_checkable,
+)
 
+from lab.core.json_types import Row
 from lab.engine.exec_result import ExecResult
 from lab.targets.manifests import Manifest
 from lab.targets.pod_lifetime import PodLifetime
@@ -53,13 +64,13 @@ class Target(Protocol):
         ready. A name that does not exist is a LabError at once; the timeout a LabTimeout
         that says which pod is not ready and why."""
 
-    def exec(self, deployment: str, command, *, timeout: float = 10, quiet: bool = False) -> ExecResult:
+    def exec(self, deployment: str, command: Union[str, Sequence[str]], *, timeout: float = 10, quiet: bool = False) -> ExecResult:
         """Run `command` (a list, or a string split like a shell would) in the pod; the process
         is the command itself (on Kubernetes a `sh -c '...; exec "$@"'` first notes its PID
         and then becomes the command, so the image needs `sh`). Past `timeout`: raises
         ExecTimedOut after SIGKILLing that process."""
 
-    def logs(self, deployment: str, *, tail="all") -> str:
+    def logs(self, deployment: str, *, tail: Union[int, str] = "all") -> str:
         """The current container's log."""
 
     def restart(self, deployment: str, *, reason: str = "") -> None:
@@ -99,8 +110,8 @@ class Target(Protocol):
 
     def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
               on_tick: Optional[Callable[[float], None]] = None,
-              on_event: Optional[Callable[[dict], None]] = None, interval: float = 1,
-              deployments: Optional[Iterable[str]] = None) -> List[dict]:
+              on_event: Optional[Callable[[Row], None]] = None, interval: float = 1,
+              deployments: Optional[Iterable[str]] = None) -> List[Row]:
         """Follow every Deployment (or those `deployments`) for at most `seconds`, or until
         `until()`: one row per failed probe run ("probe failed") and per restart
         ("restarted"), counted from the source of truth, not from Events; on Kubernetes

@@ -5,18 +5,21 @@ from typing import Dict
 
 import yaml
 
+from lab.core.json_types import Manifest
 from lab.core.settings import REPO_ROOT
 
 PATH = REPO_ROOT / "kind-config.yaml"
 
 
 @functools.lru_cache(maxsize=None)
-def _config() -> dict:
-    return yaml.safe_load(PATH.read_text())
+def _config() -> Manifest:
+    config: Manifest = yaml.safe_load(PATH.read_text())
+    return config
 
 
 def cluster_name() -> str:
-    return _config()["name"]
+    name: str = _config()["name"]
+    return name
 
 
 def node_port_map() -> Dict[int, int]:

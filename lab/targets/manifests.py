@@ -3,18 +3,18 @@ that names the file and the problem. Both targets start from what this module re
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Union
 
 import yaml
 
-from lab.core import settings
+from lab.core import json_types, settings
 from lab.core.errors import LabError
 
 MANIFESTS_DIR = settings.REPO_ROOT / "k8s"
 KUBERNETES_VERSION = "1.33.0"  # the schema version manifests are checked against (kind's node)
 
 
-def shown_path(path) -> str:
+def shown_path(path: Union[str, Path]) -> str:
     """A manifest's path as a person types it from the repository's root (work/04-redis.yaml)."""
     path = Path(path)
     try:
@@ -26,15 +26,17 @@ def shown_path(path) -> str:
 @dataclass
 class Manifest:
     source: str    # file name, for messages
-    body: dict
+    body: json_types.Manifest
 
     @property
     def kind(self) -> str:
-        return self.body.get("kind", "")
+        kind: str = self.body.get("kind", "")
+        return kind
 
     @property
     def name(self) -> str:
-        return self.body.get("metadata", {}).get("name", "")
+        name: str = self.body.get("metadata", {}).get("name", "")
+        return name
 
 
 def parse(text: str, source: str) -> List[Manifest]:
@@ -78,7 +80,7 @@ def load(paths: Iterable[Path] = ()) -> List[Manifest]:
     return manifests
 
 
-def _labelled(body: dict) -> dict:
+def _labelled(body: json_types.Manifest) -> json_types.Manifest:
     """The body with the participant's label, as the lab applies it: what you apply by hand
     from the file is then the lab's too (listed, and removed by reset)."""
     body = copy.deepcopy(body)

@@ -2,18 +2,21 @@
 import time
 from typing import Callable, List, Optional
 
+from lab.core.json_types import Row
+from lab.core.waiting import ticks
+
 
 class Timeline:
-    def __init__(self, on_event: Optional[Callable[[dict], None]] = None):
+    def __init__(self, on_event: Optional[Callable[[Row], None]] = None):
         self.started = time.monotonic()
-        self.rows: List[dict] = []
+        self.rows: List[Row] = []
         self.on_event = on_event
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def note(self, deployment: str, event: str, detail: str, restarts: int) -> dict:
-        row = {"t": round(self.elapsed(), 1), "deployment": deployment, "event": event,
+    def note(self, deployment: str, event: str, detail: str, restarts: int) -> Row:
+        row: Row = {"t": round(self.elapsed(), 1), "deployment": deployment, "event": event,
                "detail": detail, "restarts": restarts}
         self.rows.append(row)
         print(f"{row['t']:6.1f}s  {deployment}: {event}: {detail}")
@@ -22,15 +25,14 @@ class Timeline:
         return row
 
     def follow(self, seconds: float, look: Callable[[], None], *, on_tick: Optional[Callable[[float], None]] = None,
-               until: Optional[Callable[[], bool]] = None, interval: float = 0.5) -> List[dict]:
+               until: Optional[Callable[[], bool]] = None, interval: float = 0.5) -> List[Row]:
         """Call ``look`` (which notes what it sees) every ``interval`` for at most ``seconds``,
         or until ``until()``; return the rows noted."""
-        while self.elapsed() < seconds:
+        for _ in ticks(seconds - self.elapsed(), interval=interval):
             look()
             if on_tick is not None:
                 on_tick(self.elapsed())
             if until is not None and until():
                 look()  # note what ended the wait (e.g. the restart), seen after this round's look
                 break
-            time.sleep(interval)
         return self.rows

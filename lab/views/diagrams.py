@@ -1,6 +1,11 @@
 """Pictures for the lessons, drawn with matplotlib."""
+from typing import Any, Dict, Protocol, Sequence
+
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
+
+from lab.core.json_types import Row
 
 # name: (x, y, note)
 DOCKERCOINS_BOXES = {
@@ -15,7 +20,25 @@ DOCKERCOINS_ARROWS = [("worker", "rng"), ("worker", "hasher"), ("worker", "redis
                       ("webui", "redis"), ("you", "webui")]
 
 
-def dockercoins_architecture():
+class StallData(Protocol):
+    """What liveness_timeline draws: the liveness stall experiment's result."""
+    @property
+    def samples(self) -> Sequence[Row]: ...   # t, hashes (None while the webui cannot read redis)
+    @property
+    def timeline(self) -> Sequence[Row]: ...  # t, event: probe failures and restarts
+
+
+class ExhaustionData(Protocol):
+    """What pids_over_time draws: the PID exhaustion experiment's result."""
+    @property
+    def series(self) -> Sequence[Row]: ...    # t, pids, zombies (None when not read)
+    @property
+    def timeline(self) -> Sequence[Row]: ...  # t, event: probe failures and the restart
+    @property
+    def pids_limit(self) -> int: ...
+
+
+def dockercoins_architecture() -> Figure:
     """The five components and who calls whom."""
     figure, axes = plt.subplots(figsize=(8, 4.2))
     for name, (x, y, note) in DOCKERCOINS_BOXES.items():
@@ -34,13 +57,14 @@ def dockercoins_architecture():
     return figure
 
 
-def liveness_timeline(result, title="redis stalled: probe failures, restart, and DockerCoins' hash counter"):
+def liveness_timeline(result: StallData,
+                      title: str = "redis stalled: probe failures, restart, and DockerCoins' hash counter") -> Figure:
     """The hash counter over time (gaps: the webui could not read redis), probe failures and restarts."""
     figure, axes = plt.subplots(figsize=(8, 3))
     points = [(s["t"], s["hashes"]) for s in result.samples if s["hashes"] is not None]
     axes.plot([t for t, _ in points], [h for _, h in points], "o-", ms=3, label="hashes (webui /json)")
     for row in result.timeline:
-        style = dict(color="#d62728", lw=2) if row["event"] == "restarted" else dict(color="#ff7f0e", ls=":", lw=1)
+        style: Dict[str, Any] = dict(color="#d62728", lw=2) if row["event"] == "restarted" else dict(color="#ff7f0e", ls=":", lw=1)
         axes.axvline(row["t"], **style)
     axes.plot([], [], color="#ff7f0e", ls=":", label="probe failed")
     axes.plot([], [], color="#d62728", lw=2, label="restarted")
@@ -52,7 +76,7 @@ def liveness_timeline(result, title="redis stalled: probe failures, restart, and
     return figure
 
 
-def zombies_over_time(series, title="zombies while redis is paused, one panel per variant"):
+def zombies_over_time(series: Sequence[Row], title: str = "zombies while redis is paused, one panel per variant") -> Figure:
     """One small panel per variant (lines of equal counts would hide each other on one
     axis), all on the same scale, so the leaking variants stand out at a glance."""
     variants = list(dict.fromkeys(row["variant"] for row in series))
@@ -79,7 +103,8 @@ def zombies_over_time(series, title="zombies while redis is paused, one panel pe
     return figure
 
 
-def pids_over_time(result, title="zombies pile up until the pids limit; the restart hides it"):
+def pids_over_time(result: ExhaustionData,
+                   title: str = "zombies pile up until the pids limit; the restart hides it") -> Figure:
     figure, axes = plt.subplots(figsize=(8, 3.2))
     rows = [r for r in result.series if r["pids"] is not None]
     axes.plot([r["t"] for r in rows], [r["pids"] for r in rows], "o-", ms=3, label="PIDs in use")

@@ -2,8 +2,14 @@
 not a traceback. The cell still fails (so nbval still fails the test); only the
 display changes.
 """
+from types import TracebackType
+from typing import TYPE_CHECKING, List, Optional, Type
+
 from lab.core.errors import LabError
 from lab.course.checks import CheckFailed
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 
 def show_lab_errors_as_one_line() -> None:
@@ -15,7 +21,8 @@ def show_lab_errors_as_one_line() -> None:
     if shell is None:
         return
 
-    def one_line(shell, etype, value, tb, tb_offset=None):
+    def one_line(shell: "InteractiveShell", etype: Type[BaseException], value: BaseException,
+                 tb: Optional[TracebackType], tb_offset: Optional[int] = None) -> List[str]:
         short_traceback = [f"\N{CROSS MARK} {etype.__name__}: {value}"]
         # Publish it as the cell's error output: Jupyter shows it, and nbval fails the cell.
         shell._showtraceback(etype, value, short_traceback)

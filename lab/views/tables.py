@@ -2,9 +2,11 @@
 import html
 from typing import List
 
+from lab.core.json_types import Row
+
 
 class Table:
-    def __init__(self, rows: List[dict]):
+    def __init__(self, rows: List[Row]):
         self.rows = rows
         self.columns = list(dict.fromkeys(key for row in rows for key in row))
 

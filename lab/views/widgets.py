@@ -6,30 +6,35 @@ time (`view.watch(seconds=...)`), so a headless run ends and nbval never waits o
 """
 import html
 import time
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple, Union
 
 import ipywidgets as widgets
-from IPython.display import display
+from IPython.display import display as ipython_display
 
 from lab.core.console import show_command
+from lab.core.json_types import Row
+from lab.core.waiting import ticks
 from lab.course.dockercoins import stats
+from lab.engine.containers import ContainerRef
 from lab.engine.processes import ProcessTable, pod_process_table, process_table
+from lab.targets.contract import Target
+
+# IPython's display() has no annotations; the lab only shows widgets with it.
+display: Callable[..., None] = ipython_display
 
 
-def _bounded(seconds: float, interval: float, refresh: Callable[[], None],
+def _bounded(seconds: float, interval: float, refresh: Callable[[], object],
              until: Optional[Callable[[], bool]] = None) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
+    for _ in ticks(seconds, interval=interval):
         refresh()
-        if time.monotonic() >= deadline or (until is not None and until()):
+        if until is not None and until():
             return
-        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
 
 
 class ProcessTableView:
     """A container's (or a pod's) process table, zombies highlighted, with a count."""
 
-    def __init__(self, source, title: str = ""):
+    def __init__(self, source: Union[ContainerRef, Tuple[Target, str]], title: str = ""):
         self.source = source  # a container (name or object), or (target, deployment)
         self.count = widgets.HTML()
         self.table = widgets.HTML()
@@ -58,7 +63,11 @@ class ProcessTableView:
               until: Optional[Callable[[ProcessTable], bool]] = None) -> ProcessTable:
         """Show the view and refresh it for at most ``seconds``."""
         display(self.box)
-        _bounded(seconds, interval, self.refresh, until=(lambda: until(self.last)) if until else None)
+        _bounded(seconds, interval, self.refresh, until=(lambda: until(self._latest())) if until else None)
+        return self._latest()
+
+    def _latest(self) -> ProcessTable:
+        assert self.last is not None  # _bounded refreshes at least once before anything reads it
         return self.last
 
 
@@ -67,7 +76,7 @@ class HashRateView:
 
     def __init__(self, url: str, width: int = 480, height: int = 120):
         self.url, self.width, self.height = url, width, height
-        self.samples: List[tuple] = []
+        self.samples: List[Tuple[float, int]] = []  # (the webui's now, its hashes)
         self.label = widgets.HTML()
         self.chart = widgets.HTML()
         self.box = widgets.VBox([self.label, self.chart])
@@ -103,15 +112,15 @@ class HashRateView:
 class ProbeTimelineView:
     """Probe failures and restarts for a deployment, as they happen, with the restart count."""
 
-    def __init__(self, target, deployment: str = "redis"):
+    def __init__(self, target: Target, deployment: str = "redis"):
         self.target, self.deployment = target, deployment
         self.status = widgets.HTML()
         self.events = widgets.HTML()
-        self.rows: List[dict] = []
+        self.rows: List[Row] = []
         self.box = widgets.VBox([self.status, self.events])
         self.box.add_class("lab-probe-timeline")
 
-    def on_event(self, row: dict) -> None:
+    def on_event(self, row: Row) -> None:
         if row["deployment"] == self.deployment:
             self.rows.append(row)
             self.render()

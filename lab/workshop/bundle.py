@@ -98,7 +98,7 @@ def load(archive: Path) -> List[str]:
 
 def push(registry: str) -> List[str]:
     """Tag and push the lab's images to ``registry``, for a shared cluster (LAB_REGISTRY)."""
-    from lab.targets.kubernetes.target import registry_image
+    from lab.targets.kubernetes.clusters import registry_image
     pushed = []
     for spec in settings.ALL_IMAGES:
         build_image(spec, quiet=True)

@@ -6,22 +6,25 @@ only that namespace, and a quota (lab/workshop/room_objects.py); their kubeconfi
 room/ (git-ignored). Every step prints the kubectl command that does the same.
 """
 import base64
-import os
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Tuple
 
 import yaml
 
-from lab.core import settings
+from lab.core import config, settings
 from lab.core.console import show_command, show_shell
 from lab.core.errors import LabError
-from lab.core.waiting import wait_until
+from lab.core.json_types import Manifests
+from lab.core.waiting import ticks, wait_until
 from lab.course import progress
 from lab.targets.kubernetes import kubelet_readings
 from lab.targets.kubernetes.kube_api import kube_call, new_client
 from lab.views.tables import Table
 from lab.workshop import room_kubeconfig, room_objects
+
+if TYPE_CHECKING:
+    from kubernetes.client import ApiClient, CoreV1Api, V1Node, V1ObjectMeta
 
 ROOM_DIR = settings.REPO_ROOT / "room"
 TOKEN_TIMEOUT = 30     # seconds for the token controller to fill a participant's token in
@@ -29,13 +32,26 @@ DELETE_TIMEOUT = 180   # seconds for the room's namespaces to be gone
 FIELD_MANAGER = "redis-tini-lab-room"
 
 
-def admin_context(context: Optional[str] = None, kubeconfig: Optional[str] = None):
+class ApiObject(Protocol):
+    """Any object the API server returns (V1Node, V1Namespace, ...)."""
+    @property
+    def metadata(self) -> Optional["V1ObjectMeta"]: ...
+
+
+def object_name(found: ApiObject) -> str:
+    """The name of an object the API server returned: it always sends metadata.name."""
+    assert found.metadata is not None and found.metadata.name is not None
+    return found.metadata.name
+
+
+def admin_context(context: Optional[str] = None, kubeconfig: Optional[str] = None) -> Tuple[str, Optional[str]]:
     """(context, kubeconfig) the instructor works in: named, LAB_KUBE_CONTEXT, or this
     machine's own Kubernetes (kind, or the stand-in)."""
     if context:
         return context, kubeconfig
-    if os.environ.get("LAB_KUBE_CONTEXT"):
-        return os.environ["LAB_KUBE_CONTEXT"], kubeconfig
+    in_room = config.current().kube_context
+    if in_room:
+        return in_room, kubeconfig
     from lab.targets.kubernetes.kubernetes_here import (
         context_and_kubeconfig,
         kubernetes_target_name,
@@ -55,18 +71,18 @@ class Room:
             raise LabError(f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last)")
         self.name = name
         self.context, self.kubeconfig = admin_context(context, kubeconfig)
-        self._api = None
+        self._api: Optional["ApiClient"] = None
 
     @property
     def folder(self) -> Path:
         return ROOM_DIR / self.name
 
-    def api(self):
+    def api(self) -> "ApiClient":
         if self._api is None:
             self._api = new_client(self.context, self.kubeconfig)
         return self._api
 
-    def core(self):
+    def core(self) -> "CoreV1Api":
         from kubernetes import client
         return client.CoreV1Api(self.api())
 
@@ -100,7 +116,8 @@ class Room:
         return Table(rows)
 
     def _create_namespace(self, participant: str) -> None:
-        from kubernetes.client.rest import ApiException
+        from kubernetes import client
+        from kubernetes.client.exceptions import ApiException
         try:
             found = self.core().read_namespace(participant)
         except ApiException as error:
@@ -110,8 +127,9 @@ class Room:
             show_command("kubectl", "create", "namespace", participant)
             show_command("kubectl", "label", "namespace", participant,
                          *(f"{key}={value}" for key, value in body["metadata"]["labels"].items()))
-            self.core().create_namespace(body)
+            self.core().create_namespace(client.V1Namespace.model_validate(body))  # what the client makes of a dict
             return
+        assert found.metadata is not None and found.status is not None  # the API server always sends both
         if (found.metadata.labels or {}).get(settings.ROOM_LABEL) != self.name:
             raise LabError(f"namespace {participant} exists and is not room {self.name}'s; the lab will not take it "
                            "over. Fix: choose another participant name.")
@@ -120,23 +138,23 @@ class Room:
                            "Fix: run 'room create' again once 'kubectl get namespace " + participant + "' finds nothing.")
         print(f"namespace {participant} exists in room {self.name}: bringing it up to date")
 
-    def _write_manifest(self, participant: str, objects: List[dict]) -> Path:
+    def _write_manifest(self, participant: str, objects: Manifests) -> Path:
         """The objects as a file, so the printed kubectl command is one a person can run."""
         path = self.folder / f"{participant}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
         return path
 
-    def nodes(self):
+    def nodes(self) -> List["V1Node"]:
         show_command("kubectl", "get", "nodes", "-o", "wide")
         return self.core().list_node().items
 
     def pod_pids_limits(self) -> Dict[str, int]:
         """Each node's kubelet podPidsLimit (0: none), where the instructor may read it."""
-        from kubernetes.client.rest import ApiException
-        limits = {}
+        from kubernetes.client.exceptions import ApiException
+        limits: Dict[str, int] = {}
         for node in self.nodes():
-            name = node.metadata.name
+            name = object_name(node)
             show_shell(f"kubectl get --raw /api/v1/nodes/{name}/proxy/configz | grep -o '\"podPidsLimit\":[0-9-]*'")
             try:
                 limits[name] = kubelet_readings.pod_pids_limit(self.core(), name)
@@ -144,12 +162,13 @@ class Room:
                 print(f"  {name}: the kubelet's configuration is not readable ({error.status}); limit unknown")
         return limits
 
-    def _apply(self, objects: List[dict]) -> None:
+    def _apply(self, objects: Manifests) -> None:
         from kubernetes.dynamic import DynamicClient
-        dynamic = DynamicClient(self.api())
+        # kubernetes.dynamic, unlike kubernetes.client, has no annotations.
+        dynamic = DynamicClient(self.api())  # type: ignore[no-untyped-call]
         for body in objects:
             resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
-            dynamic.server_side_apply(resource, body=body, namespace=body["metadata"]["namespace"],
+            dynamic.server_side_apply(resource, body=body, namespace=body["metadata"]["namespace"],  # type: ignore[no-untyped-call]
                                       field_manager=FIELD_MANAGER, force_conflicts=True)
 
     def _wait_for_token(self, participant: str) -> str:
@@ -158,7 +177,8 @@ class Room:
 
         def token() -> Optional[str]:
             secret = self.core().read_namespaced_secret(room_objects.TOKEN_SECRET, participant)
-            return base64.b64decode(secret.data["token"]).decode() if (secret.data or {}).get("token") else None
+            value = (secret.data or {}).get("token")
+            return base64.b64decode(value).decode() if value else None
         return wait_until(token, timeout=TOKEN_TIMEOUT, interval=0.5,
                           what=f"the token controller to fill in {participant}'s token")
 
@@ -166,7 +186,7 @@ class Room:
     def participants(self, *, show: bool = True) -> List[str]:
         if show:
             show_command("kubectl", "get", "namespaces", "-l", self.selector())
-        return sorted(ns.metadata.name for ns in self.core().list_namespace(label_selector=self.selector()).items)
+        return sorted(object_name(ns) for ns in self.core().list_namespace(label_selector=self.selector()).items)
 
     @kube_call("reading the room's progress")
     def status(self, *, show: bool = True) -> Table:
@@ -178,7 +198,7 @@ class Room:
         return Table([self._status_row(participant) for participant in self.participants(show=show)])
 
     def _status_row(self, participant: str) -> Dict[str, str]:
-        from kubernetes.client.rest import ApiException
+        from kubernetes.client.exceptions import ApiException
         try:
             data = self.core().read_namespaced_config_map(progress.CONFIGMAP, participant).data or {}
         except ApiException as error:
@@ -186,7 +206,7 @@ class Room:
                 raise
             data = {}
         pods = self.core().list_namespaced_pod(participant).items
-        running = sum(1 for pod in pods if pod.status.phase == "Running")
+        running = sum(1 for pod in pods if pod.status is not None and pod.status.phase == "Running")
         row = {"participant": participant}
         row.update({f"lesson {n}": data.get(f"lesson-{n}", "-") for n in ("03", "04", "05")})
         row["exercises"] = str(len([key for key in data.get("exercises", "").split(",") if key]))
@@ -196,13 +216,11 @@ class Room:
 
     def watch_status(self, seconds: float, every: float = 5) -> Table:
         """The status table, printed again every ``every`` seconds for ``seconds`` at most."""
-        deadline, first = time.monotonic() + seconds, True
-        while True:
-            table, first = self.status(show=first), False
-            print(time.strftime("%H:%M:%S"), f"room {self.name}", table, sep="\n", flush=True)
-            if time.monotonic() + every > deadline:
-                return table
-            time.sleep(every)
+        shown: List[Table] = []
+        for _ in ticks(seconds, interval=every):
+            shown.append(self.status(show=not shown))  # the kubectl command printed once
+            print(time.strftime("%H:%M:%S"), f"room {self.name}", shown[-1], sep="\n", flush=True)
+        return shown[-1]
 
     # -- delete -----------------------------------------------------------------------------------
     @kube_call("deleting the room")
@@ -230,7 +248,7 @@ class Room:
         return names
 
     def _delete_namespace(self, name: str) -> None:
-        from kubernetes.client.rest import ApiException
+        from kubernetes.client.exceptions import ApiException
         try:
             self.core().delete_namespace(name, _preload_content=False)
         except ApiException as error:
@@ -238,7 +256,7 @@ class Room:
                 raise
 
     def _remaining(self) -> List[str]:
-        return [ns.metadata.name for ns in self.core().list_namespace(label_selector=self.selector()).items]
+        return [object_name(ns) for ns in self.core().list_namespace(label_selector=self.selector()).items]
 
 
 def start_command(kubeconfig: Path, context: str, participant: str, registry: Optional[str] = None) -> str:

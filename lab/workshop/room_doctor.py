@@ -7,16 +7,20 @@ node and image. Then what lessons 4 and 5 will and will not show on this cluster
 import os
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 from lab.core import settings
 from lab.core.console import show_command, show_shell
 from lab.core.errors import LabTimeout
+from lab.core.json_types import Manifest
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes import kubelet_readings
 from lab.targets.kubernetes.kube_api import kube_call
 from lab.views.tables import Table
-from lab.workshop.room import Room
+from lab.workshop.room import Room, object_name
+
+if TYPE_CHECKING:
+    from kubernetes.client import V1Node, V1NodeSystemInfo, V1Pod
 
 PULL_TIMEOUT = 180  # seconds for every image to start on every node
 _VERIFIED_RUNTIMES = ("containerd", "docker")  # SIGKILL of a timed-out exec probe, checked upstream
@@ -32,7 +36,7 @@ class NodeReport:
 
 
 def _pids_limit(room: Room, node: str) -> Optional[int]:
-    from kubernetes.client.rest import ApiException
+    from kubernetes.client.exceptions import ApiException
     show_shell(f"kubectl get --raw /api/v1/nodes/{node}/proxy/configz | grep -o '\"podPidsLimit\":[0-9-]*'")
     try:
         return kubelet_readings.pod_pids_limit(room.core(), node)
@@ -40,7 +44,7 @@ def _pids_limit(room: Room, node: str) -> Optional[int]:
         return None
 
 
-def _probe_pod(node: str, image: str, index: int) -> dict:
+def _probe_pod(node: str, image: str, index: int) -> Manifest:
     return {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": f"pull-{index}-{node}"[:63].rstrip("-."), "labels": {settings.LABEL: "room-doctor"}},
             "spec": {"nodeName": node, "restartPolicy": "Never", "terminationGracePeriodSeconds": 0,
@@ -49,11 +53,13 @@ def _probe_pod(node: str, image: str, index: int) -> dict:
                                      "imagePullPolicy": "IfNotPresent"}]}}
 
 
-def _pull_outcome(pod) -> Optional[str]:
+def _pull_outcome(pod: "V1Pod") -> Optional[str]:
     """"starts", a reason it cannot, or None while undecided."""
+    assert pod.status is not None  # the API server always sends a pod's status
     if pod.status.phase in ("Succeeded", "Running"):
         return "starts"
     for status in pod.status.container_statuses or []:
+        assert status.state is not None  # and each container status's state
         waiting = status.state.waiting
         if waiting and waiting.reason in ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"):
             return f"{waiting.reason}: {(waiting.message or '')[:100]}"
@@ -64,11 +70,14 @@ def _pull_outcome(pod) -> Optional[str]:
 
 def try_images(room: Room, nodes: List[str], images: List[str]) -> Dict[str, Dict[str, str]]:
     """Start `true` from every image on every node, in a namespace of the doctor's own."""
+    from kubernetes import client
     # A namespace of its own each time: an interrupted earlier run's is never in the way.
     core, namespace = room.core(), f"{room.name}-doctor-{os.getpid()}-{int(time.time()) % 100000}"
     show_command("kubectl", "create", "namespace", namespace)
     show_command("kubectl", "label", "namespace", namespace, f"{settings.LABEL}=room-doctor")
-    core.create_namespace({"metadata": {"name": namespace, "labels": {settings.LABEL: "room-doctor"}}})
+    # V1Namespace and V1Pod below: what the client would make of these dicts itself.
+    core.create_namespace(client.V1Namespace.model_validate(
+        {"metadata": {"name": namespace, "labels": {settings.LABEL: "room-doctor"}}}))
     try:
         # A new namespace's default ServiceAccount appears a moment later; pods wait for it.
         wait_until(lambda: core.list_namespaced_service_account(namespace, field_selector="metadata.name=default").items,
@@ -80,9 +89,9 @@ def try_images(room: Room, nodes: List[str], images: List[str]) -> Dict[str, Dic
                 show_command("kubectl", "run", "-n", namespace, body["metadata"]["name"], f"--image={image}",
                              "--restart=Never", f"--overrides={{\"spec\":{{\"nodeName\":\"{node}\"}}}}",
                              "--command", "--", "true")
-                core.create_namespaced_pod(namespace, body)
+                core.create_namespaced_pod(namespace, client.V1Pod.model_validate(body))
                 pods[(node, image)] = body["metadata"]["name"]
-        outcomes: Dict[tuple, str] = {}
+        outcomes: Dict[Tuple[str, str], str] = {}
 
         def decided() -> bool:
             for key, name in pods.items():
@@ -102,13 +111,18 @@ def try_images(room: Room, nodes: List[str], images: List[str]) -> Dict[str, Dic
         core.delete_namespace(namespace, _preload_content=False)
 
 
+def _node_info(node: "V1Node") -> "V1NodeSystemInfo":
+    assert node.status is not None and node.status.node_info is not None  # every kubelet reports them
+    return node.status.node_info
+
+
 def examine(room: Room, images: List[str]) -> List[NodeReport]:
     nodes = room.nodes()
-    names = [node.metadata.name for node in nodes]
+    names = [object_name(node) for node in nodes]
     pulls = try_images(room, names, images)
-    return [NodeReport(name=node.metadata.name, runtime=node.status.node_info.container_runtime_version,
-                       kubelet=node.status.node_info.kubelet_version,
-                       pids_limit=_pids_limit(room, node.metadata.name), images=pulls[node.metadata.name])
+    return [NodeReport(name=object_name(node), runtime=_node_info(node).container_runtime_version,
+                       kubelet=_node_info(node).kubelet_version,
+                       pids_limit=_pids_limit(room, object_name(node)), images=pulls[object_name(node)])
             for node in nodes]
 
 

@@ -8,12 +8,14 @@ from typing import Optional, Tuple
 
 import yaml
 
+from lab.core import config
 from lab.core.errors import LabError
+from lab.core.json_types import JsonObject
 
 
 def _kubeconfig_with(context: str) -> Path:
     """The file of KUBECONFIG's list (or ~/.kube/config) that defines ``context``."""
-    paths = [Path(p).expanduser() for p in os.environ.get("KUBECONFIG", "~/.kube/config").split(os.pathsep) if p]
+    paths = config.current().kubeconfig
     for path in paths:
         try:
             contexts = (yaml.safe_load(path.read_text()) or {}).get("contexts") or []
@@ -21,7 +23,7 @@ def _kubeconfig_with(context: str) -> Path:
             continue
         if any(c.get("name") == context for c in contexts):
             return path
-    return paths[0] if paths else Path("~/.kube/config").expanduser()
+    return paths[0]
 
 
 def cluster_entry(context: str, kubeconfig: Optional[str] = None) -> Tuple[str, str]:
@@ -46,7 +48,7 @@ def cluster_entry(context: str, kubeconfig: Optional[str] = None) -> Tuple[str, 
     return cluster["server"], ca
 
 
-def participant_kubeconfig(*, server: str, ca_data: str, token: str, context_name: str, namespace: str) -> dict:
+def participant_kubeconfig(*, server: str, ca_data: str, token: str, context_name: str, namespace: str) -> JsonObject:
     return {
         "apiVersion": "v1", "kind": "Config", "current-context": context_name,
         "clusters": [{"name": context_name, "cluster": {"server": server, "certificate-authority-data": ca_data}}],
@@ -56,7 +58,7 @@ def participant_kubeconfig(*, server: str, ca_data: str, token: str, context_nam
     }
 
 
-def write_private(path: Path, config: dict) -> None:
+def write_private(path: Path, config: JsonObject) -> None:
     """Written readable by its owner only: it holds a token."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -11,9 +11,10 @@ removes what carries them, and nothing else. Nothing here is cluster-scoped exce
 namespace itself.
 """
 import json
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from lab.core import settings
+from lab.core.json_types import JsonObject, Manifest, Manifests
 
 ACCOUNT = "participant"          # the ServiceAccount, Role, RoleBinding and token Secret's name
 TOKEN_SECRET = f"{ACCOUNT}-token"
@@ -21,7 +22,7 @@ TOKEN_SECRET = f"{ACCOUNT}-token"
 # What lessons 3 to 5 do in their namespace, verb by verb (the lab and a learner's kubectl).
 _ALL = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 _READ = ["get", "list", "watch"]
-PARTICIPANT_RULES: List[dict] = [
+PARTICIPANT_RULES: List[Dict[str, List[str]]] = [
     {"apiGroups": ["apps"], "resources": ["deployments", "replicasets"], "verbs": _ALL},
     {"apiGroups": ["apps"], "resources": ["deployments/scale"], "verbs": ["get", "update", "patch"]},
     {"apiGroups": [""], "resources": ["pods", "services", "configmaps"], "verbs": _ALL},
@@ -59,7 +60,7 @@ def room_labels(room: str, participant: str) -> Dict[str, str]:
     return {settings.LABEL: participant, settings.ROOM_LABEL: room}
 
 
-def _meta(name: str, room: str, participant: str, **extra) -> dict:
+def _meta(name: str, room: str, participant: str, **extra: object) -> JsonObject:
     return {"name": name, "labels": room_labels(room, participant), **extra}
 
 
@@ -69,17 +70,19 @@ def _meta(name: str, room: str, participant: str, **extra) -> dict:
 POD_SECURITY = {"pod-security.kubernetes.io/enforce": "baseline"}
 
 
-def namespace(room: str, participant: str) -> dict:
+def namespace(room: str, participant: str) -> Manifest:
     meta = _meta(participant, room, participant)
     meta["labels"].update(POD_SECURITY)
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
 
 
-def namespaced_objects(room: str, participant: str, pids_limits: Dict[str, int] = None) -> List[dict]:
+def namespaced_objects(room: str, participant: str, pids_limits: Optional[Dict[str, int]] = None) -> Manifests:
     """Everything but the namespace, in the order they must be created. ``pids_limits`` is
     each node's podPidsLimit as the instructor read it: a participant may not read the
     kubelets' configuration, and lesson 5 shows PIDs in use beside that limit."""
-    meta = lambda name, **extra: _meta(name, room, participant, namespace=participant, **extra)  # noqa: E731
+    def meta(name: str, **extra: object) -> JsonObject:
+        return _meta(name, room, participant, namespace=participant, **extra)
+
     return [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(ACCOUNT)},
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": meta(ACCOUNT),

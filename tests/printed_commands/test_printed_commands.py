@@ -35,10 +35,14 @@ def _write_report(engine: str, checked) -> None:
                          f"{line['command']}\n")
 
 
+# "cluster": kind or the stand-in, as the learner's own cluster; "kubernetes": the two
+# participants of tests/kubernetes/test_two_participants.py, each in a workshop room's namespace.
 @pytest.mark.parametrize("engine,lessons", [("docker", {"00", "01", "02", "03", "04", "05"}),
-                                            ("kubernetes", {"03", "04", "05"})])
+                                            ("cluster", {"03", "04", "05"}),
+                                            ("kubernetes", {"03", "04", "05"})],
+                         ids=["docker", "own-cluster", "room-participants"])
 def test_every_printed_command_runs(engine, lessons):
-    if engine == "kubernetes":
+    if engine == "cluster":
         engine = kubernetes_or_fail()
     checked = _checked(engine)
     _write_report(engine, checked)

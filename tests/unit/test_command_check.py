@@ -3,7 +3,7 @@ is running a command that changes what a lesson measures, so what counts as read
 tested word by word. (The checks themselves run on the real engines: tests/printed_commands.)"""
 import pytest
 
-from lab.core import command_check
+from lab.core import command_check, command_words
 
 
 @pytest.mark.parametrize("argv,verb", [
@@ -15,7 +15,7 @@ from lab.core import command_check
     (["docker", "exec", "lab-redis", "redis-cli", "ping"], "exec"),
 ])
 def test_the_verb_skips_options_and_their_values(argv, verb):
-    assert command_check._verb(argv) == verb
+    assert command_words.verb(argv) == verb
 
 
 @pytest.mark.parametrize("command", [
@@ -23,7 +23,7 @@ def test_the_verb_skips_options_and_their_values(argv, verb):
     ["sh", "-c", "cat /proc/1/stat"], ["env", "-u", "REDISCLI_AUTH", "redis-cli", "ping"],
 ])
 def test_read_only_commands_run_for_real(command):
-    assert command_check._reads_only(command)
+    assert command_words.reads_only(command)
 
 
 @pytest.mark.parametrize("command", [
@@ -40,7 +40,7 @@ def test_read_only_commands_run_for_real(command):
     [],
 ])
 def test_commands_that_change_something_are_never_run_by_the_check(command):
-    assert not command_check._reads_only(command)
+    assert not command_words.reads_only(command)
 
 
 @pytest.mark.parametrize("argv,seconds", [
@@ -48,7 +48,7 @@ def test_commands_that_change_something_are_never_run_by_the_check(command):
     (["kubectl", "wait", "--timeout=30"], 30), (["kubectl", "wait"], 0),
 ])
 def test_a_wait_gets_its_own_timeout_on_top(argv, seconds):
-    assert command_check._wait_timeout(argv) == seconds
+    assert command_words.wait_timeout(argv) == seconds
 
 
 @pytest.mark.parametrize("context,typeable", [

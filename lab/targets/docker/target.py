@@ -7,33 +7,22 @@ keep the contract in lab/targets/contract.py, as the Kubernetes target does.
 """
 import shlex
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Set
-
-import docker.errors
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Union
 
 from lab.core import command_check, settings
 from lab.core.console import show_command
 from lab.core.errors import LabError, LabTimeout
+from lab.core.json_types import Row
 from lab.core.waiting import wait_until
-from lab.engine.containers import exec_in, get, logs, remove, run
-from lab.engine.docker_client import client, docker_errors
+from lab.engine.containers import exec_in, logs
+from lab.engine.docker_client import docker_errors
 from lab.engine.exec_result import ExecResult
 from lab.targets import manifests
-from lab.targets.docker.translate import SECOND, ContainerPlan, translate
+from lab.targets.docker import health, pods
+from lab.targets.docker.pods import DEPLOYMENT_LABEL, SANDBOX_LABEL, pod_container
+from lab.targets.docker.translate import ContainerPlan, translate
 from lab.targets.pod_lifetime import PodLifetime, docker_time
 from lab.targets.timeline import Timeline
-
-PLAN_LABEL = "io.redis-tini-lab.plan"            # the plan, as JSON: what to recreate on restart
-FINGERPRINT_LABEL = "io.redis-tini-lab.spec"     # changes exactly when the plan changes
-DEPLOYMENT_LABEL = "io.redis-tini-lab.deployment"
-RESTARTS_LABEL = "io.redis-tini-lab.restarts"    # the pod's restartCount
-SANDBOX_LABEL = "io.redis-tini-lab.sandbox"      # the shared-PID-namespace sandbox of a deployment
-
-
-def container_short_name(deployment: str) -> str:
-    """A Deployment's pod is the container `<prefix>-k8s-<deployment>`: apart from the
-    containers lessons 1 and 2 run by hand (`lab-redis`), so neither replaces the other."""
-    return f"k8s-{deployment}"
 
 
 class DockerTarget:
@@ -72,82 +61,29 @@ class DockerTarget:
             print(line)
         return results
 
-    def _network(self):
-        with docker_errors(f"looking up network {self.network_name()}"):
-            try:
-                network = client().networks.get(self.network_name())  # exact name, unlike list(names=)
-            except docker.errors.NotFound:
-                return None
-        if network.attrs.get("Labels", {}).get(settings.LABEL) != settings.prefix():
-            raise LabError(f"a network named {network.name} exists and was not made by this lab for "
-                           f"{settings.prefix()!r}. Fix: remove it ('docker network rm {network.name}') or set another LAB_PREFIX.")
-        return network
-
     def _ensure_network(self) -> str:
-        if self._network() is None:
-            show_command("docker", "network", "create", "--label", f"{settings.LABEL}={settings.prefix()}",
-                         self.network_name())
-            with docker_errors(f"creating network {self.network_name()}"):
-                client().networks.create(self.network_name(), labels=settings.labels())
-        return self.network_name()
-
-    def _container(self, deployment: str):
-        return get(container_short_name(deployment))
+        return pods.ensure_network(self.network_name())
 
     def _apply_plan(self, plan: ContainerPlan, network: str) -> str:
         try:
-            current = self._container(plan.deployment)
-            with docker_errors(f"inspecting {current.name}"):
-                current.reload()
-            if current.labels.get(FINGERPRINT_LABEL) == plan.fingerprint() and current.status == "running":
+            current = health.refreshed(pod_container(plan.deployment))
+            if current.labels.get(pods.FINGERPRINT_LABEL) == plan.fingerprint() and current.status == "running":
                 return f"deployment.apps/{plan.deployment} unchanged"
             verb = "configured"
         except LabError:
             verb = "created"
-        self._start(plan, network, restarts=0)
+        pods.start_pod(plan, network, restarts=0)
         return f"deployment.apps/{plan.deployment} {verb}"
-
-    def _start(self, plan: ContainerPlan, network: str, *, restarts: int) -> None:
-        if plan.share_process_namespace:
-            pid_mode = f"container:{self._start_sandbox(plan)}"
-        else:
-            pid_mode = None
-            remove(f"{container_short_name(plan.deployment)}-sandbox")  # shareProcessNamespace turned off
-        run(container_short_name(plan.deployment), plan.image, plan.command, entrypoint=plan.entrypoint, ports=plan.ports,
-            pids_limit=plan.pids_limit, memory_limit=plan.memory_limit,
-            environment=plan.environment, network=network, aliases=plan.aliases, healthcheck=plan.healthcheck,
-            pid_mode=pid_mode, extra_labels={
-                PLAN_LABEL: plan.to_json(), FINGERPRINT_LABEL: plan.fingerprint(),
-                DEPLOYMENT_LABEL: plan.deployment, RESTARTS_LABEL: str(restarts)})
-
-    def _start_sandbox(self, plan: ContainerPlan) -> str:
-        """shareProcessNamespace: Kubernetes makes the pod's `pause` container PID 1 of one PID
-        namespace for all its containers, and pause reaps (build/pause/linux/pause.c, in a
-        SIGCHLD handler). Docker has no pods: a sandbox container run with --init stands in
-        for the pod. Its PID 1 is docker-init (Docker's tini), which reaps too; the pod's
-        container joins its PID namespace."""
-        print("  shareProcessNamespace: a sandbox run with --init; its PID 1, docker-init (tini), reaps like pause")
-        sandbox = run(f"{container_short_name(plan.deployment)}-sandbox", plan.image, ["infinity"],
-                      entrypoint=["sleep"], init=True,
-                      extra_labels={SANDBOX_LABEL: plan.deployment})
-        return sandbox.name
 
     # -- state -------------------------------------------------------------------------
     def deployments(self) -> List[str]:
-        return sorted(c.labels[DEPLOYMENT_LABEL] for c in self._containers(DEPLOYMENT_LABEL))
-
-    def _containers(self, label: str):
-        mine = {"label": [f"{settings.LABEL}={settings.prefix()}", label]}
-        with docker_errors("listing deployments"):
-            # ignore_removed: a container removed between the listing and its inspection
-            # (an experiment replacing its variants meanwhile) is simply not listed.
-            return client().containers.list(all=True, filters=mine, ignore_removed=True)
+        return sorted(c.labels[DEPLOYMENT_LABEL] for c in pods.labelled_containers(DEPLOYMENT_LABEL))
 
     def pod_lifetimes(self, deployment: str) -> List[PodLifetime]:
         """The deployment's container (its pod): created, running (ready) since. Docker has no
         rolling update and no pod being deleted: a changed container is removed, then run."""
         lifetimes = []
-        for container in self._containers(f"{DEPLOYMENT_LABEL}={deployment}"):
+        for container in pods.labelled_containers(f"{DEPLOYMENT_LABEL}={deployment}"):
             state = container.attrs["State"]
             ready = docker_time(state.get("StartedAt", "")) if state.get("Running") else None
             # Named by its ID: a replaced container keeps its name, as a new pod would not.
@@ -157,63 +93,46 @@ class DockerTarget:
     def restart_count(self, deployment: str) -> int:
         """The pod's restartCount: how often the watcher restarted its container in place
         (the kubelet's job), since the pod was created."""
-        return int(self._container(deployment).labels.get(RESTARTS_LABEL, "0"))
+        return pods.restarts_of(pod_container(deployment))
 
     def describe(self, deployment: str, *, events: int = 6) -> str:
         """What Docker knows that `kubectl describe pod` would show: the healthcheck standing
         for the probe, restartCount (the watcher's), health status and failing streak, and
         the last probe results (Docker keeps five; it has no events per container)."""
-        container = self._container(deployment)
+        container = pod_container(deployment)
         show_command("docker", "inspect", "--format", "{{json .State.Health}}", container.name)
-        plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
-        health = self.health(deployment)
-        lines = [f"Name:           {container.name}", f"Restart Count:  {self.restart_count(deployment)}"]
-        if plan.healthcheck:
-            check = plan.healthcheck
-            kind = "Liveness" if plan.restart_when_unhealthy else "Readiness"
-            lines.append(f"{kind}:       exec [{' '.join(check['test'][1:])}] delay={check['start_period'] // SECOND}s "
-                         f"timeout={check['timeout'] // SECOND}s period={check['interval'] // SECOND}s "
-                         f"#failure={check['retries']}   (a Docker healthcheck)")
-        lines.append(f"Health:         {health.get('Status', 'none')}, failing streak {health.get('FailingStreak', 0)}")
-        lines.append("Last probe runs (Docker keeps five):")
-        lines += [f"  exit {entry['ExitCode']}: {' '.join((entry.get('Output') or '').split())[:100] or '(no output)'}"
-                  for entry in (health.get("Log") or [])[-events:]] or ["  <none>"]
-        return "\n".join(lines)
+        return health.describe(container, events=events)
 
-    def health(self, deployment: str) -> dict:
+    def health(self, deployment: str) -> health.Health:
         """Docker's health state: Status, FailingStreak, and the last 5 probe results."""
-        container = self._container(deployment)
-        with docker_errors(f"inspecting {container.name}"):
-            container.reload()
-        return container.attrs["State"].get("Health") or {}
+        return health.health_of(pod_container(deployment))
 
     def liveness_passing(self, deployment: str) -> bool:
         """The latest probe run succeeded (the last entry of Docker's health log)."""
-        health = self.health(deployment)
-        if not health:
+        state = self.health(deployment)
+        if not state:
             raise LabError(f"deployment {deployment} has no liveness probe. Fix: add one (lesson 4) and apply it.")
-        runs = health.get("Log") or []
+        runs = state.get("Log") or []
         return bool(runs) and runs[-1]["ExitCode"] == 0
 
     def failed_probes(self, deployment: str) -> Set[str]:
         """Identifiers (start times) of the failed probe runs in Docker's health log, which
         keeps the last 5: poll at least every 5 probe periods and take the union."""
-        container = self._container(deployment)
-        return {f"{container.id[:12]}:{entry['Start']}" for entry in self.health(deployment).get("Log") or []
-                if entry["ExitCode"] != 0}
+        container = pod_container(deployment)
+        return {run["key"] for run in health.failed_runs(container, health.health_of(container))}
 
     def unhealthy_events(self, deployment: str) -> Optional[int]:
         return None  # Docker reports health in the container's state, not as events
 
     def pids_in_use(self, deployment: str) -> Optional[int]:
         """What the pod's pids cgroup counts (processes, threads and zombies)."""
-        container = self._container(deployment)
+        container = pod_container(deployment)
         with docker_errors(f"reading stats of {container.name}"):
             stats = container.stats(stream=False, one_shot=True)
         return int(stats.get("pids_stats", {}).get("current", 0))
 
     def pids_limit(self, deployment: str) -> int:
-        return int(self._container(deployment).attrs["HostConfig"].get("PidsLimit") or 0)
+        return int(pod_container(deployment).attrs["HostConfig"].get("PidsLimit") or 0)
 
     def wait_ready(self, timeout: float = 180, names: Optional[List[str]] = None) -> None:
         """`kubectl rollout status`: every deployment (or those ``names``) running, and healthy
@@ -238,53 +157,35 @@ class DockerTarget:
         print(f"all {len(names)} deployments ready: {', '.join(names)}")
 
     def _not_ready(self, names: List[str]) -> List[str]:
-        problems = []
-        for name in names:
-            container = self._container(name)
-            with docker_errors(f"inspecting {container.name}"):
-                container.reload()
-            state = container.attrs["State"]
-            health = state.get("Health", {}).get("Status")
-            if container.status != "running":
-                tail = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
-                problems.append(f"{name} is {container.status} (exit code {state['ExitCode']}): {tail}")
-            elif health not in (None, "healthy"):
-                last = (state["Health"].get("Log") or [{}])[-1]
-                output = " ".join((last.get("Output") or "").split())[:160]
-                problems.append(f"{name} is {health}" + (f", its probe says: {output}" if output else ""))
-        return problems
+        reasons = (health.not_ready_reason(name, pod_container(name)) for name in names)
+        return [reason for reason in reasons if reason]
 
     # -- the kubelet's job, done in the foreground ------------------------------------
     def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
               on_tick: Optional[Callable[[float], None]] = None,
-              on_event: Optional[Callable[[dict], None]] = None, interval: float = 1,
-              deployments: Optional[Iterable[str]] = None) -> List[dict]:
+              on_event: Optional[Callable[[Row], None]] = None, interval: float = 1,
+              deployments: Optional[Iterable[str]] = None) -> List[Row]:
         """Follow every deployment's probe (or those ``deployments``) for at most ``seconds``;
         restart one that turns unhealthy or exits, as the kubelet would. Returns the rows."""
         print(f"watching for up to {seconds:g}s (Docker never restarts an unhealthy container: "
               "the lab does it here, as the kubelet would)")
-        timeline, seen = Timeline(on_event), set()
+        timeline, seen = Timeline(on_event), set()  # seen: the failed probe runs already noted
 
         def note(deployment: str, event: str, detail: str) -> None:
             timeline.note(deployment, event, detail, self.restart_count(deployment))
 
         def look() -> None:
             for name in (list(deployments) if deployments is not None else self.deployments()):
-                container = self._container(name)
-                with docker_errors(f"inspecting {container.name}"):
-                    container.reload()
-                health = container.attrs["State"].get("Health") or {}
+                container = pod_container(name)
+                state = health.health_of(container)
                 retries = (container.attrs["Config"].get("Healthcheck") or {}).get("Retries", 3)
-                for entry in health.get("Log") or []:  # every probe run, once
-                    key = (container.id, entry["Start"])
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    if entry["ExitCode"] != 0:
-                        output = " ".join((entry.get("Output") or "").split())[:70]
-                        note(name, "probe failed", f"{output} [failing streak: {health.get('FailingStreak', '?')} of {retries}]")
-                plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
-                unhealthy = health.get("Status") == "unhealthy" and plan.restart_when_unhealthy
+                for failed in health.failed_runs(container, state):  # every failed probe run, once
+                    if failed["key"] not in seen:
+                        seen.add(failed["key"])
+                        note(name, "probe failed",
+                             f"{failed['output']} [failing streak: {state.get('FailingStreak', '?')} of {retries}]")
+                plan = pods.plan_of(container)
+                unhealthy = state.get("Status") == "unhealthy" and plan.restart_when_unhealthy
                 if container.status != "running" or unhealthy:
                     why = "liveness probe failed" if container.status == "running" else f"container {container.status}"
                     self._restart_container(name, reason=why)
@@ -309,28 +210,24 @@ class DockerTarget:
         self.wait_ready(timeout=120, names=[deployment])
 
     def _replace(self, deployment: str, *, restarts: int) -> None:
-        container = self._container(deployment)
-        plan = ContainerPlan.from_json(container.labels[PLAN_LABEL])
-        show_command("docker", "stop", "-t", str(plan.grace_seconds), container.name)
-        with docker_errors(f"stopping {container.name}"):
-            container.stop(timeout=plan.grace_seconds)
-        self._start(plan, self._ensure_network(), restarts=restarts)
+        plan = pods.stop_pod(pod_container(deployment))
+        pods.start_pod(plan, self._ensure_network(), restarts=restarts)
 
     # -- exec, logs, addresses -----------------------------------------------------------
-    def exec(self, deployment: str, command, *, timeout: float = 10, quiet: bool = False) -> ExecResult:
+    def exec(self, deployment: str, command: Union[str, Sequence[str]], *, timeout: float = 10, quiet: bool = False) -> ExecResult:
         argv = shlex.split(command) if isinstance(command, str) else list(command)  # as on Kubernetes
         if not quiet:
             show_command("kubectl", "exec", f"deploy/{deployment}", "--", *argv)
-        return exec_in(self._container(deployment), argv, timeout=timeout, quiet=True)
+        return exec_in(pod_container(deployment), argv, timeout=timeout, quiet=True)
 
-    def logs(self, deployment: str, *, tail="all") -> str:
+    def logs(self, deployment: str, *, tail: Union[int, str] = "all") -> str:
         show_command("kubectl", "logs", f"deploy/{deployment}", *([f"--tail={tail}"] if tail != "all" else []))
-        return logs(self._container(deployment), tail=tail, quiet=True)
+        return logs(pod_container(deployment), tail=tail, quiet=True)
 
     def url(self, service: str, port: int = 80) -> str:
         """The 127.0.0.1 address of a published (NodePort) service: the container it selects
         (here, the deployment of the same name) publishes it."""
-        bindings = self._container(service).attrs["HostConfig"]["PortBindings"] or {}
+        bindings = pod_container(service).attrs["HostConfig"]["PortBindings"] or {}
         for binding in bindings.get(f"{port}/tcp") or []:
             return f"http://127.0.0.1:{binding['HostPort']}"
         raise LabError(f"{service} publishes no port {port}: is its Service a NodePort in kind-config.yaml?")
@@ -347,15 +244,11 @@ class DockerTarget:
         wanted = set(deployments)
         show_command("kubectl", "delete", *(["deployment", *sorted(wanted)] if wanted else ["-f", "k8s/"]))
         for label in (DEPLOYMENT_LABEL, SANDBOX_LABEL):
-            for container in self._containers(label):
+            for container in pods.labelled_containers(label):
                 if not wanted or container.labels[label] in wanted:
-                    with docker_errors(f"removing {container.name}"):
-                        try:
-                            container.remove(force=True)
-                        except docker.errors.NotFound:
-                            pass
+                    pods.remove_quietly(container)
         if not wanted:
-            network = self._network()
+            network = pods.network(self.network_name())
             if network is not None:
                 with docker_errors(f"removing network {network.name}"):
                     network.remove()

@@ -13,9 +13,10 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from lab.core.errors import LabError
+from lab.core.json_types import JsonObject
 from lab.targets import kind_config
 from lab.targets.manifests import Manifest
 
@@ -63,7 +64,7 @@ class ContainerPlan:
     environment: Dict[str, str] = field(default_factory=dict)
     aliases: List[str] = field(default_factory=list)
     ports: Dict[int, int] = field(default_factory=dict)  # container port -> 127.0.0.1 port
-    healthcheck: Optional[dict] = None
+    healthcheck: Optional[JsonObject] = None
     restart_when_unhealthy: bool = True  # a liveness probe's healthcheck; a readiness one only reports
     share_process_namespace: bool = False
     grace_seconds: int = 30  # terminationGracePeriodSeconds: SIGTERM, then SIGKILL after this
@@ -92,7 +93,7 @@ def check_supported(manifest: Manifest) -> None:
     _check_fields(manifest.body, allowed, "", manifest)
 
 
-def _check_fields(value, allowed, path: str, manifest: Manifest) -> None:
+def _check_fields(value: Any, allowed: Any, path: str, manifest: Manifest) -> None:
     if allowed is ANY:
         return
     if isinstance(allowed, list):
@@ -107,7 +108,7 @@ def _check_fields(value, allowed, path: str, manifest: Manifest) -> None:
         _check_fields(item, allowed[key], where, manifest)
 
 
-def healthcheck_from_probe(probe: dict) -> dict:
+def healthcheck_from_probe(probe: JsonObject) -> JsonObject:
     """An exec livenessProbe as a Docker healthcheck: same command, no shell added, and the
     same period, timeout and threshold. One difference: Kubernetes runs no probe during
     initialDelaySeconds, while Docker probes during its start_period but does not count
@@ -169,7 +170,7 @@ def _plan_deployment(manifest: Manifest) -> ContainerPlan:
 MEMORY_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "K": 10**3, "M": 10**6, "G": 10**9, "": 1}
 
 
-def memory_bytes(quantity, where: str) -> Optional[int]:
+def memory_bytes(quantity: Any, where: str) -> Optional[int]:
     """A Kubernetes memory quantity (384Mi, 1G, 500000000) in bytes; None when not set."""
     if quantity is None:
         return None
@@ -180,7 +181,8 @@ def memory_bytes(quantity, where: str) -> Optional[int]:
     return int(found.group(1)) * MEMORY_UNITS[found.group(2)]
 
 
-def _wire_service(manifest: Manifest, plans, pod_labels, node_ports) -> None:
+def _wire_service(manifest: Manifest, plans: Dict[str, ContainerPlan], pod_labels: Dict[str, Dict[str, str]],
+                  node_ports: Dict[int, int]) -> None:
     selector = manifest.body["spec"].get("selector", {})
     targets = [name for name, labels in pod_labels.items()
                if selector and all(labels.get(k) == v for k, v in selector.items())]

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Protocol
 
 from lab.core import settings
 from lab.core.console import show_command
@@ -29,6 +29,31 @@ STANDIN_KUBECONFIG = Path("/var/lib/redis-tini-lab/k8s-standin/kubeconfig")  # w
 STANDIN_APISERVER_PID = Path("/run/redis-tini-lab/k8s-standin/kube-apiserver.pid")  # gone after a reboot
 STANDIN_CONTEXT = "lab-standin"
 STANDIN_DOWN = "the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin.sh up (CI), or use kind on a laptop."
+
+
+class Cluster(Protocol):
+    """What a Kubernetes target needs of its cluster's lifecycle (the three classes below)."""
+
+    @property
+    def name(self) -> str: ...          # the target's name: "kind", "standin" or "kubernetes"
+
+    @property
+    def shared(self) -> bool: ...       # a room's cluster: no node ports, a namespace per participant
+
+    @property
+    def context(self) -> str: ...
+
+    @property
+    def kubeconfig(self) -> Optional[str]: ...   # None: kubectl's default files
+
+    def missing(self) -> str:
+        """The one-line error, with its fix, for a cluster the kubeconfig does not reach."""
+
+    def prepare(self, images: Iterable[str]) -> None:
+        """Get the lab's images to the nodes."""
+
+    def node_port_address(self, node_port: int) -> Optional[str]:
+        """Where a NodePort is reached from this machine; None where it is not."""
 
 
 def _run(argv: List[str], *, timeout: float, show: Optional[List[str]] = None) -> str:
@@ -74,7 +99,7 @@ def _run_showing_output(argv: List[str], *, timeout: float, show: List[str]) -> 
         raise LabError(f"'{' '.join(show)}' failed: {(lines[-1:] or ['no output'])[0]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen[str]) -> None:
     """SIGTERM, so that the command can tidy up; SIGKILL after 10 s."""
     process.terminate()
     try:
@@ -89,7 +114,7 @@ class KindCluster:
     name = "kind"
     shared = False
 
-    def __init__(self):
+    def __init__(self) -> None:
         if shutil.which("kind") is None:
             raise LabError(KIND_MISSING)
         self.cluster = kind_config.cluster_name()
@@ -141,7 +166,7 @@ class StandinCluster:
     name = "standin"
     shared = False
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.context = STANDIN_CONTEXT
         self.kubeconfig = str(STANDIN_KUBECONFIG)
 

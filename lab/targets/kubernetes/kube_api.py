@@ -6,27 +6,53 @@ each REST call gets a request timeout unless it names its own, and websocket con
 """
 import contextlib
 import functools
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    Optional,
+    ParamSpec,
+    TypeVar,
+)
 
 from lab.core.errors import LabError
+
+if TYPE_CHECKING:
+    from kubernetes.client import ApiClient
+    from kubernetes.client.rest import RESTResponse
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# The client types its API classes and models, but declares every model field Optional,
+# also those the API server always fills (a pod's metadata, status, name). The lab reads
+# them as the server sends them, so to mypy its API handles and what they return are Any;
+# what the lab makes of them (names, counts, PodLifetime, ExecResult) is typed.
+CoreApi = Any      # kubernetes.client.CoreV1Api over the bounded client
+AppsApi = Any      # kubernetes.client.AppsV1Api over the bounded client
+KubeObject = Any   # what those return: a V1Pod, V1Deployment, CoreV1Event, V1Service...
 
 REQUEST_TIMEOUT = (5, 30)   # seconds: connect, read (one API call; a watch names its own)
 WEBSOCKET_TIMEOUT = 15      # seconds: exec and port-forward handshakes and reads
 
 
-def new_client(context: str, kubeconfig=None):
+def new_client(context: str, kubeconfig: Optional[str] = None) -> "ApiClient":
     """An ApiClient for a kubeconfig context, whose calls are bounded by REQUEST_TIMEOUT."""
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
     class BoundedApiClient(client.ApiClient):
-        def call_api(self, method, url, header_params=None, body=None, post_params=None, _request_timeout=None):
+        def call_api(self, method: str, url: str, header_params: Optional[Dict[str, Any]] = None, body: Any = None,
+                     post_params: Any = None, _request_timeout: Any = None) -> "RESTResponse":
             return super().call_api(method, url, header_params, body, post_params,
                                     _request_timeout or REQUEST_TIMEOUT)
 
     configuration = client.Configuration()
-    try:
-        config.load_kube_config(config_file=kubeconfig, context=context, client_configuration=configuration,
-                                persist_config=False)
+    try:  # the client's kubeconfig loader has no annotations (its models and API classes do)
+        config.load_kube_config(config_file=kubeconfig, context=context,  # type: ignore[no-untyped-call]
+                                client_configuration=configuration, persist_config=False)
     except (ConfigException, FileNotFoundError, ValueError):
         raise LabError(f"no kubeconfig context {context}. Fix: 'kubectl config get-contexts' lists them; create "
                        "the cluster first (kind: run lesson 0's cluster cell, or python -m lab cluster; stand-in: sudo scripts/k8s-standin.sh up).") from None
@@ -43,23 +69,24 @@ def _bound_websockets() -> None:
     import websocket
     from kubernetes.stream import ws_client
 
-    if getattr(ws_client.WebSocket, "lab_bounded", False):
+    # ws_client's own name for the class it imports (not one it exports): replaced once.
+    if getattr(getattr(ws_client, "WebSocket"), "lab_bounded", False):
         return
 
     class BoundedWebSocket(websocket.WebSocket):
         lab_bounded = True
 
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.settimeout(WEBSOCKET_TIMEOUT)
 
-    ws_client.WebSocket = BoundedWebSocket
+    setattr(ws_client, "WebSocket", BoundedWebSocket)
 
 
 @contextlib.contextmanager
-def kube_errors(action: str):
+def kube_errors(action: str) -> Iterator[None]:
     """Translate what the Kubernetes client raises into a one-line, actionable LabError."""
-    from kubernetes.client.rest import ApiException
+    from kubernetes.client.exceptions import ApiException
     from kubernetes.dynamic.exceptions import DynamicApiError, ResourceNotFoundError
     from urllib3.exceptions import HTTPError
     from websocket import WebSocketException
@@ -74,10 +101,12 @@ def kube_errors(action: str):
                            "Fix: is it running? 'kubectl get nodes' tells.") from None
         reason = " ".join(str(getattr(error, "reason", "") or "").split())
         body = " ".join(str(getattr(error, "body", "") or "").split())[:200]
-        hint = {401: "Fix: your credentials are not valid (any more: was the room deleted?); ask the instructor "
-                     "for a new kubeconfig.",
-                403: "Fix: your account may not do this in that namespace; ask the cluster's admin.",
-                409: "Fix: re-run the cell; if a namespace is being deleted, wait until it is gone."}.get(status, "")
+        hints: Dict[object, str] = {
+            401: "Fix: your credentials are not valid (any more: was the room deleted?); ask the instructor "
+                 "for a new kubeconfig.",
+            403: "Fix: your account may not do this in that namespace; ask the cluster's admin.",
+            409: "Fix: re-run the cell; if a namespace is being deleted, wait until it is gone."}
+        hint = hints.get(status, "")
         raise LabError(f"{action}: the API server said {status} {reason} {body} {hint}".strip()) from None
     except ResourceNotFoundError as error:
         raise LabError(f"{action}: {error}. Fix: check apiVersion and kind in the manifest.") from None
@@ -87,11 +116,11 @@ def kube_errors(action: str):
                        "'kubectl get nodes' tells.") from None
 
 
-def kube_call(action: str):
-    """Decorate a method so it runs under kube_errors(action)."""
-    def decorate(method):
+def kube_call(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a function or method so it runs under kube_errors(action); its signature stays."""
+    def decorate(method: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(method)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             with kube_errors(action):
                 return method(*args, **kwargs)
         return wrapper

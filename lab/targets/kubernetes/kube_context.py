@@ -7,10 +7,11 @@ defines the context (the first of KUBECONFIG's files that does, else ~/.kube/con
 """
 import os
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional, Set, Tuple
 
 import yaml
 
+from lab.core import config
 from lab.core.console import show_command
 
 
@@ -18,11 +19,11 @@ def kubeconfig_files(kubeconfig: Optional[str] = None) -> List[Path]:
     """The files kubectl reads, in its order: the one given, else KUBECONFIG's, else the default."""
     if kubeconfig:
         return [Path(kubeconfig)]
-    listed = [Path(p) for p in os.environ.get("KUBECONFIG", "").split(os.pathsep) if p]
-    return listed or [Path.home() / ".kube" / "config"]
+    return config.current().kubeconfig
 
 
-def _file_defining(context: str, files: List[Path]):
+def _file_defining(context: str, files: List[Path]) -> Tuple[Optional[Path], Any, Any]:
+    """(the file, its YAML as read, the context's entry in it), or Nones when no file defines it."""
     for path in files:
         try:
             config = yaml.safe_load(path.read_text()) or {}
@@ -34,7 +35,8 @@ def _file_defining(context: str, files: List[Path]):
     return None, None, None
 
 
-_done: set = set()  # (context, namespace, kubeconfig) already settled in this kernel: every apply asks
+# (context, namespace, kubeconfig) already settled in this kernel: every apply asks
+_done: Set[Tuple[str, str, Optional[str]]] = set()
 
 
 def set_namespace(context: str, namespace: str, kubeconfig: Optional[str] = None) -> bool:

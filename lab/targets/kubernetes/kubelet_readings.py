@@ -13,6 +13,8 @@ import json
 import re
 from typing import Dict, Tuple
 
+from lab.targets.kubernetes.kube_api import CoreApi
+
 ProbeKey = Tuple[str, str, str]  # (pod UID, probe type, result)
 
 _SAMPLE = re.compile(r'^prober_probe_total\{(?P<labels>[^}]*)\}\s+(?P<value>\S+)')
@@ -32,17 +34,18 @@ def parse_probe_counts(metrics_text: str) -> Dict[ProbeKey, int]:
     return counts
 
 
-def _node_proxy_text(core, node: str, path: str) -> str:
+def _node_proxy_text(core: CoreApi, node: str, path: str) -> str:
     # Raw bytes: the client would otherwise "deserialize" a JSON body into str(dict).
-    return core.connect_get_node_proxy_with_path(node, path, _preload_content=False).data.decode()
+    text: str = core.connect_get_node_proxy_with_path(node, path, _preload_content=False).data.decode()
+    return text
 
 
-def probe_counts(core, node: str) -> Dict[ProbeKey, int]:
+def probe_counts(core: CoreApi, node: str) -> Dict[ProbeKey, int]:
     """Every pod's probe counts on ``node`` (raises the client's ApiException on 403)."""
     return parse_probe_counts(_node_proxy_text(core, node, "metrics/probes"))
 
 
-def pod_pids_limit(core, node: str) -> int:
+def pod_pids_limit(core: CoreApi, node: str) -> int:
     """The node's kubelet podPidsLimit; 0 when there is none (-1 in the kubelet's terms)."""
     configz = json.loads(_node_proxy_text(core, node, "configz"))
     limit = int(configz.get("kubeletconfig", {}).get("podPidsLimit") or 0)

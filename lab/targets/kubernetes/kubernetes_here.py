@@ -7,8 +7,9 @@ import shutil
 import signal
 import subprocess
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
+from lab.core import config
 from lab.core.errors import LabError
 from lab.targets import kind_config
 from lab.targets.kubernetes.clusters import (
@@ -27,7 +28,7 @@ STANDIN_UP_TIMEOUT = 1800  # a first build takes about 6 minutes on 2 cores, mor
 
 def kubernetes_target_name() -> Optional[str]:
     """"kind" or "standin" (LAB_KUBERNETES picks one), or None when neither is there yet."""
-    wanted = os.environ.get("LAB_KUBERNETES")
+    wanted = config.current().kubernetes
     if wanted in ("kind", "standin"):
         return wanted
     if shutil.which("kind"):
@@ -65,7 +66,7 @@ def ensure_kubernetes() -> str:
     return "standin"
 
 
-def context_and_kubeconfig(name: str):
+def context_and_kubeconfig(name: str) -> Tuple[str, Optional[str]]:
     """How a participant on a shared cluster would reach it: (context, KUBECONFIG or None)."""
     if name == "standin":
         return STANDIN_CONTEXT, str(STANDIN_KUBECONFIG)

@@ -22,7 +22,7 @@ class PortForward:
         forward = self
 
         class Relay(socketserver.BaseRequestHandler):
-            def handle(self):
+            def handle(self) -> None:
                 forward._relay(self.request)
 
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Relay)

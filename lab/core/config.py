@@ -1,0 +1,69 @@
+"""The lab's configuration: every environment variable it reads, read here and nowhere else.
+
+    LAB_PREFIX          the participant: names and labels everything the lab creates (default: lab)
+    LAB_TARGET          auto | docker | kind | standin: where the lessons' pods run (default: auto)
+    LAB_KUBE_CONTEXT    a workshop room's context: the participant's namespace on a shared cluster
+    LAB_REGISTRY        the room's registry, for the course images
+    LAB_KUBERNETES      kind | standin: which cluster the Kubernetes tests use
+    LAB_SOLUTIONS       1: the exercises' cells fill in the solutions (instructors, CI)
+    LAB_CHECK_COMMANDS  a file: check every printed command and record the verdicts there
+    REDIS_IMAGE, PYTHON_IMAGE   another base image for the course's Dockerfiles
+    KUBECONFIG, XDG_STATE_HOME  as everywhere else
+
+``current()`` reads the environment when it is asked, so a notebook or a test that sets a
+variable sees it take effect. The terminal's ``--participant`` does not write to
+os.environ: it installs a Config with ``use()``.
+"""
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional
+
+BASE_IMAGE_VARIABLES = ("REDIS_IMAGE", "PYTHON_IMAGE")
+
+
+@dataclass(frozen=True)
+class Config:
+    prefix: str = "lab"
+    target: str = "auto"
+    kube_context: Optional[str] = None
+    registry: Optional[str] = None
+    kubernetes: Optional[str] = None
+    solutions: bool = False
+    check_commands: Optional[str] = None
+    base_images: Dict[str, str] = field(default_factory=dict)   # build argument -> image
+    kubeconfig: List[Path] = field(default_factory=list)       # KUBECONFIG's files, else ~/.kube/config
+    state_home: Path = Path.home() / ".local" / "state"
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> "Config":
+        return cls(
+            prefix=environ.get("LAB_PREFIX", "lab"),
+            target=environ.get("LAB_TARGET", "auto").lower(),
+            kube_context=environ.get("LAB_KUBE_CONTEXT") or None,
+            registry=environ.get("LAB_REGISTRY") or None,
+            kubernetes=environ.get("LAB_KUBERNETES") or None,
+            solutions=environ.get("LAB_SOLUTIONS") == "1",
+            check_commands=environ.get("LAB_CHECK_COMMANDS") or None,
+            base_images={name: environ[name] for name in BASE_IMAGE_VARIABLES if environ.get(name)},
+            kubeconfig=[Path(p).expanduser() for p in environ.get("KUBECONFIG", "").split(os.pathsep) if p]
+            or [Path.home() / ".kube" / "config"],   # as kubectl reads them
+            state_home=Path(environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"))
+
+
+_installed: List[Optional[Config]] = [None]
+
+
+def current() -> Config:
+    """The configuration in force: the one ``use()`` installed, else the environment's."""
+    return _installed[0] or Config.from_environment(os.environ)
+
+
+def use(config: Optional[Config]) -> None:
+    """Install ``config`` for this process (None: back to the environment)."""
+    _installed[0] = config
+
+
+def with_participant(prefix: str) -> Config:
+    """The configuration in force, for another participant (``python -m lab --participant``)."""
+    return replace(current(), prefix=prefix)

@@ -1,0 +1,44 @@
+"""The course's one Deployment builder, and the redis Deployment the experiments vary.
+
+Every pod the lessons deploy outside k8s/ is built here, so a Deployment's shape (labels,
+selector, grace period) is written once.
+"""
+from typing import List, Optional
+
+from lab.core import settings
+from lab.core.json_types import JsonObject
+from lab.course.redis import REDIS_COMMAND
+from lab.targets.docker.translate import PIDS_LIMIT_ANNOTATION
+from lab.targets.manifests import Manifest
+
+# Overriding the image's ENTRYPOINT (tini) with the official entrypoint script keeps
+# redis-server as PID 1 while tini stays installed in the image, for the probe variants.
+REDIS_AS_PID1 = ["docker-entrypoint.sh"]
+
+
+def deployment(name: str, pod_spec: JsonObject, *, source: str, pod_annotations: Optional[JsonObject] = None) -> Manifest:
+    """A one-replica Deployment ``name`` running ``pod_spec``, its pods labelled app=<name>.
+    ``source`` names it in messages, e.g. "(your answer)"."""
+    pod_metadata: JsonObject = {"labels": {"app": name}}
+    if pod_annotations:
+        pod_metadata["annotations"] = pod_annotations
+    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": {"app": name}},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": pod_metadata, "spec": pod_spec}}}
+    return Manifest(source, body)
+
+
+def redis_deployment(name: str, probe: List[str], *, redis_is_pid1: bool = True, share_process_namespace: bool = False,
+                     period: int = 2, timeout: int = 1, failure_threshold: int = 1000,
+                     pids_limit: Optional[int] = None) -> Manifest:
+    """A one-replica redis Deployment with an exec liveness probe, as the learner would write it."""
+    container: JsonObject = {
+        "name": "redis", "image": settings.REDIS_TINI.tag, "imagePullPolicy": "IfNotPresent", "args": REDIS_COMMAND,
+        "livenessProbe": {"exec": {"command": probe}, "periodSeconds": period,
+                          "timeoutSeconds": timeout, "failureThreshold": failure_threshold}}
+    if redis_is_pid1:
+        container["command"] = REDIS_AS_PID1
+    spec = {"shareProcessNamespace": share_process_namespace, "terminationGracePeriodSeconds": 5,
+            "containers": [container]}
+    annotations = {PIDS_LIMIT_ANNOTATION: str(pids_limit)} if pids_limit else None
+    return deployment(name, spec, source=f"(experiment {name})", pod_annotations=annotations)

@@ -1,0 +1,213 @@
+"""Lesson 4's exercise: the livenessProbe for redis. The check reads the answer as YAML and
+names the first thing wrong: the key, the handler, a command that goes through a shell or
+tini (whose orphans lesson 5 counts), or timings that would restart redis too late."""
+import os
+from typing import List, Optional, Tuple
+
+from lab.core.json_types import Manifest
+from lab.course.exercises.registry import (
+    UNKNOWN_FIELD_CONCEPT,
+    YAML_CONCEPT,
+    YAML_FIELD,
+    Exercise,
+    Mistake,
+    answer_or_solution,
+    did_you_mean,
+    fail,
+    load_yaml,
+    passed,
+)
+from lab.course.exercises.tini import is_tini
+
+PROBE_FIELDS = ["exec", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold",
+                "successThreshold", "terminationGracePeriodSeconds", "httpGet", "tcpSocket", "grpc"]
+MAX_INITIAL_DELAY = 60  # longer belongs in a startupProbe (lesson 4, section 6)
+TIMING_FIELDS = ("initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# The whole answer, on one line (flow style is YAML too): what hint 3 gives when the block itself is the problem.
+PROBE_ANSWER = ('livenessProbe: {exec: {command: ["redis-cli", "ping"]}, initialDelaySeconds: 5, '
+                'periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3}')
+PROBE_COMMAND_ANSWER = 'command: ["redis-cli", "ping"]'
+
+LIVENESS_MISTAKES = {
+    "invalid-yaml": Mistake(YAML_CONCEPT, YAML_FIELD, PROBE_ANSWER),
+    "not-one-key": Mistake(
+        "the block sits under the redis container in k8s/redis.yaml, next to image and ports: "
+        "one key, whose value is the probe.",
+        "start with 'livenessProbe:' on its own line and indent the probe's fields under it.",
+        PROBE_ANSWER),
+    "readiness-probe": Mistake(
+        "a failing readiness probe takes the pod out of the Service's endpoints and restarts nothing: with "
+        "one redis replica that removes the only endpoint, and nothing repairs redis.",
+        "the key must be the probe whose failures restart the container.",
+        "rename readinessProbe to livenessProbe."),
+    "not-a-probe-key": Mistake(
+        UNKNOWN_FIELD_CONCEPT,
+        "the key is the liveness probe's field of a container (kubectl explain pod.spec.containers).",
+        "livenessProbe:"),
+    "probe-not-a-mapping": Mistake(
+        "a probe is a mapping: its handler (exec) and its timings, indented under livenessProbe.",
+        "indent 'exec:' under 'livenessProbe:', and 'command:' under 'exec:'.",
+        PROBE_ANSWER),
+    "unknown-probe-field": Mistake(
+        UNKNOWN_FIELD_CONCEPT,
+        "check the name against kubectl explain pod.spec.containers.livenessProbe.",
+        "the fields this probe needs: exec, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold."),
+    "not-exec": Mistake(
+        "redis speaks neither HTTP nor gRPC, and an open TCP port does not mean redis answers: only a "
+        "command that talks to redis tests it.",
+        "use the exec handler: exec.command runs inside the container, and exit code 0 means alive.",
+        'exec: {command: ["redis-cli", "ping"]}'),
+    "command-is-a-string": Mistake(
+        "Kubernetes runs exec.command directly, with no shell to split a string into words: it is a "
+        "list, one item per argument.",
+        "write command as a YAML list: [first, second], or one '- item' per line.",
+        PROBE_COMMAND_ANSWER),
+    "no-command": Mistake(
+        "the exec handler runs the list under exec.command inside the container: without it there is nothing to run.",
+        "put 'command:' under 'exec:', with a list of words.",
+        PROBE_COMMAND_ANSWER),
+    "not-all-strings": Mistake(
+        "every item of command is a string; YAML reads an unquoted 6379 as a number and true as a boolean.",
+        "quote that item.",
+        PROBE_COMMAND_ANSWER),
+    "shell-in-probe": Mistake(
+        "on a probe timeout, containerd and Docker (>= 20.10.18) SIGKILL the exec'd process only, here the "
+        "shell: its redis-cli child is orphaned and keeps waiting for redis, and where PID 1 does not reap "
+        "it becomes a zombie (lesson 5).",
+        "make redis-cli itself the exec'd process: the first item of command, with no shell around it.",
+        PROBE_COMMAND_ANSWER),
+    "tini-in-probe": Mistake(
+        "on a probe timeout, containerd and Docker (>= 20.10.18) SIGKILL the exec'd process only, here tini: "
+        "tini dies without reaping, and its redis-cli child is orphaned. -s does not help: the subreaper "
+        "that would adopt it is the tini that was killed. The reaper belongs in PID 1 (lesson 2).",
+        "drop tini, its options and '--' from the probe: start the command with redis-cli.",
+        PROBE_COMMAND_ANSWER),
+    "other-command": Mistake(
+        "a liveness probe asks redis itself whether it answers: PING does only that, and redis-cli's "
+        "defaults reach the redis of this very container.",
+        "run redis-cli with the ping command.",
+        PROBE_COMMAND_ANSWER + ' (or ["redis-cli", "-e", "ping"], which also fails on an error reply)'),
+    "bad-number": Mistake(
+        "probe timings are whole numbers: seconds (initialDelaySeconds, periodSeconds, timeoutSeconds) or a "
+        "count (failureThreshold); all but initialDelaySeconds are at least 1.",
+        'write each as a plain whole number, no quotes and no unit: 5, not "5" or 5s.',
+        "initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3"),
+    "success-threshold": Mistake(
+        "for a liveness probe Kubernetes accepts only successThreshold 1: one success after failures means alive.",
+        "remove successThreshold, or set it to 1.",
+        "successThreshold: 1 (or leave it out)"),
+    "slow-start": Mistake(
+        "initialDelaySeconds holds the probe off after every start, restarts included: a redis that hangs in "
+        "that window is not noticed. A redis that needs long to load its data wants a startupProbe instead "
+        "(section 6), which ends as soon as redis answers.",
+        f"keep initialDelaySeconds at most {MAX_INITIAL_DELAY} (the lecture uses 30; this empty redis starts in a second).",
+        "initialDelaySeconds: 5"),
+    "too-slow": Mistake(
+        "the restart comes after failureThreshold failed probes in a row, one every periodSeconds: about "
+        "periodSeconds x failureThreshold (+ timeoutSeconds) after redis stalls.",
+        "lower periodSeconds or failureThreshold so that their product stays under a minute.",
+        "periodSeconds: 5, failureThreshold: 3 (a restart about 15 s after a stall)"),
+}
+
+LIVENESS = Exercise("04-liveness-probe.yaml", "04", "the livenessProbe for redis", LIVENESS_MISTAKES)
+
+
+def _ping_options(command: List[str]) -> Optional[List[str]]:
+    """redis-cli's options when ``command`` is `redis-cli [options] ping`, else None."""
+    if len(command) < 2 or command[0] != "redis-cli" or command[-1].lower() != "ping":
+        return None
+    return command[1:-1]
+
+
+def _pings_this_redis(options: List[str]) -> bool:
+    """Only options that keep the probe on this container's redis: -e, and -h/-p for the defaults."""
+    i = 0
+    while i < len(options):
+        if options[i] == "-e":
+            i += 1
+        elif options[i] == "-h" and options[i + 1:i + 2] and options[i + 1] in LOCAL_HOSTS:
+            i += 2
+        elif options[i] == "-p" and options[i + 1:i + 2] == ["6379"]:
+            i += 2
+        else:
+            return False
+    return True
+
+
+def _probe_of(ex: Exercise, block: object) -> Manifest:
+    """The probe under the one key `livenessProbe`, its field names checked."""
+    if not isinstance(block, dict) or len(block) != 1:
+        fail(ex, "not-one-key", "write one key, livenessProbe, with the probe under it.")
+    key, probe = next(iter(block.items()))
+    if key == "readinessProbe":
+        fail(ex, "readiness-probe", "this is a readiness probe.")
+    if key != "livenessProbe":
+        fail(ex, "not-a-probe-key", f"'{key}' is not a probe field.{did_you_mean(key, ['livenessProbe', 'readinessProbe'])}")
+    if not isinstance(probe, dict):
+        fail(ex, "probe-not-a-mapping", "livenessProbe has no fields under it.")
+    for field in probe:
+        if field not in PROBE_FIELDS:
+            fail(ex, "unknown-probe-field", f"'{field}' is not a probe field.{did_you_mean(field, PROBE_FIELDS)}")
+    return probe
+
+
+def _probe_command(ex: Exercise, probe: Manifest) -> List[str]:
+    """exec.command, as a list of strings that runs redis-cli ... ping directly."""
+    if "exec" not in probe:
+        handler = next((k for k in ("httpGet", "tcpSocket", "grpc") if k in probe), None)
+        fail(ex, "not-exec", f"the probe is {handler or 'missing its handler'}, not exec.")
+    command = probe["exec"].get("command") if isinstance(probe["exec"], dict) else None
+    if isinstance(command, str):
+        fail(ex, "command-is-a-string", f"command is the string {command!r}.")
+    if not isinstance(command, list) or not command:
+        fail(ex, "no-command", "exec needs a command list.")
+    not_a_string = next((item for item in command if not isinstance(item, str)), None)
+    if not_a_string is not None:
+        fail(ex, "not-all-strings", f"command has {not_a_string!r}, which is not a string.")
+    if os.path.basename(command[0]) in ("sh", "bash", "dash", "ash"):
+        fail(ex, "shell-in-probe", f"the probe runs through a shell ({' '.join(command)}).")
+    if is_tini(command[0]):
+        fail(ex, "tini-in-probe", f"tini is inside the probe ({' '.join(command)}).")
+    options = _ping_options(command)
+    if options is None or not _pings_this_redis(options):
+        fail(ex, "other-command", f"the command is {command}.")
+    return command
+
+
+def _check_timings(ex: Exercise, probe: Manifest) -> Tuple[int, int, int]:
+    """periodSeconds, timeoutSeconds, failureThreshold (Kubernetes' defaults where absent)."""
+    for field in (f for f in TIMING_FIELDS if f in probe):  # present but null is a mistake too
+        value = probe[field]
+        lowest = 0 if field == "initialDelaySeconds" else 1
+        if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
+            fail(ex, "bad-number", f"{field} is {value!r}.")
+    if probe.get("successThreshold", 1) != 1:
+        fail(ex, "success-threshold", f"successThreshold is {probe['successThreshold']!r}.")
+    period, timeout, threshold = (probe.get("periodSeconds", 10), probe.get("timeoutSeconds", 1),
+                                  probe.get("failureThreshold", 3))
+    if period * threshold + timeout > 60:
+        fail(ex, "too-slow", f"a stalled redis would be restarted only after about {period * threshold + timeout}s.")
+    if probe.get("initialDelaySeconds", 0) > MAX_INITIAL_DELAY:
+        fail(ex, "slow-start", f"initialDelaySeconds is {probe['initialDelaySeconds']}: no probe for that long "
+                               "after every start.")
+    return period, timeout, threshold
+
+
+def _why_this_command(command: List[str]) -> str:
+    if "-e" in (_ping_options(command) or []):
+        return ("; -e makes redis-cli exit 1 on an error reply (NOAUTH, -LOADING), where plain `redis-cli ping` "
+                "exits 0: the probe also fails when redis answers with an error")
+    return " (`redis-cli -e ping` would also fail on an error reply such as NOAUTH, where plain ping exits 0)"
+
+
+def check_liveness_probe(answer: str) -> Manifest:
+    """Check a `livenessProbe:` block for the redis container; return the probe when right."""
+    ex = LIVENESS
+    probe = _probe_of(ex, load_yaml(ex, answer_or_solution(ex, answer)))
+    command = _probe_command(ex, probe)
+    period, timeout, threshold = _check_timings(ex, probe)
+    passed(ex, f"exec {command}, every {period}s, timeout {timeout}s, restart after {threshold} failures"
+               f"{_why_this_command(command)}")
+    return probe
+

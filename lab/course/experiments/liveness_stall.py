@@ -1,0 +1,54 @@
+"""Lesson 4: stall redis under DockerCoins, watch the liveness probe restart it, and the
+hash counter climb again."""
+import time
+from dataclasses import dataclass
+from typing import Any, List, Optional
+
+from lab.core.json_types import Row
+from lab.course.dockercoins import stats
+from lab.course.experiments.stall import stall
+from lab.targets.contract import Target
+
+
+@dataclass
+class LivenessResult:
+    samples: List[Row]      # t, hashes (None while the webui cannot read redis)
+    timeline: List[Row]
+    restarts_before: int
+    restarts_after: int
+    seconds: float
+
+
+def stall_until_restart(target: Target, url: str, *, pause_ms: int = 60000, timeout: float = 90,
+                        recovery_samples: int = 4, view: Optional[Any] = None) -> LivenessResult:
+    """Pause redis (longer than failureThreshold x periodSeconds), watch the probe fail and
+    the restart, and keep sampling DockerCoins' hash counter until it climbs again.
+    ``view``: a live view (lab.views.widgets.ProbeTimelineView) fed each tick and event."""
+    started = time.monotonic()
+    before = target.restart_count("redis")
+    samples: List[Row] = []
+
+    def sample(elapsed: float) -> None:
+        samples.append({"t": round(time.monotonic() - started, 1), "hashes": stats(url).get("hashes")})
+        if view is not None:
+            view.on_tick(elapsed)
+
+    def recovered() -> bool:
+        if target.restart_count("redis") == before:
+            return False
+        after_restart = [s["hashes"] for s in samples[-recovery_samples:]]
+        return len(after_restart) == recovery_samples and None not in after_restart and \
+            after_restart == sorted(after_restart) and after_restart[-1] > after_restart[0]
+
+    sample(0)
+    stall(target, "redis", pause_ms, quiet=False)
+    try:
+        timeline = target.watch(timeout, on_tick=sample, until=recovered, deployments=["redis"],
+                                on_event=view.on_event if view is not None else None)
+    except BaseException:  # interrupted: do not leave redis paused for the rest of the minute
+        if target.restart_count("redis") == before:
+            # CLIENT UNPAUSE would wait behind the pause itself: restart redis, as the probe would have
+            target.restart("redis", reason="the stall was interrupted")
+        raise
+    return LivenessResult(samples, timeline, before, target.restart_count("redis"),
+                          round(time.monotonic() - started, 1))

@@ -1,0 +1,110 @@
+"""Lesson 5: zombies use up the pod's PIDs until the probe itself cannot fork.
+
+A shell-form probe under redis as PID 1, and short stalls (fewer timeouts in a row than
+failureThreshold) that each leave a zombie behind. Each stall leaves one: containerd or
+Docker kills the timed-out `sh`, but waits for the probe's output pipe to close, which the
+orphaned redis-cli holds until the pause ends. When no PID is left, the probe fails three
+times and the restart "fixes" it.
+"""
+import time
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional
+
+from lab.core.errors import LabError
+from lab.core.json_types import Row
+from lab.course.deployments import redis_deployment
+from lab.course.experiments.stall import stall
+from lab.engine.processes import pod_process_table
+from lab.targets.contract import Target
+from lab.targets.deployed import deployed
+
+NAME = "zombies-exhaustion"
+NO_PID = ("fork", "resource temporarily unavailable", "exec failed")  # how a missing PID shows itself
+
+
+@dataclass
+class ExhaustionResult:
+    series: List[Row]       # t, zombies (None when no snapshot could be taken), pids, restarts
+    timeline: List[Row]     # probe failures and the restart
+    pids_limit: int
+    restarted: bool
+    seconds: float
+    probe_failures: int = 0                 # counted while watching (the kubelet's count on Kubernetes)
+    failure_events: Optional[int] = None    # Unhealthy Events recorded for the pod (Kubernetes only)
+    no_pid_signs: List[str] = field(default_factory=list)  # what failed to fork or to start for lack of a PID
+
+    @property
+    def pids_peak(self) -> int:
+        return max((row["pids"] for row in self.series if row["pids"] is not None), default=0)
+
+
+def _no_pid_sign(text: str) -> bool:
+    return any(sign in text.lower() for sign in NO_PID)
+
+
+class _Sampler:
+    """What one watch tick records: the pod's PIDs and zombies, and any sign of no PID left."""
+
+    def __init__(self, target: Target, on_sample: Optional[Callable[[Row], None]]):
+        self.target, self.on_sample = target, on_sample
+        self.series: List[Row] = []
+        self.no_pid_signs: List[str] = []
+        self.next_stall = 0.0
+
+    def sample(self, elapsed: float) -> None:
+        row: Row = {"t": round(elapsed, 1), "restarts": self.target.restart_count(NAME),
+                    "pids": self.target.pids_in_use(NAME)}
+        try:
+            row["zombies"] = len(pod_process_table(self.target, NAME, quiet=True).zombies)
+        except LabError as error:
+            row["zombies"] = None  # the snapshot's own exec could not start
+            self._note_no_pid(elapsed, "the lab's process snapshot", error)
+        self.series.append(row)
+        if self.on_sample:
+            self.on_sample(row)
+
+    def stall_now_and_then(self, elapsed: float, *, cycle_seconds: float, pause_ms: int) -> None:
+        if elapsed >= self.next_stall and self.target.restart_count(NAME) == 0:
+            self.next_stall = elapsed + cycle_seconds
+            try:
+                stall(self.target, NAME, pause_ms)
+            except LabError as error:
+                why = "no PID left to start it" if "exec failed" in str(error) else str(error)[:80]
+                print(f"{elapsed:6.1f}s  {NAME}: the stall's own exec could not run: {why}")
+                self._note_no_pid(elapsed, "the stall's exec", error)
+
+    def _note_no_pid(self, elapsed: float, whose: str, error: LabError) -> None:
+        if _no_pid_sign(str(error)):
+            self.no_pid_signs.append(f"{elapsed:.1f}s {whose}: {str(error)[:100]}")
+
+
+def pid_exhaustion(target: Target, *, docker_pids_limit: int = 12, pause_ms: int = 2500, cycle_seconds: float = 3.2,
+                   timeout: float = 120, on_sample: Optional[Callable[[Row], None]] = None) -> ExhaustionResult:
+    """Stall redis every ``cycle_seconds`` until the probe fails for lack of a PID and the pod
+    restarts. On Kubernetes the node's podPidsLimit applies (kind-config.yaml's worker: 32);
+    Docker gets ``docker_pids_limit`` for this pod, to keep the demo short there too."""
+    started = time.monotonic()
+    sampler = _Sampler(target, on_sample)
+    manifest = redis_deployment(NAME, ["sh", "-c", "redis-cli ping"], period=1, timeout=1, failure_threshold=3,
+                                pids_limit=docker_pids_limit)
+    with deployed(target, [manifest], ready_timeout=60):
+        limit = target.pids_limit(NAME)
+        print(f"pids limit of the pod: {limit}; redis paused for {pause_ms / 1000:g}s every {cycle_seconds:g}s")
+
+        def tick(elapsed: float) -> None:
+            sampler.stall_now_and_then(elapsed, cycle_seconds=cycle_seconds, pause_ms=pause_ms)
+            sampler.sample(elapsed)
+
+        watch_started = time.monotonic()
+        timeline = target.watch(timeout, on_tick=tick, until=lambda: target.restart_count(NAME) > 0,
+                                interval=0.5, deployments=[NAME])
+        restarted = target.restart_count(NAME) > 0
+        if restarted:
+            target.wait_ready(timeout=60, names=[NAME])
+            sampler.sample(time.monotonic() - watch_started)
+        failures = sum(row["deployment"] == NAME and row["event"] == "probe failed" for row in timeline)
+        signs = sampler.no_pid_signs + [f"{row['t']:.1f}s the probe: {row['detail']}" for row in timeline
+                                        if row["event"] == "probe failed" and _no_pid_sign(row["detail"])]
+        events = target.unhealthy_events(NAME)
+    return ExhaustionResult(sampler.series, timeline, limit, restarted, round(time.monotonic() - started, 1),
+                            failures, events, sorted(signs, key=lambda line: float(line.split("s ")[0])))

@@ -1,0 +1,136 @@
+"""Lesson 5's probe-timeout matrix: which probe forms leave a zombie per timed-out probe.
+
+Every variant runs at once, redis is paused in each, and zombies are sampled every half
+second (docs/facts.md has the expected counts and where they come from).
+"""
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Set, Tuple
+
+import yaml
+
+from lab.core.json_types import Row
+from lab.core.waiting import ticks
+from lab.course.deployments import deployment, redis_deployment
+from lab.course.experiments.stall import stall
+from lab.engine.processes import pod_process_table
+from lab.targets.contract import Target
+from lab.targets.deployed import deployed
+from lab.targets.manifests import Manifest
+
+
+@dataclass(frozen=True)
+class ProbeVariant:
+    """One row of the probe-timeout matrix (docs/facts.md)."""
+    name: str
+    probe: List[str]
+    redis_is_pid1: bool = True
+    share_process_namespace: bool = False
+    leaks: bool = False  # docs/facts.md: one zombie per timed-out probe, or none
+
+    @property
+    def deployment(self) -> str:
+        return f"zombies-{self.name}"
+
+    def manifest(self) -> Manifest:
+        return redis_deployment(self.deployment, self.probe, redis_is_pid1=self.redis_is_pid1,
+                                share_process_namespace=self.share_process_namespace)
+
+
+VARIANTS = [
+    ProbeVariant("exec-form", ["redis-cli", "ping"]),
+    ProbeVariant("shell-form", ["sh", "-c", "redis-cli ping"], leaks=True),
+    ProbeVariant("tini-in-probe", ["tini", "--", "redis-cli", "ping"], leaks=True),
+    ProbeVariant("tini-s-in-probe", ["tini", "-s", "--", "redis-cli", "ping"], leaks=True),
+    ProbeVariant("tini-pid1", ["sh", "-c", "redis-cli ping"], redis_is_pid1=False),
+    ProbeVariant("shared-pid-ns", ["sh", "-c", "redis-cli ping"], share_process_namespace=True),
+]
+
+
+def what_differs(variant: ProbeVariant) -> str:
+    """The lines of a variant's pod spec that differ between variants, as YAML."""
+    spec = variant.manifest().body["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    shown: Row = {"containers": [{"name": "redis", **({"command": container["command"]} if "command" in container else {}),
+                                  "livenessProbe": {"exec": container["livenessProbe"]["exec"]}}]}
+    if variant.share_process_namespace:
+        shown = {"shareProcessNamespace": True, **shown}
+    return yaml.safe_dump(shown, sort_keys=False, default_flow_style=None).rstrip()
+
+
+def with_predictions(rows: List[Row], predictions: Mapping[str, Optional[int]]) -> List[Row]:
+    """The matrix rows with the learner's prediction (zombies per timed-out probe: 0 or 1)
+    beside what was measured."""
+    shown = []
+    for row in rows:
+        guess = predictions.get(row["variant"])
+        leaked = row["zombies"] > 0
+        verdict = "-" if guess is None else ("right" if (guess > 0) == leaked else "wrong")
+        shown.append({"variant": row["variant"], "PID 1": row["PID 1"], "your prediction": "-" if guess is None else guess,
+                      "timed-out probes": row["timed-out probes"], "zombies": row["zombies"], "you were": verdict})
+    return shown
+
+
+@dataclass
+class MatrixResult:
+    rows: List[Row]                                   # one per variant: the table
+    series: List[Row] = field(default_factory=list)   # (t, variant, zombies): the plot
+    seconds: float = 0.0
+
+
+def probe_timeout_matrix(target: Target, variants: List[ProbeVariant] = VARIANTS, *, pause_ms: int = 5000,
+                         settle_seconds: float = 4) -> MatrixResult:
+    """Stall redis under every variant at once; count timed-out probes and zombies."""
+    started = time.monotonic()
+    by_deployment = {v.deployment: v for v in variants}
+    measured, series = measure_stall(target, [v.manifest() for v in variants], pause_ms=pause_ms,
+                                     settle_seconds=settle_seconds, work_file="05-matrix.yaml")
+    for row in series:
+        row["variant"] = by_deployment[row.pop("deployment")].name
+    rows = [_matrix_row(by_deployment[name], counts) for name, counts in measured.items()]
+    return MatrixResult(rows, series, round(time.monotonic() - started, 1))
+
+
+def measure_stall(target: Target, objects: List[Manifest], *, pause_ms: int = 5000, settle_seconds: float = 4,
+                  work_file: str = "05-experiment.yaml") -> Tuple[Dict[str, Row], List[Row]]:
+    """Deploy ``objects`` from work/``work_file``, pause every redis at once, sample zombies
+    every half second; return per deployment {PID 1, timed-out probes, zombies, zombie
+    commands} and the samples. Removes what it deployed, also when interrupted."""
+    with deployed(target, objects, work_file=work_file) as names:
+        before = {name: target.failed_probes(name) for name in names}  # e.g. while redis started
+        for name in names:
+            stall(target, name, pause_ms, quiet=False)
+        timeouts: Dict[str, Set[str]] = {name: set() for name in names}
+        series: List[Row] = []
+        print(f"redis paused for {pause_ms / 1000:g}s in {len(names)} pod(s); sampling...")
+        for elapsed in ticks(pause_ms / 1000 + settle_seconds, interval=0.5):
+            for name in names:
+                timeouts[name] |= target.failed_probes(name) - before[name]  # all timeouts: redis is paused
+                table = pod_process_table(target, name, quiet=True)
+                series.append({"t": round(elapsed, 1), "deployment": name, "zombies": len(table.zombies)})
+        measured = {}
+        for name in names:
+            table = pod_process_table(target, name, quiet=True)
+            measured[name] = {"PID 1": table.pid1().comm, "timed-out probes": len(timeouts[name]),
+                              "zombies": len(table.zombies),
+                              "zombie commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-"}
+    return measured, series
+
+
+def measure_pod_spec(target: Target, spec: Row, *, pause_ms: int = 5000, settle_seconds: float = 4) -> Row:
+    """An exercise answer (a pod spec) measured like a matrix variant."""
+    answer = deployment("zombies-exercise", spec, source="(your answer)")
+    measured, _ = measure_stall(target, [answer], work_file="05-your-fix.yaml", pause_ms=pause_ms,
+                                settle_seconds=settle_seconds)
+    return measured[answer.name]
+
+
+def _matrix_row(variant: ProbeVariant, counts: Row) -> Row:
+    """A leaking variant leaves one zombie per timed-out probe whose redis-cli had started:
+    on a busy machine containerd or Docker sometimes kills `sh` (or tini) before it has
+    forked, and that timeout orphans nothing. So: at least one zombie, at most one per timeout."""
+    timeouts, zombies = counts["timed-out probes"], counts["zombies"]
+    matches = 1 <= zombies <= timeouts if variant.leaks else zombies == 0
+    return {"variant": variant.name, "probe": " ".join(variant.probe), **counts,
+            "expected": "1 per timed-out probe" if variant.leaks else "0",
+            "matches": matches and timeouts > 0}

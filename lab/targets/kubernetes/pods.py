@@ -1,0 +1,156 @@
+"""Reading the participant's deployments and their pods: selectors, readiness, rollout, lifetimes, events."""
+from typing import List, Optional
+
+from lab.core import settings
+from lab.core.console import show_command
+from lab.core.errors import LabError, LabTimeout
+from lab.core.waiting import wait_until
+from lab.targets.kubernetes.apis import Apis
+from lab.targets.kubernetes.kube_api import KubeObject, kube_call
+from lab.targets.kubernetes.namespaces import namespace
+from lab.targets.pod_lifetime import PodLifetime
+
+
+@kube_call("listing deployments")
+def deployments(apis: Apis) -> List[str]:
+    mine = f"{settings.LABEL}={settings.prefix()}"
+    return sorted(d.metadata.name for d in apis.apps().list_namespaced_deployment(
+        namespace(), label_selector=mine).items)
+
+
+@kube_call("waiting for the rollout")
+def wait_ready(apis: Apis, timeout: float = 180, names: Optional[List[str]] = None) -> None:
+    """`kubectl rollout status`: bounded; unknown names and the timeout are clear errors."""
+    asked = bool(names)
+    names = _existing(apis, names)
+    show_command("kubectl", "wait", "-n", namespace(), "--for=condition=available",
+                 *([f"deployment/{name}" for name in names] if asked else ["deployment", "--all"]),
+                 f"--timeout={timeout:g}s")
+    try:
+        wait_until(lambda: not _not_ready(apis, names), timeout=timeout, what="every deployment to roll out",
+                   interval=1)
+    except LabTimeout:
+        raise LabTimeout(f"not ready after {timeout:g}s: {'; '.join(_why_not_ready(apis, names))}") from None
+    print(f"all deployments ready: {', '.join(names)}")
+
+
+def _existing(apis: Apis, names: Optional[List[str]]) -> List[str]:
+    deployed = deployments(apis)
+    if not names:
+        if not deployed:
+            raise LabError(f"nothing is deployed in namespace {namespace()}. Fix: run the cell with target.apply() first.")
+        return deployed
+    unknown = sorted(set(names) - set(deployed))
+    if unknown:
+        raise LabError(f"no deployment {', '.join(unknown)} in namespace {namespace()}. "
+                       "Fix: apply it first (target.apply()), or check the name.")
+    return list(names)
+
+
+def _not_ready(apis: Apis, names: List[str]) -> List[str]:
+    """What `kubectl rollout status` waits for (the new generation seen, every replica
+    updated and available, no old replica left), and a running, ready pod."""
+    pending = []
+    for name in names:
+        d = apis.apps().read_namespaced_deployment(name, namespace())
+        want, status = d.spec.replicas or 0, d.status
+        rolled_out = (status.observed_generation or 0) >= d.metadata.generation \
+            and (status.updated_replicas or 0) >= want and (status.available_replicas or 0) >= want \
+            and (status.replicas or 0) <= (status.updated_replicas or 0)
+        if not rolled_out or (want and not any(is_ready(pod) for pod in pods_of(apis, name))):
+            pending.append(name)
+    return pending
+
+
+def is_ready(pod: KubeObject) -> bool:
+    statuses = pod.status.container_statuses or []
+    return pod.status.phase == "Running" and bool(statuses) and all(s.ready for s in statuses)
+
+
+def stopped(pod: KubeObject) -> bool:
+    """Every container of the pod has terminated (the kubelet removes the pod object
+    itself a little later, once it has cleaned up: up to about 10 s on Kubernetes 1.20)."""
+    statuses = pod.status.container_statuses or []
+    all_terminated = bool(statuses) and all(status.state.terminated is not None for status in statuses)
+    return all_terminated or pod.status.phase in ("Succeeded", "Failed")
+
+
+def _why_not_ready(apis: Apis, names: List[str]) -> List[str]:
+    reasons = []
+    for name in _not_ready(apis, names):
+        found = []
+        for pod in pods_of(apis, name):
+            for status in pod.status.container_statuses or []:
+                waiting = status.state.waiting
+                if waiting:
+                    found.append(f"{pod.metadata.name}: {waiting.reason} {waiting.message or ''}".strip())
+            found += [f"{pod.metadata.name}: {event}" for event in pod_events(apis, pod)[-2:]]
+        reasons += found or [f"deployment {name} has no ready pod yet"]
+    return reasons
+
+
+def selector(apis: Apis, deployment: str) -> Optional[str]:
+    """The deployment's pod selector as a label selector string; None if it does not exist."""
+    from kubernetes.client.exceptions import ApiException
+    try:
+        labels = apis.apps().read_namespaced_deployment(deployment, namespace()).spec.selector.match_labels
+    except ApiException as error:
+        if error.status == 404:
+            return None
+        raise
+    return ",".join(f"{key}={value}" for key, value in sorted((labels or {}).items()))
+
+
+def pods_of(apis: Apis, deployment: str, *, terminating: bool = False) -> List[KubeObject]:
+    """The deployment's pods (by its own selector); those being deleted only when asked."""
+    found = selector(apis, deployment)
+    if found is None:
+        return []
+    pods = apis.core().list_namespaced_pod(namespace(), label_selector=found).items
+    return [pod for pod in pods if terminating or not pod.metadata.deletion_timestamp]
+
+
+def running_pod(apis: Apis, deployment: str) -> KubeObject:
+    for pod in pods_of(apis, deployment):
+        if pod.status.phase == "Running":
+            return pod
+    raise LabError(f"no running pod for deployment {deployment}. Fix: run target.apply() and target.wait_ready().")
+
+
+@kube_call("listing the pods")
+def pod_lifetimes(apis: Apis, deployment: str) -> List[PodLifetime]:
+    """Every pod of the deployment, those being deleted too: created, ready since, deletion asked."""
+    lifetimes = []
+    for pod in pods_of(apis, deployment, terminating=True):
+        ready = next((c.last_transition_time.timestamp() for c in pod.status.conditions or ()
+                      if c.type == "Ready" and c.status == "True"), None)
+        deleting = pod.metadata.deletion_timestamp
+        lifetimes.append(PodLifetime(pod.metadata.name, pod.metadata.creation_timestamp.timestamp(), ready,
+                                     deleting.timestamp() if deleting else None))
+    return lifetimes
+
+
+@kube_call("reading the restart count")
+def restart_count(apis: Apis, deployment: str) -> int:
+    """The current pod's restartCount: how often the kubelet restarted its container."""
+    return restarts_of(pods_of(apis, deployment))
+
+
+def restarts_of(pods: List[KubeObject]) -> int:
+    """The restartCounts of these pods' containers, added up."""
+    total: int = sum(s.restart_count for pod in pods for s in pod.status.container_statuses or [])
+    return total
+
+
+def raw_pod_events(apis: Apis, pod: KubeObject) -> List[KubeObject]:
+    found = apis.core().list_namespaced_event(
+        namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items
+    return sorted(found, key=lambda e: e.last_timestamp or e.event_time or e.metadata.creation_timestamp)
+
+
+def event_line(event: KubeObject) -> str:
+    return f"{event.type} {event.reason}: {event.message}" + (f" (x{event.count})" if (event.count or 1) > 1 else "")
+
+
+def pod_events(apis: Apis, pod: KubeObject) -> List[str]:
+    return [event_line(e) for e in raw_pod_events(apis, pod)]
