@@ -72,8 +72,9 @@ INOTIFY_MINIMUMS = {"max_user_watches": 524288, "max_user_instances": 512}
 
 def check_resources() -> List[Finding]:
     """Memory and disk as the Docker Engine sees them (inside Docker Desktop's VM, too)."""
-    from lab.engine.docker_client import client
-    info = client().info()
+    from lab.engine.docker_client import client, docker_errors
+    with docker_errors("reading docker info"):
+        info = client().info()
     memory_gib = info.get("MemTotal", 0) / 2**30
     found = [Finding("memory", memory_gib >= MIN_MEMORY_GIB, f"{memory_gib:.1f} GiB for Docker",
                      f"give Docker at least {MIN_MEMORY_GIB} GiB (Docker Desktop: Settings > Resources)", required=False)]

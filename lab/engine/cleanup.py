@@ -57,10 +57,11 @@ def reset(*, images: bool = True) -> Leftovers:
     if images and found.images:
         show_shell(f"docker rmi $(docker images -q --filter label={settings.IMAGE_LABEL})")
         for tag in found.images:
-            try:
-                engine.images.remove(tag, noprune=False)
-            except docker.errors.APIError as error:  # e.g. still used by another participant
-                print(f"  kept {tag}: {getattr(error, 'explanation', error)}")
+            with docker_errors(f"removing image {tag}"):
+                try:
+                    engine.images.remove(tag, noprune=False)
+                except docker.errors.APIError as error:  # e.g. still used by another participant
+                    print(f"  kept {tag}: {getattr(error, 'explanation', error)}")
     print(f"reset: removed {len(found.containers)} containers, {len(found.networks)} networks, "
           f"{len(found.volumes)} volumes, {len(found.images)} images")
     return found

@@ -56,8 +56,8 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
     if replacing:
         with docker_errors(f"replacing {name}"):
             replacing.remove(force=True)
-    endpoints = {network: client().api.create_endpoint_config(aliases=list(aliases))} if network else None
     with docker_errors(f"starting {name}"):
+        endpoints = {network: client().api.create_endpoint_config(aliases=list(aliases))} if network else None
         container = client().containers.run(
             image, command=list(command) if command else None, name=name, detach=True,
             entrypoint=list(entrypoint) if entrypoint else None, init=init,
@@ -106,12 +106,13 @@ def _ensure_image(image: str) -> None:
         except docker.errors.ImageNotFound:
             pass
     show_command("docker", "pull", image)
-    try:
-        client().images.pull(image)
-    except (docker.errors.APIError, docker.errors.DockerException) as error:
-        raise LabError(f"image {image} is not on this machine and could not be pulled "
-                       f"({' '.join(str(getattr(error, 'explanation', error)).split())[:120]}). Fix: check the tag; "
-                       "the lab's own images are built by notebook 00 or 'python -m lab build'.") from None
+    with docker_errors(f"pulling {image}"):
+        try:
+            client().images.pull(image)
+        except (docker.errors.APIError, docker.errors.DockerException) as error:
+            raise LabError(f"image {image} is not on this machine and could not be pulled "
+                           f"({' '.join(str(getattr(error, 'explanation', error)).split())[:120]}). Fix: check the tag; "
+                           "the lab's own images are built by notebook 00 or 'python -m lab build'.") from None
 
 
 def _ours_to_replace(name: str) -> Optional[Container]:
@@ -134,7 +135,8 @@ def _wait_running(container: Container, timeout: float = 30) -> None:
         status: str = container.status
         if status in ("exited", "dead"):
             code = container.attrs["State"]["ExitCode"]
-            tail = container.logs(tail=5).decode(errors="replace").strip()
+            with docker_errors(f"reading logs of {container.name}"):
+                tail = container.logs(tail=5).decode(errors="replace").strip()
             raise LabError(f"{container.name} exited with code {code} right after starting. Its last log lines:\n{tail}")
         return status == "running"
     wait_until(started, timeout=timeout, what=f"{container.name} to be running")

@@ -54,7 +54,8 @@ def not_ready_reason(name: str, container: Container) -> Optional[str]:
     state = refreshed(container).attrs["State"]
     health = state.get("Health", {}).get("Status")
     if container.status != "running":
-        tail = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
+        with docker_errors(f"reading logs of {container.name}"):
+            tail = container.logs(tail=3).decode(errors="replace").strip().replace("\n", " | ")
         return f"{name} is {container.status} (exit code {state['ExitCode']}): {tail}"
     if health not in (None, "healthy"):
         output = one_line((state["Health"].get("Log") or [{}])[-1].get("Output"), 160)

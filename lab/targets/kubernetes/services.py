@@ -37,6 +37,7 @@ def _port_forward(apis: Apis, forwards: Dict[str, PortForward], service: str, po
         wanted = spec_port.target_port if spec_port.target_port is not None else port
         forwarder_core: CoreApi = client.CoreV1Api(new_client(apis.cluster.context, apis.cluster.kubeconfig))
 
+        @kube_call("opening a port-forward")
         def open_stream() -> socket.socket:
             # One connection at a time: the client switches itself into websocket mode
             # while it opens a stream, so no other call may use it meanwhile.
