@@ -98,7 +98,7 @@ def main() -> None:
     print("\n| variant | " + " | ".join(f"{engine}: PID 1, timed out, zombies" for engine in rows) + " |")
     print("|---|" + "---|" * len(rows))
     for index, row in enumerate(next(iter(rows.values()))):
-        cells = [f"{r[index]['PID 1']}, {r[index]['timed-out probes']}, {r[index]['zombies']}" for r in rows.values()]
+        cells = [f"{r[index]['pid1']}, {r[index]['timed_out_probes']}, {r[index]['zombies']}" for r in rows.values()]
         print(f"| {row['variant']} | " + " | ".join(cells) + " |")
 
 

@@ -103,7 +103,7 @@ def experiment_times() -> dict:
     target.delete()
     print("matrix as measured:")
     for row in matrix.rows:
-        print(f"  {row['variant']:16} PID 1 {row['PID 1']:12} timed out {row['timed-out probes']}  zombies {row['zombies']}")
+        print(f"  {row['variant']:16} PID 1 {row['pid1']:12} timed out {row['timed_out_probes']}  zombies {row['zombies']}")
     return results
 
 

@@ -47,6 +47,13 @@ def _probe_reply(target: Target, name: str, probe: List[str]) -> Row:
     return {"reply": result.output.strip().splitlines()[-1] if result.output.strip() else "", "exit": result.exit_code}
 
 
+# A row's fields, and the column each is shown under: Table(rows, labels=LABELS).
+LABELS = {"pod": "pod", "probe": "probe", "probe_has_password": "probe has the password",
+          "probe_reply": "probe reply", "probe_exit": "probe exit code",
+          "client_without_password": "client without password", "reply_after": "reply after the change",
+          "exit_after": "exit after", "failures_after": "probe failures after"}
+
+
 def run(target: Target, *, watch_seconds: float = 8) -> List[Row]:
     """Deploy both, read each probe's reply, rotate the password, count failures for a while.
     Removes what it deployed, also when interrupted."""
@@ -56,12 +63,12 @@ def run(target: Target, *, watch_seconds: float = 8) -> List[Row]:
               ["command"] for manifest in objects}
     with deployed(target, objects, work_file=WORK_FILE):
         rows: Dict[str, Row] = {name: {"pod": name, "probe": " ".join(probes[name]),
-                                       "probe has the password": name == CHECKED} for name in names}
+                                       "probe_has_password": name == CHECKED} for name in names}
         for name in names:
             before = _probe_reply(target, name, probes[name])
-            rows[name].update({"probe reply": before["reply"], "probe exit code": before["exit"]})
+            rows[name].update({"probe_reply": before["reply"], "probe_exit": before["exit"]})
             client = target.exec(name, ["env", "-u", "REDISCLI_AUTH", "redis-cli", "INCR", "hits"])  # no password
-            rows[name]["client without password"] = client.output.strip()
+            rows[name]["client_without_password"] = client.output.strip()
         failures_before = {name: target.failed_probes(name) for name in names}
         for name in names:
             # Authenticated through the environment (REDISCLI_AUTH), not -a, which warns on stderr.
@@ -70,6 +77,6 @@ def run(target: Target, *, watch_seconds: float = 8) -> List[Row]:
         time.sleep(watch_seconds)
         for name in names:
             after = _probe_reply(target, name, probes[name])
-            rows[name].update({"reply after the change": after["reply"], "exit after": after["exit"],
-                               "probe failures after": len(target.failed_probes(name) - failures_before[name])})
+            rows[name].update({"reply_after": after["reply"], "exit_after": after["exit"],
+                               "failures_after": len(target.failed_probes(name) - failures_before[name])})
         return list(rows.values())

@@ -22,11 +22,11 @@ def matrix_matches_facts(matrix: MatrixResult, target: Target) -> None:
     for row in matrix.rows:
         pid1 = expected_pid1.get(row["variant"], "redis-server")
         if not row["matches"]:
-            problems.append(f"{row['variant']}: {row['timed-out probes']} timed-out probes but {row['zombies']} zombies "
+            problems.append(f"{row['variant']}: {row['timed_out_probes']} timed-out probes but {row['zombies']} zombies "
                             f"(expected {row['expected']})")
-        if row["PID 1"] != pid1 or row["zombie commands"] not in ("-", "redis-cli"):
-            problems.append(f"{row['variant']}: PID 1 is {row['PID 1']} (expected {pid1}), "
-                            f"zombies are {row['zombie commands']}")
+        if row["pid1"] != pid1 or row["zombie_commands"] not in ("-", "redis-cli"):
+            problems.append(f"{row['variant']}: PID 1 is {row['pid1']} (expected {pid1}), "
+                            f"zombies are {row['zombie_commands']}")
     leftovers = {name for name in target.deployments() if name.startswith("zombies-")}  # the experiment's own
     if leftovers:
         problems.append(f"left behind: {sorted(leftovers)}")
@@ -77,48 +77,47 @@ def surge_then_recreate(rows: Sequence[Row], target: Target) -> None:
     ran two (on Kubernetes). On Docker neither could: it replaces a changed container."""
     rolling, recreate = rows
     if target.name == "docker":
-        problems = [f"{row['deployment']}: {row['most pods at once']} containers at once" for row in rows
-                    if row["most pods at once"] != 1]
+        problems = [f"{row['deployment']}: {row['most_pods']} containers at once" for row in rows
+                    if row["most_pods"] != 1]
         _verdict(problems, "the docker target replaced each changed container (removed, then run): one at a time, "
                            "whatever the strategy says, which is what Recreate asks of Kubernetes")
         return
     problems = []
-    if rolling["most pods at once"] != 2 or rolling["no redis ready for (s)"]:
-        problems.append(f"RollingUpdate: {rolling['most pods at once']} pods at once, "
-                        f"no redis ready for {rolling['no redis ready for (s)']} s")
-    if recreate["most pods at once"] != 1 or recreate["both ready for (s)"]:
-        problems.append(f"Recreate: {recreate['most pods at once']} pods at once, "
-                        f"both ready for {recreate['both ready for (s)']} s")
-    _verdict(problems, f"RollingUpdate ran two redis pods at once, both ready for {rolling['both ready for (s)']} s "
+    if rolling["most_pods"] != 2 or rolling["none_ready"]:
+        problems.append(f"RollingUpdate: {rolling['most_pods']} pods at once, "
+                        f"no redis ready for {rolling['none_ready']} s")
+    if recreate["most_pods"] != 1 or recreate["both_ready"]:
+        problems.append(f"Recreate: {recreate['most_pods']} pods at once, "
+                        f"both ready for {recreate['both_ready']} s")
+    _verdict(problems, f"RollingUpdate ran two redis pods at once, both ready for {rolling['both_ready']} s "
                        "(whole seconds: 0 is under one), so a Service selecting them sends clients to either; "
-                       f"Recreate never ran two, and had no redis ready for {recreate['no redis ready for (s)']} s")
+                       f"Recreate never ran two, and had no redis ready for {recreate['none_ready']} s")
 
 
 def readiness_took_the_only_endpoint(rows: Sequence[Row], target: Target) -> None:
     """Redis answered throughout and was never restarted; on Kubernetes the failing readiness
     probe emptied the Service and new connections were refused, until the probe passed again.
     Docker has no endpoints: there new connections got through throughout."""
-    failing = [row for row in rows if row["probe made to fail"]]
-    webui = "webui reads redis (connection open before)"
+    failing = [row for row in rows if row["probe_failing"]]
     problems = []
-    if any(row["redis answers in its pod"] != "PONG" for row in rows):
+    if any(row["redis_answers"] != "PONG" for row in rows):
         problems.append("redis did not answer PONG in its pod at every sample")
-    if any(row["restartCount"] != rows[0]["restartCount"] for row in rows):
+    if any(row["restarts"] != rows[0]["restarts"] for row in rows):
         problems.append("redis was restarted")
     if not target.has_service_endpoints:
-        if any(row["new connection to redis"] != "connected" for row in rows):
+        if any(row["new_connection"] != "connected" for row in rows):
             problems.append("a new connection failed on Docker, which does not route by health")
         _verdict(problems, "Docker has no readiness: the network alias kept pointing at redis, every new connection "
                            "got through, and nothing restarted it")
         return
-    if not any(row["Service sends traffic to"] == "none" for row in failing):
+    if not any(row["service_sends_to"] == "none" for row in failing):
         problems.append("redis' address stayed in the Service's endpoints while the probe failed")
-    if not any(row["new connection to redis"] == "refused" for row in failing):
+    if not any(row["new_connection"] == "refused" for row in failing):
         problems.append("no new connection was refused while the probe failed")
     last = rows[-1]
-    if last["Service sends traffic to"] == "none" or last["new connection to redis"] != "connected":
+    if last["service_sends_to"] == "none" or last["new_connection"] != "connected":
         problems.append("after the probe passed again, the address or new connections did not come back")
-    kept = all(row[webui] for row in failing)
+    kept = all(row["webui_reads"] for row in failing)
     _verdict(problems, "redis answered PONG throughout, yet while its readiness probe failed the Service had no "
                        "endpoint and new connections were refused"
                        + ("; the webui's connection, open before, kept working (kube-proxy steers new "
@@ -129,8 +128,8 @@ def readiness_took_the_only_endpoint(rows: Sequence[Row], target: Target) -> Non
 def loading_fools_plain_ping(rows: Sequence[Row]) -> None:
     """While redis loaded: plain ping printed LOADING and exited 0; -e exited 1; then both PONG.
     (The two commands of one sample run one after the other: the load can end in between.)"""
-    plain = [row["redis-cli ping"] for row in rows if row["redis-cli ping"].startswith("LOADING")]
-    checked = [row["redis-cli -e ping"] for row in rows if row["redis-cli -e ping"].startswith("LOADING")]
+    plain = [row["plain_ping"] for row in rows if row["plain_ping"].startswith("LOADING")]
+    checked = [row["checked_ping"] for row in rows if row["checked_ping"].startswith("LOADING")]
     problems = []
     if not plain or not checked:
         problems.append("no sample caught redis loading with both commands (a faster machine loads 2 million keys "
@@ -139,7 +138,7 @@ def loading_fools_plain_ping(rows: Sequence[Row]) -> None:
         problems.append("while loading, `redis-cli ping` did not exit 0")
     if any(not reply.endswith("(exit 1)") for reply in checked):
         problems.append("while loading, `redis-cli -e ping` did not exit 1")
-    if not rows or not rows[-1]["redis-cli -e ping"].startswith("PONG"):
+    if not rows or not rows[-1]["checked_ping"].startswith("PONG"):
         problems.append("redis did not answer PONG after loading")
     _verdict(problems, f"while redis loaded, `redis-cli ping` printed LOADING and exited 0 ({len(plain)} samples: "
                        f"a passing probe), `redis-cli -e ping` exited 1 ({len(checked)} samples); then both PONG")

@@ -157,8 +157,8 @@ def measure_fix(target: Target, spec: json_types.Manifest, seconds: float = 20) 
     except LabError:  # no PID left even for the snapshot: a leak, which the verdict reports
         at_the_end = most[0] or 1
     return {"restarts": target.restart_count(NAME),
-            "timed-out probes": sum(row["event"] == "probe failed" for row in timeline),
-            "most zombies": most[0], "zombies": at_the_end}
+            "timed_out_probes": sum(row["event"] == "probe failed" for row in timeline),
+            "most_zombies": most[0], "zombies": at_the_end}
 
 
 # -- the check ----------------------------------------------------------------------------------------
@@ -206,11 +206,11 @@ def check_fix(answer: str, measure: Optional[Callable[[json_types.Manifest], Row
         passed(EXERCISE, "the job and a strict probe are kept; run it with measure to prove the fix")
         return {}
     measured = measure(spec)
-    if measured["timed-out probes"] == 0:
+    if measured["timed_out_probes"] == 0:
         _fail("nothing-timed-out", "no probe timed out while watching, so the fix was not tested.")
-    if measured["restarts"] or measured["zombies"] or measured["most zombies"]:
-        _fail("still-leaking", f"measured {measured['restarts']} restart(s) and up to {measured['most zombies']} "
+    if measured["restarts"] or measured["zombies"] or measured["most_zombies"]:
+        _fail("still-leaking", f"measured {measured['restarts']} restart(s) and up to {measured['most_zombies']} "
                                f"zombies ({measured['zombies']} at the end).")
-    passed(EXERCISE, f"the job paused redis and {measured['timed-out probes']} probes timed out, "
+    passed(EXERCISE, f"the job paused redis and {measured['timed_out_probes']} probes timed out, "
                      "yet 0 restarts and 0 zombies")
     return measured

@@ -53,13 +53,19 @@ def new_connection(target: Target, *, quiet: bool = True) -> str:
     return "connected" if result.exit_code == 0 else "refused" if "Refused" in result.output else "failed"
 
 
+# A sample's fields, and the column each is shown under: Table(rows, labels=LABELS).
+LABELS = {"t": "t", "probe_failing": "probe made to fail", "redis_answers": "redis answers in its pod",
+          "service_sends_to": "Service sends traffic to", "new_connection": "new connection to redis",
+          "webui_reads": "webui reads redis (connection open before)", "restarts": "restartCount"}
+
+
 def _sample(target: Target, url: str, started: float, flagged: bool) -> Row:
-    return {"t": round(time.monotonic() - started), "probe made to fail": flagged,
-            "redis answers in its pod": target.exec("redis", ["redis-cli", "ping"], quiet=True).output.strip(),
-            "Service sends traffic to": _where_redis_is(target),
-            "new connection to redis": new_connection(target),
-            "webui reads redis (connection open before)": "hashes" in dockercoins.stats(url),
-            "restartCount": target.restart_count("redis")}
+    return {"t": round(time.monotonic() - started), "probe_failing": flagged,
+            "redis_answers": target.exec("redis", ["redis-cli", "ping"], quiet=True).output.strip(),
+            "service_sends_to": _where_redis_is(target),
+            "new_connection": new_connection(target),
+            "webui_reads": "hashes" in dockercoins.stats(url),
+            "restarts": target.restart_count("redis")}
 
 
 def _sample_for(target: Target, url: str, seconds: float, started: float, flagged: bool, *,
@@ -75,7 +81,7 @@ def _sample_for(target: Target, url: str, seconds: float, started: float, flagge
 
 def _back(row: Row) -> bool:
     """The probe passes again and the Service has redis' address: new connections get through."""
-    back: bool = row["new connection to redis"] == "connected" and row["Service sends traffic to"] != "none"
+    back: bool = row["new_connection"] == "connected" and row["service_sends_to"] != "none"
     return back
 
 

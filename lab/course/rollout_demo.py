@@ -132,9 +132,16 @@ def _row(rollout: Rollout, applied_at: float) -> Row:
     both_ready = None if old.deleting is None or new.ready is None else int(old.deleting - new.ready)
     return {"strategy": "Recreate" if rollout.deployment == RECREATE else "RollingUpdate (default)",
             "deployment": rollout.deployment,
-            "most pods at once": rollout.most_pods,
-            "new pod created (s)": _since(new.created, applied_at),
-            "new pod ready (s)": _since(new.ready, applied_at),
-            "old pod asked to stop (s)": _since(old.deleting, applied_at),
-            "both ready for (s)": None if both_ready is None else max(0, both_ready),
-            "no redis ready for (s)": None if both_ready is None else max(0, -both_ready)}
+            "most_pods": rollout.most_pods,
+            "new_created": _since(new.created, applied_at),
+            "new_ready": _since(new.ready, applied_at),
+            "old_stopping": _since(old.deleting, applied_at),
+            "both_ready": None if both_ready is None else max(0, both_ready),
+            "none_ready": None if both_ready is None else max(0, -both_ready)}
+
+
+# A row's fields, and the column each is shown under: Table(rows, labels=LABELS).
+LABELS = {"strategy": "strategy", "deployment": "deployment", "most_pods": "most pods at once",
+          "new_created": "new pod created (s)", "new_ready": "new pod ready (s)",
+          "old_stopping": "old pod asked to stop (s)", "both_ready": "both ready for (s)",
+          "none_ready": "no redis ready for (s)"}

@@ -38,6 +38,11 @@ class Target(Protocol):
     """True where a Service has endpoints that readiness can take away (Kubernetes).
     Docker's network alias always points at the container."""
 
+    has_api_server: bool
+    """True where an API server can check a manifest without applying it
+    (`kubectl apply --dry-run=server`): Kubernetes. The docker target validates against the
+    API's schema only."""
+
     shared_pid_namespace_pid1: str
     """PID 1 of a pod with `shareProcessNamespace: true`: the pod's `pause` on Kubernetes;
     on Docker, `docker-init` (Docker's tini, from `--init`) of the sandbox container that

@@ -274,7 +274,7 @@ class RecordingMeasure:
     """Stands for experiments.measure_pod_spec: a plain callback that keeps the spec it was given."""
 
     def __init__(self, timed_out: int = 3, zombies: int = 0):
-        self.result = {"timed-out probes": timed_out, "zombies": zombies}
+        self.result = {"timed_out_probes": timed_out, "zombies": zombies}
         self.specs = []
 
     def __call__(self, spec: dict) -> dict:

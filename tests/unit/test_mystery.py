@@ -84,9 +84,9 @@ WRONG = [
     (spec_with(lambda s, c: c["livenessProbe"].update({"exec": {}})), "probe-removed"),
 ]
 MEASURED_WRONG = [
-    ({"restarts": 0, "timed-out probes": 0, "most zombies": 0, "zombies": 0}, "nothing-timed-out"),
-    ({"restarts": 1, "timed-out probes": 9, "most zombies": 6, "zombies": 0}, "still-leaking"),
-    ({"restarts": 0, "timed-out probes": 9, "most zombies": 4, "zombies": 4}, "still-leaking"),
+    ({"restarts": 0, "timed_out_probes": 0, "most_zombies": 0, "zombies": 0}, "nothing-timed-out"),
+    ({"restarts": 1, "timed_out_probes": 9, "most_zombies": 6, "zombies": 0}, "still-leaking"),
+    ({"restarts": 0, "timed_out_probes": 9, "most_zombies": 4, "zombies": 4}, "still-leaking"),
 ]
 MYSTERY_TESTED = {mistake for _, mistake in WRONG} | {mistake for _, mistake in MEASURED_WRONG}
 
@@ -100,7 +100,7 @@ class RecordingMeasure:
         return dict(self.result)
 
 
-FIXED = {"restarts": 0, "timed-out probes": 12, "most zombies": 0, "zombies": 0}
+FIXED = {"restarts": 0, "timed_out_probes": 12, "most_zombies": 0, "zombies": 0}
 
 
 @pytest.mark.parametrize("fix", FIXES, ids=lambda f: f.__name__)
@@ -114,7 +114,7 @@ def test_every_right_fix_passes_once_measured(fix, capsys):
 def test_the_unchanged_spec_is_rejected_by_its_measurement():
     """The text alone cannot tell a fix: the spec as the other team wrote it passes the text
     checks, and only the measurement (zombies, a restart) fails it."""
-    measure = RecordingMeasure({"restarts": 1, "timed-out probes": 20, "most zombies": 8, "zombies": 0})
+    measure = RecordingMeasure({"restarts": 1, "timed_out_probes": 20, "most_zombies": 8, "zombies": 0})
     with pytest.raises(CheckFailed) as failed:
         mystery.check_fix(mystery.spec_yaml(), measure=measure)
     assert failed.value.mistake == "still-leaking"
@@ -142,8 +142,8 @@ def test_tini_s_in_the_probe_passes_the_text_and_only_its_measurement_fails_it()
     answer = spec_with(tini_s_in_probe)
     mystery.check_fix(answer)  # the text checks pass
     with pytest.raises(CheckFailed) as failed:
-        mystery.check_fix(answer, measure=RecordingMeasure({"restarts": 1, "timed-out probes": 14,
-                                                            "most zombies": 9, "zombies": 0}))
+        mystery.check_fix(answer, measure=RecordingMeasure({"restarts": 1, "timed_out_probes": 14,
+                                                            "most_zombies": 9, "zombies": 0}))
     assert failed.value.mistake == "still-leaking"
 
 

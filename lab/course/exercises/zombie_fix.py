@@ -99,10 +99,10 @@ def check_zombie_fix(answer: str, measure: Optional[Callable[[Manifest], Row]] =
         passed(ex, f"{how}, so the probe's orphans are reaped{note}")
         return {"how": how}
     measured = measure(_spec_to_measure(spec))
-    if measured["timed-out probes"] == 0:
+    if measured["timed_out_probes"] == 0:
         fail(ex, "nothing-timed-out", "no probe timed out during the stall, so nothing was tested.")
     if measured["zombies"] != 0:
         fail(ex, "zombies-measured",
-             f"measured {measured['timed-out probes']} timed-out probes and {measured['zombies']} zombies.")
-    passed(ex, f"{how}: measured {measured['timed-out probes']} timed-out probes, 0 zombies{note}")
+             f"measured {measured['timed_out_probes']} timed-out probes and {measured['zombies']} zombies.")
+    passed(ex, f"{how}: measured {measured['timed_out_probes']} timed-out probes, 0 zombies{note}")
     return measured

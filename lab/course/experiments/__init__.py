@@ -12,6 +12,7 @@ from lab.course.experiments.accidental_reaping import (
 from lab.course.experiments.liveness_stall import LivenessResult, stall_until_restart
 from lab.course.experiments.pid_exhaustion import ExhaustionResult, pid_exhaustion
 from lab.course.experiments.probe_matrix import (
+                                                 LABELS,
                                                  VARIANTS,
                                                  MatrixResult,
                                                  ProbeVariant,
@@ -23,7 +24,7 @@ from lab.course.experiments.probe_matrix import (
 )
 from lab.course.experiments.stall import stall
 
-__all__ = ["REDIS_AS_PID1", "VARIANTS", "AccidentalReaping", "ExhaustionResult", "LivenessResult", "MatrixResult",
+__all__ = ["LABELS", "REDIS_AS_PID1", "VARIANTS", "AccidentalReaping", "ExhaustionResult", "LivenessResult", "MatrixResult",
            "ProbeVariant", "accidental_reaping", "measure_pod_spec", "measure_stall", "pid_exhaustion",
            "probe_timeout_matrix", "redis_deployment", "stall", "stall_until_restart", "what_differs",
            "with_predictions"]

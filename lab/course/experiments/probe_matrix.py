@@ -66,9 +66,15 @@ def with_predictions(rows: List[Row], predictions: Mapping[str, Optional[int]]) 
         guess = predictions.get(row["variant"])
         leaked = row["zombies"] > 0
         verdict = "-" if guess is None else ("right" if (guess > 0) == leaked else "wrong")
-        shown.append({"variant": row["variant"], "PID 1": row["PID 1"], "your prediction": "-" if guess is None else guess,
-                      "timed-out probes": row["timed-out probes"], "zombies": row["zombies"], "you were": verdict})
+        shown.append({"variant": row["variant"], "pid1": row["pid1"], "prediction": "-" if guess is None else guess,
+                      "timed_out_probes": row["timed_out_probes"], "zombies": row["zombies"], "verdict": verdict})
     return shown
+
+
+# A row's fields, and the column each is shown under: Table(rows, labels=LABELS).
+LABELS = {"variant": "variant", "probe": "probe", "pid1": "PID 1", "prediction": "your prediction",
+          "timed_out_probes": "timed-out probes", "zombies": "zombies", "zombie_commands": "zombie commands",
+          "expected": "expected", "matches": "matches", "verdict": "you were"}
 
 
 @dataclass
@@ -111,9 +117,9 @@ def measure_stall(target: Target, objects: List[Manifest], *, pause_ms: int = 50
         measured = {}
         for name in names:
             table = pod_process_table(target, name, quiet=True)
-            measured[name] = {"PID 1": table.pid1().comm, "timed-out probes": len(timeouts[name]),
+            measured[name] = {"pid1": table.pid1().comm, "timed_out_probes": len(timeouts[name]),
                               "zombies": len(table.zombies),
-                              "zombie commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-"}
+                              "zombie_commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-"}
     return measured, series
 
 
@@ -129,7 +135,7 @@ def _matrix_row(variant: ProbeVariant, counts: Row) -> Row:
     """A leaking variant leaves one zombie per timed-out probe whose redis-cli had started:
     on a busy machine containerd or Docker sometimes kills `sh` (or tini) before it has
     forked, and that timeout orphans nothing. So: at least one zombie, at most one per timeout."""
-    timeouts, zombies = counts["timed-out probes"], counts["zombies"]
+    timeouts, zombies = counts["timed_out_probes"], counts["zombies"]
     matches = 1 <= zombies <= timeouts if variant.leaks else zombies == 0
     return {"variant": variant.name, "probe": " ".join(variant.probe), **counts,
             "expected": "1 per timed-out probe" if variant.leaks else "0",

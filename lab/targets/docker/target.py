@@ -29,6 +29,7 @@ class DockerTarget:
     name = "docker"
     restarts_unhealthy_containers = False   # Docker only marks it unhealthy: `watch` restarts it
     has_service_endpoints = False           # a network alias always points at the container
+    has_api_server = False                  # manifests are checked against the API's schema only
     shared_pid_namespace_pid1 = "docker-init"  # the sandbox's tini (--init), standing in for pause
     probe_events_rate_limited = False
 

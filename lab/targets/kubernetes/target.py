@@ -60,6 +60,7 @@ class KubernetesTarget:
     """Lessons 3 to 5 on a Kubernetes cluster: kind, the stand-in, or a shared cluster."""
     restarts_unhealthy_containers = True
     has_service_endpoints = True
+    has_api_server = True
     shared_pid_namespace_pid1 = "pause"
     probe_events_rate_limited = True
 
