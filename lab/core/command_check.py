@@ -156,15 +156,30 @@ def _containers_exist(argv: List[str], verb: str) -> Tuple[str, bool, str]:
     return mode, ok, detail
 
 
+# The runtime could not start a process in the container: in lesson 5 that is the lesson
+# itself (zombies have taken the pod's PIDs, until the restart). Typed a moment later, the
+# same exec works, so the check tries once more after NO_PROCESS_RETRY_SECONDS.
+NO_PROCESS = ("unable to start container process", "read init-p", "Resource temporarily unavailable")
+NO_PROCESS_RETRY_SECONDS = 5
+
+
 def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
     """Run the exec for real if it only reads; else check that its program is there."""
     split = argv.index("--") + 1 if "--" in argv else command_words.first_command_index(argv)
     command = argv[split:]
     if command_words.reads_only(command):
-        mode, ok, detail = _run("ran", argv)
+        mode, ok, detail = _run_exec("ran", argv)
         return mode, ok or _program_ran_and_said_no(argv, detail), detail
     probe = ["sh", "-c", f"command -v {shlex.quote(os.path.basename(command[0]))}"]
-    return _run(f"exec checked with command -v {command[0]}", argv[:split] + probe)
+    return _run_exec(f"exec checked with command -v {command[0]}", argv[:split] + probe)
+
+
+def _run_exec(mode: str, argv: List[str]) -> Tuple[str, bool, str]:
+    mode, ok, detail = _run(mode, argv)
+    if ok or not any(sign in detail for sign in NO_PROCESS):
+        return mode, ok, detail
+    time.sleep(NO_PROCESS_RETRY_SECONDS)
+    return _run(f"{mode}; again after {NO_PROCESS_RETRY_SECONDS} s (no process could start: {detail[-80:]})", argv)
 
 
 def _program_ran_and_said_no(argv: List[str], detail: str) -> bool:

@@ -11,7 +11,7 @@ from tests.helpers import free_port
 
 SETUP = (
     "import lab\n"
-    "from lab import experiments\n"
+    "from lab.course import experiments\n"
     "from lab.targets.docker.target import DockerTarget\n"
     "target = DockerTarget(node_ports={{30080: {port}}})\n"
 )
@@ -74,7 +74,8 @@ def test_interrupt_during_the_liveness_stall_unpauses_redis(scenario):
     kernel = Kernel(scenario)
     try:
         setup = SETUP.format(port=free_port()) + (
-            "from lab import dockercoins, settings\n"
+            "from lab.core import settings\n"
+            "from lab.course import dockercoins\n"
             "url = dockercoins.ensure_running(target)\n"
             "target.apply([settings.REPO_ROOT / 'k8s' / 'lesson-04' / 'redis.yaml'])\n"
             "target.wait_ready()\n")

@@ -76,3 +76,27 @@ def test_a_checker_error_is_recorded_not_raised(tmp_path, monkeypatch):
 def test_a_kubectl_exec_whose_program_answered_no_is_a_command_a_person_can_type(detail, ok):
     argv = ["kubectl", "exec", "deploy/loading-demo", "--", "redis-cli", "-e", "ping"]
     assert command_check._program_ran_and_said_no(argv, detail) == ok
+
+
+def test_an_exec_that_could_not_start_a_process_is_tried_once_more(monkeypatch):
+    """Lesson 5's pod out of PIDs: the runtime cannot start the checker's exec either."""
+    answers = iter([("m", False, "OCI runtime exec failed: unable to start container process: read init-p: "
+                                 "connection reset by peer"), ("m", True, "/bin/sh")])
+    calls = []
+
+    def fake_run(mode, argv, **_):
+        calls.append(argv)
+        found_mode, ok, detail = next(answers)
+        return mode, ok, detail
+
+    monkeypatch.setattr(command_check, "_run", fake_run)
+    monkeypatch.setattr(command_check, "NO_PROCESS_RETRY_SECONDS", 0)
+    mode, ok, _ = command_check._check_exec(["kubectl", "exec", "deploy/redis-cache", "--", "sh", "-c", "exec grep x"])
+    assert ok and len(calls) == 2 and "again after" in mode
+
+
+def test_an_exec_that_fails_otherwise_is_not_retried(monkeypatch):
+    calls = []
+    monkeypatch.setattr(command_check, "_run", lambda mode, argv, **_: calls.append(argv) or (mode, False, "not found"))
+    _, ok, _ = command_check._check_exec(["kubectl", "exec", "deploy/redis", "--", "nosuch"])
+    assert not ok and len(calls) == 1
