@@ -54,7 +54,6 @@ from lab.engine.processes import (
 from lab.targets.choice import target, target_name
 from lab.views.notebook import show_lab_errors_as_one_line
 
-
 __all__ = [
     "settings", "exercises", "progress", "LabError", "LabTimeout", "wait_until",
     "CheckFailed", "expect", "expect_log_count", "expect_pid1", "expect_reaped", "expect_zombies", "lesson",

@@ -27,7 +27,6 @@ from lab.course.exercises.entrypoint import (
     verify_entrypoint_live,
 )
 from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
-from lab.course.exercises.pid1 import after_shell_exec
 from lab.course.exercises.registry import (
     HINT_LEVELS,
     PLACEHOLDER,
@@ -55,7 +54,6 @@ MISTAKES: Dict[str, Mapping[str, Mistake]] = {exercise.key: exercise.mistakes fo
 REDIS_MANIFEST = MANIFESTS_DIR / "redis.yaml"
 WORK_DIR = settings.WORK_DIR
 
-_after_shell_exec = after_shell_exec  # the unit tests call it by this name
 
 
 def redis_yaml_normalised() -> str:
