@@ -36,6 +36,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from lab.core import command_words, config, current_lesson, settings
 from lab.core.json_types import JsonObject
+from lab.core.waiting import ticks
 
 ENV_VAR = "LAB_CHECK_COMMANDS"
 TIMEOUT_SECONDS = 60  # every check is bounded; `kubectl wait` gets its own --timeout on top
@@ -156,11 +157,14 @@ def _containers_exist(argv: List[str], verb: str) -> Tuple[str, bool, str]:
     return mode, ok, detail
 
 
-# The runtime could not start a process in the container: in lesson 5 that is the lesson
-# itself (zombies have taken the pod's PIDs, until the restart). Typed a moment later, the
-# same exec works, so the check tries once more after NO_PROCESS_RETRY_SECONDS.
-NO_PROCESS = ("unable to start container process", "read init-p", "Resource temporarily unavailable")
-NO_PROCESS_RETRY_SECONDS = 5
+# The exec could not run yet: the runtime could not start a process in the container (in
+# lesson 5 that is the lesson itself: zombies have taken the pod's PIDs), or the kubelet is
+# restarting the container (the restart that follows). Typed a moment later, the same exec
+# works, so the check tries again every NOT_YET_RETRY_SECONDS, for at most NOT_YET_SECONDS.
+NOT_YET = ("unable to start container process", "read init-p", "Resource temporarily unavailable",
+           "container not found", "is not running")
+NOT_YET_RETRY_SECONDS = 5
+NOT_YET_SECONDS = 90
 
 
 def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
@@ -175,11 +179,16 @@ def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
 
 
 def _run_exec(mode: str, argv: List[str]) -> Tuple[str, bool, str]:
-    mode, ok, detail = _run(mode, argv)
-    if ok or not any(sign in detail for sign in NO_PROCESS):
+    ok, detail, first_detail, tries = False, "", "", 0
+    for _ in ticks(NOT_YET_SECONDS, interval=NOT_YET_RETRY_SECONDS):
+        _, ok, detail = _run(mode, argv)
+        tries += 1
+        first_detail = first_detail or detail
+        if ok or not any(sign in detail for sign in NOT_YET):
+            break
+    if tries == 1:
         return mode, ok, detail
-    time.sleep(NO_PROCESS_RETRY_SECONDS)
-    return _run(f"{mode}; again after {NO_PROCESS_RETRY_SECONDS} s (no process could start: {detail[-80:]})", argv)
+    return f"{mode}; {tries} tries in at most {NOT_YET_SECONDS} s (not running at first: {first_detail[-80:]})", ok, detail
 
 
 def _program_ran_and_said_no(argv: List[str], detail: str) -> bool:

@@ -33,10 +33,16 @@ from lab.targets.manifests import Manifest, write_work_file
 NAME = "redis-cache"
 WORK_FILE = "05-redis-cache.yaml"
 YOUR_FIX_FILE = "05-redis-cache-fixed.yaml"
-DOCKER_PIDS_LIMIT = 12  # the docker target's limit for this pod (the node's podPidsLimit on Kubernetes)
+# The docker target's limit for this pod (the node's podPidsLimit on Kubernetes): room for
+# tini, redis-server's 5 threads, the job, a probe (runc init, sh, redis-cli), an orphan and
+# the lab's own process-table exec, so that a fixed pod never runs out of PIDs.
+DOCKER_PIDS_LIMIT = 16
 # One long-lived redis-cli that repeats the pause (-r -1: forever, -i: seconds between): a
 # shell loop would need a fork per round and die at the first fork the full PIDs refuse.
-MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 3.2 CLIENT PAUSE 2500 ALL >/dev/null"
+# 2 s of free running between two pauses: after a timed-out probe Docker starts the next one
+# 2 s later (1 s timeout + 1 s period), which then lands after the pause, so timeouts never
+# come three in a row (with 0.7 s between pauses they did, on a loaded machine).
+MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 4.5 CLIENT PAUSE 2500 ALL >/dev/null"
 
 
 def pod_spec() -> json_types.Manifest:

@@ -78,10 +78,13 @@ def test_a_kubectl_exec_whose_program_answered_no_is_a_command_a_person_can_type
     assert command_check._program_ran_and_said_no(argv, detail) == ok
 
 
-def test_an_exec_that_could_not_start_a_process_is_tried_once_more(monkeypatch):
-    """Lesson 5's pod out of PIDs: the runtime cannot start the checker's exec either."""
+def test_an_exec_is_tried_again_while_the_pod_cannot_run_it(monkeypatch):
+    """Lesson 5's pod out of PIDs (the runtime cannot start the checker's exec either), then
+    restarted by the kubelet (no container to exec into): typed a moment later, it works."""
     answers = iter([("m", False, "OCI runtime exec failed: unable to start container process: read init-p: "
-                                 "connection reset by peer"), ("m", True, "/bin/sh")])
+                                 "connection reset by peer"),
+                    ("m", False, 'error: unable to upgrade connection: container not found ("redis")'),
+                    ("m", True, "/bin/sh")])
     calls = []
 
     def fake_run(mode, argv, **_):
@@ -90,9 +93,19 @@ def test_an_exec_that_could_not_start_a_process_is_tried_once_more(monkeypatch):
         return mode, ok, detail
 
     monkeypatch.setattr(command_check, "_run", fake_run)
-    monkeypatch.setattr(command_check, "NO_PROCESS_RETRY_SECONDS", 0)
+    monkeypatch.setattr(command_check, "NOT_YET_RETRY_SECONDS", 0)
     mode, ok, _ = command_check._check_exec(["kubectl", "exec", "deploy/redis-cache", "--", "sh", "-c", "exec grep x"])
-    assert ok and len(calls) == 2 and "again after" in mode
+    assert ok and len(calls) == 3 and "3 tries" in mode
+
+
+def test_an_exec_that_never_gets_to_run_fails_when_its_time_is_up(monkeypatch):
+    calls = []
+    monkeypatch.setattr(command_check, "_run", lambda mode, argv, **_: calls.append(argv) or (
+        mode, False, 'error: unable to upgrade connection: container not found ("redis")'))
+    monkeypatch.setattr(command_check, "NOT_YET_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr(command_check, "NOT_YET_SECONDS", 0.05)
+    mode, ok, detail = command_check._check_exec(["kubectl", "exec", "deploy/redis-cache", "--", "cat", "/x"])
+    assert not ok and 2 <= len(calls) <= 10 and "container not found" in detail
 
 
 def test_an_exec_that_fails_otherwise_is_not_retried(monkeypatch):
