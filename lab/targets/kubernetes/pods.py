@@ -124,9 +124,8 @@ def pod_lifetimes(apis: Apis, deployment: str) -> List[PodLifetime]:
     for pod in pods_of(apis, deployment, terminating=True):
         ready = next((c.last_transition_time.timestamp() for c in pod.status.conditions or ()
                       if c.type == "Ready" and c.status == "True"), None)
-        deleting = pod.metadata.deletion_timestamp
         lifetimes.append(PodLifetime(pod.metadata.name, pod.metadata.creation_timestamp.timestamp(), ready,
-                                     deleting.timestamp() if deleting else None))
+                                     _deletion_asked(pod)))
     return lifetimes
 
 
@@ -154,3 +153,12 @@ def event_line(event: KubeObject) -> str:
 
 def pod_events(apis: Apis, pod: KubeObject) -> List[str]:
     return [event_line(e) for e in raw_pod_events(apis, pod)]
+
+
+def _deletion_asked(pod: KubeObject) -> Optional[float]:
+    """When the pod was asked to stop: its deletionTimestamp is when the grace period ends
+    (request time + deletionGracePeriodSeconds), not when the deletion was asked."""
+    deleting = pod.metadata.deletion_timestamp
+    if deleting is None:
+        return None
+    return float(deleting.timestamp() - (pod.metadata.deletion_grace_period_seconds or 0))
