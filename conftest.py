@@ -3,8 +3,9 @@
 - The notebooks' exercises are checked with the course's own solutions (solutions/) when
   the learner's answer is still the placeholder, so CI proves every exercise solvable.
 - Every command a notebook prints is checked on the engine that ran it (lab/core/command_check.py).
-- notebooks/ (and every docker test) runs on the docker target; tests/kubernetes/ runs
-  lessons 3 to 5 again on the real Kubernetes this machine has (kind, or the CI stand-in).
+- Lessons 0-2 (notebooks/) run on Docker; lessons 3-5 (notebooks/ too) and lesson 0 again
+  (tests/kubernetes/notebooks/) run on the real Kubernetes this machine has: kind, or the CI
+  stand-in, which the first of them starts when it is not up yet.
 """
 import os
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("LAB_SOLUTIONS", "1")
-os.environ.setdefault("LAB_TARGET", "docker")
+_LAB_TARGET_GIVEN = os.environ.get("LAB_TARGET")
 
 # Every command a notebook prints is checked as it is printed (lab/core/command_check.py);
 # tests/printed_commands reads this file at the end of the run.
@@ -30,43 +31,72 @@ def pytest_sessionstart(session):
     PRINTED_COMMANDS.with_suffix(".txt").write_text("")
 
 
+KUBERNETES_LESSONS = ("03-", "04-", "05-")
+
+
+def needs_kubernetes(item) -> bool:
+    """Lessons 3-5, and lesson 0's second run (tests/kubernetes/notebooks/)."""
+    path = Path(str(item.fspath))
+    return path.suffix == ".ipynb" and (path.name.startswith(KUBERNETES_LESSONS) or "kubernetes" in path.parts)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before nbval starts a notebook's kernel (which inherits this environment): check its
-    printed commands. Other tests print commands too, but only the notebooks' are the course."""
+    printed commands (other tests print commands too, but only the notebooks' are the
+    course), and point a Kubernetes lesson at the real Kubernetes here."""
     if item.fspath.ext == ".ipynb":
         os.environ["LAB_CHECK_COMMANDS"] = str(PRINTED_COMMANDS)
     else:
         os.environ.pop("LAB_CHECK_COMMANDS", None)
+    if needs_kubernetes(item) and not os.environ.get("LAB_KUBE_CONTEXT"):
+        from tests.helpers import kubernetes_or_fail
+        os.environ["LAB_TARGET"] = kubernetes_or_fail()
+    elif _LAB_TARGET_GIVEN is None:
+        os.environ.pop("LAB_TARGET", None)
+    else:
+        os.environ["LAB_TARGET"] = _LAB_TARGET_GIVEN
 
 
 def pytest_report_header(config):
     from lab.targets.kubernetes.kubernetes_here import NONE_HERE, kubernetes_target_name
     name = kubernetes_target_name()
-    return [f"lessons 0 and 3-5 run on: docker (notebooks/) and {name or 'no Kubernetes: ' + NONE_HERE} (tests/kubernetes/)"]
+    return [f"lessons 0-2 run on Docker; lessons 0 and 3-5 on {name or 'no Kubernetes yet: ' + NONE_HERE}"]
+
+
+def _lesson(nodeid: str) -> str:
+    return nodeid.split(".ipynb::")[0].rsplit("/", 1)[-1] if ".ipynb::" in nodeid else ""
+
+
+def _engine(nodeid: str, kubernetes: str) -> str:
+    """Where a notebook's cells ran: lessons 3-5 and tests/kubernetes/ on Kubernetes (or the
+    room's context), the rest on Docker."""
+    if os.environ.get("LAB_KUBE_CONTEXT"):
+        return f"kubernetes context {os.environ['LAB_KUBE_CONTEXT']} (LAB_KUBE_CONTEXT)"
+    on_kubernetes = nodeid.startswith("tests/kubernetes/") or _lesson(nodeid).startswith(KUBERNETES_LESSONS)
+    return kubernetes if on_kubernetes else "docker"
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Which engine ran what: lessons 0 and 3-5 under nbval and the contract suite, per engine."""
+    """Which engine ran what: each lesson under nbval, and the contract suite."""
     from lab.targets.kubernetes.kubernetes_here import kubernetes_target_name
     kubernetes = kubernetes_target_name() or "Kubernetes"
-    room = os.environ.get("LAB_KUBE_CONTEXT")
-    notebooks_on = f"kubernetes context {room} (LAB_KUBE_CONTEXT)" if room else "docker"
-    groups = {
-        f"lessons 0 and 3-5 under nbval on {notebooks_on}": lambda nodeid: nodeid.startswith(
-            ("notebooks/00", "notebooks/03", "notebooks/04", "notebooks/05")),
-        f"lessons 0 and 3-5 under nbval on {kubernetes}": lambda nodeid: nodeid.startswith("tests/kubernetes/notebooks/"),
-        "the target contract on docker": lambda nodeid: nodeid.startswith("tests/contract/") and "[docker]" in nodeid,
-        f"the target contract on {kubernetes}": lambda nodeid: nodeid.startswith("tests/contract/")
-        and "[kubernetes]" in nodeid,
-    }
-    lines = []
-    for title, belongs in groups.items():
-        counts = {outcome: sum(belongs(report.nodeid) for report in terminalreporter.stats.get(outcome, [])
-                               if getattr(report, "when", "call") == "call")
-                  for outcome in ("passed", "failed", "error")}
-        if any(counts.values()):
-            lines.append(f"{title}: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n))
+    counts = {}
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if getattr(report, "when", "call") != "call":
+                continue
+            if _lesson(nodeid):
+                group = f"lesson {_lesson(nodeid)[:2]} under nbval on {_engine(nodeid, kubernetes)}"
+            elif nodeid.startswith("tests/contract/"):
+                group = f"the target contract on {kubernetes}"
+            else:
+                continue
+            counts.setdefault(group, {}).setdefault(outcome, 0)
+            counts[group][outcome] += 1
+    lines = [f"{group}: " + ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items())
+             for group, by_outcome in sorted(counts.items())]
     lines += _lesson_times(terminalreporter, kubernetes)
     if lines:
         terminalreporter.section("engines")
@@ -82,7 +112,6 @@ def _lesson_times(terminalreporter, kubernetes: str) -> list:
         for report in terminalreporter.stats.get(outcome, []):
             nodeid = getattr(report, "nodeid", "")
             if ".ipynb::" in nodeid and nodeid.startswith(("notebooks/", "tests/kubernetes/notebooks/")):
-                engine = kubernetes if nodeid.startswith("tests/") else "docker"
-                lesson = nodeid.split(".ipynb::")[0].rsplit("/", 1)[-1]
+                engine, lesson = _engine(nodeid, kubernetes), _lesson(nodeid)
                 seconds[(lesson, engine)] = seconds.get((lesson, engine), 0) + report.duration
     return [f"cell time, {lesson} on {engine}: {total:.0f} s" for (lesson, engine), total in sorted(seconds.items())]

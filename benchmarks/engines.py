@@ -1,6 +1,6 @@
-"""Benchmark the two engines side by side: the Kubernetes stand-in's own costs, each
-Kubernetes lesson's wall time, and lesson 5's experiments, on the docker target and on the
-real Kubernetes this machine has (kind, or the stand-in).
+"""Benchmark the Kubernetes side of the course: the stand-in's own costs, each Kubernetes
+lesson's wall time, and lesson 5's experiments, on the real Kubernetes this machine has
+(kind, or the stand-in).
 
     .venv/bin/python benchmarks/engines.py            # prints Markdown tables
     .venv/bin/python benchmarks/engines.py --build    # also a fresh stand-in build (about 6 min)
@@ -81,25 +81,19 @@ def main() -> None:
     kubernetes = ensure_kubernetes()
 
     results = standin_costs(args.build) if kubernetes == "standin" else {}
-    for engine in ("docker", kubernetes):
-        results.update(lesson_times(engine))
+    results.update(lesson_times(kubernetes))
     print("| measurement | seconds |\n|---|---|")
     for name, seconds in results.items():
         print(f"| {name} | {seconds:.1f} |")
 
+    found = experiments_on(kubernetes)
     print("\n| engine | matrix s | exhaustion s | restart at s | PID limit | PIDs peak | zombies peak | failures counted | Unhealthy events |")
     print("|---|---|---|---|---|---|---|---|---|")
-    rows = {}
-    for engine in ("docker", kubernetes):
-        found = experiments_on(engine)
-        rows[engine] = found["rows"]
-        print(f"| {engine} | {found['matrix']} | {found['exhaustion']} | {found['restart_at']} | {found['limit']} | "
-              f"{found['pids_peak']} | {found['zombies_peak']} | {found['failures']} | {found['events']} |")
-    print("\n| variant | " + " | ".join(f"{engine}: PID 1, timed out, zombies" for engine in rows) + " |")
-    print("|---|" + "---|" * len(rows))
-    for index, row in enumerate(next(iter(rows.values()))):
-        cells = [f"{r[index]['pid1']}, {r[index]['timed_out_probes']}, {r[index]['zombies']}" for r in rows.values()]
-        print(f"| {row['variant']} | " + " | ".join(cells) + " |")
+    print(f"| {kubernetes} | {found['matrix']} | {found['exhaustion']} | {found['restart_at']} | {found['limit']} | "
+          f"{found['pids_peak']} | {found['zombies_peak']} | {found['failures']} | {found['events']} |")
+    print("\n| variant | PID 1 | timed out | zombies |\n|---|---|---|---|")
+    for row in found["rows"]:
+        print(f"| {row['variant']} | {row['pid1']} | {row['timed_out_probes']} | {row['zombies']} |")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ kill -- -"$lab_pid" 2>/dev/null || true   # this run's JupyterLab only (its own 
 def one_run(offline: bool) -> float:
     with tempfile.TemporaryDirectory() as folder:
         course = copy_of_the_course(Path(folder) / "course")
-        env = dict(os.environ, LAB_TARGET="docker")
+        env = dict(os.environ)
         if offline:
             shutil.copytree(WHEELS_CACHE, course / "bundle" / "wheels")
             env = without_pip_config()

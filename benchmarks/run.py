@@ -1,8 +1,10 @@
-"""Benchmark the lab: image builds, process-table snapshots, and each notebook under nbval.
+"""Benchmark the lab: image builds, process-table snapshots, DockerCoins and the experiments
+of lessons 4 and 5 on the Kubernetes here, and each notebook under nbval.
 
     .venv/bin/python benchmarks/run.py            # prints a Markdown table
 
-Not a test: it measures, it does not assert. Needs Docker (./course test sets it up).
+Not a test: it measures, it does not assert. Needs Docker and a Kubernetes (kind, or the
+stand-in: ./course test sets both up).
 """
 import statistics
 import subprocess
@@ -59,36 +61,44 @@ def snapshot_times() -> dict:
 
 
 def dockercoins_times() -> dict:
-    """From nothing to DockerCoins mining on the docker target: cold (no lab images) and warm."""
+    """From nothing to DockerCoins mining on the Kubernetes here: cold (no lab images on this
+    machine, nothing deployed) and warm (images cached and on the nodes)."""
     from lab.course import dockercoins
-    from lab.targets.docker.target import DockerTarget
+    target = lab.target()
 
     def nothing_to_mining():
-        for spec in settings.ALL_IMAGES:
-            lab.build_image(spec, quiet=True)
-        target = DockerTarget()
+        target.prepare(lab.build_course_images())
         target.apply()
         target.wait_ready()
         dockercoins.expect_mining(target.url("webui"), at_least=1, timeout=60)
-        return target
 
+    target.delete()
     lab.reset()  # no containers, no lab images: only the base images remain
     cold = timed(nothing_to_mining)
-    DockerTarget().delete()
+    target.delete()
     warm = timed(nothing_to_mining)
-    samples = dockercoins.sample_hashes(DockerTarget().url("webui"), seconds=20)
-    DockerTarget().delete()
+    samples = dockercoins.sample_hashes(target.url("webui"), seconds=20)
+    target.delete()
     return {"nothing to mining, cold (images built)": cold, "nothing to mining, warm (images cached)": warm,
             "hash rate over 20 s (hashes/second, not seconds)": dockercoins.hash_rate(samples)}
 
 
+def redis_with_liveness_probe() -> list:
+    """k8s/redis.yaml with lesson 4's liveness probe (`redis-cli ping`, every 5 s, 3 failures)."""
+    from lab.targets import manifests
+    redis = manifests.load([manifests.MANIFESTS_DIR / "redis.yaml"])
+    deployment = next(m for m in redis if m.kind == "Deployment")
+    deployment.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"] = {
+        "exec": {"command": ["redis-cli", "ping"]}, "periodSeconds": 5, "failureThreshold": 3}
+    return redis
+
+
 def experiment_times() -> dict:
-    """Wall time of each experiment of lessons 4 and 5 on the docker target, and its outcome."""
+    """Wall time of each experiment of lessons 4 and 5 on the Kubernetes here, and its outcome."""
     from lab.course import dockercoins, experiments
-    from lab.targets.docker.target import DockerTarget
-    target = DockerTarget()
+    target = lab.target()
     url = dockercoins.ensure_running(target)
-    target.apply([ROOT / "k8s" / "lesson-04" / "redis.yaml"])
+    target.apply_manifests(redis_with_liveness_probe())
     target.wait_ready()
     lab.wait_until(lambda: target.liveness_passing("redis"), timeout=30, what="the probe to pass")
     results = {}

@@ -51,7 +51,7 @@ from lab.engine.processes import (
     process_table,
     zombies,
 )
-from lab.targets.choice import target, target_name
+from lab.targets.choice import target, target_if_any, target_name
 from lab.views.notebook import show_lab_errors_as_one_line
 
 __all__ = [
@@ -62,7 +62,7 @@ __all__ = [
     "send_signal", "stop", "client", "server_version",
     "build_course_images", "build_image", "image_exists", "resolve_base",
     "Process", "ProcessTable", "parse_snapshot", "parse_stat", "pod_process_table", "process_table", "zombies",
-    "target", "target_name", "redis_image",
+    "target", "target_if_any", "target_name", "redis_image",
 ]
 
 

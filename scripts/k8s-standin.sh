@@ -545,10 +545,14 @@ status() {
 
 containerd_name() {  # IMAGE: the name containerd gives an image imported from `docker save`
   local ref=$1
-  case "${ref%%/*}" in
-    *.*|*:*|localhost) ;;                                     # has a registry already
-    *) [[ $ref == */* ]] || ref="library/$ref"; ref="docker.io/$ref" ;;
-  esac
+  if [[ $ref != */* ]]; then
+    ref="docker.io/library/$ref"                              # redis:7 (its tag's colon is no registry port)
+  else
+    case "${ref%%/*}" in
+      *.*|*:*|localhost) ;;                                   # has a registry already
+      *) ref="docker.io/$ref" ;;
+    esac
+  fi
   echo "$ref"
 }
 
@@ -568,7 +572,14 @@ load() {
     echo "\$ docker save $image | ctr -a $SOCK -n k8s.io images import -"
     timeout 300 bash -c "docker save '$image' | ctr -a '$SOCK' -n k8s.io images import - >/dev/null" \
       || fail "could not load $image into the stand-in's containerd (the end of the error is above)."
-    ctr -a "$SOCK" -n k8s.io images label "$name" "io.redis-tini-lab.docker-id=$id" >/dev/null
+    # containerd's CRI plugin labels a newly imported image itself at the same moment, and
+    # one of the two updates can lose: try again, a few times.
+    local try
+    for try in 1 2 3 4 5; do
+      ctr -a "$SOCK" -n k8s.io images label "$name" "io.redis-tini-lab.docker-id=$id" >/dev/null 2>&1 && break
+      [ "$try" -lt 5 ] || fail "could not label $name in the stand-in's containerd"
+      sleep 1
+    done
   done
 }
 

@@ -7,6 +7,9 @@
 #   lab-standin/redis:7          Debian's redis-server, shaped like the official image
 #                                (docker-entrypoint.sh that ends in exec: redis is PID 1)
 #   lab-standin/python:3         Debian's python3 (for the DockerCoins services)
+#
+# The redis stand-in is also tagged with the official name (redis:7.2.4-bookworm), which
+# k8s/redis.yaml names: a cluster here gets it loaded, as kind's node would pull it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/debian-archive.sh
@@ -19,7 +22,9 @@ STANDIN_LABEL="io.redis-tini-lab.standin=1"
 
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 
-if have_image "$OFFICIAL_PROBE_IMAGE"; then
+is_standin() { [ "$(docker image inspect -f '{{ index .Config.Labels "io.redis-tini-lab.standin" }}' "$1" 2>/dev/null)" = 1 ]; }
+
+if have_image "$OFFICIAL_PROBE_IMAGE" && ! is_standin "$OFFICIAL_PROBE_IMAGE"; then
   echo "standin-bases: official $OFFICIAL_PROBE_IMAGE is present; no stand-ins needed."
   exit 0
 fi
@@ -57,3 +62,6 @@ build_standin() {  # name, context directory
 }
 build_standin lab-standin/redis:7 .ci/standin/redis
 build_standin lab-standin/python:3 .ci/standin/python
+# k8s/redis.yaml names the official image: here, that name is the stand-in.
+docker tag lab-standin/redis:7 "$OFFICIAL_PROBE_IMAGE"
+echo "standin-bases: lab-standin/redis:7 is also tagged $OFFICIAL_PROBE_IMAGE (k8s/redis.yaml's image)."

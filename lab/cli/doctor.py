@@ -87,18 +87,6 @@ def check_resources() -> List[Finding]:
     return found
 
 
-def check_port(port: int) -> Finding:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-            return Finding(f"port {port}", True, "free on 127.0.0.1 (the webui will be there)")
-        except OSError:
-            return Finding(f"port {port}", False, "already taken on 127.0.0.1 (the webui needs it)",
-                           f"stop what listens there (Linux: 'ss -ltnp | grep :{port}'), or, if it is this "
-                           "lab's webui from an earlier run, that is fine: 'python -m lab down' frees it",
-                           required=False)
-
-
 def check_inotify() -> List[Finding]:
     found = []
     for name, minimum in INOTIFY_MINIMUMS.items():
@@ -123,23 +111,23 @@ def check_image_store() -> Finding:
 
 
 def check_target() -> Finding:
-
+    """Which Kubernetes lessons 3-5 will run on, or the fix when there is none."""
     from lab.targets.choice import target_name
     context = config.current().kube_context
-    name = f"kubernetes context {context}" if context else target_name()
+    try:
+        name = f"kubernetes context {context}" if context else target_name()
+    except LabError as error:
+        problem, _, fix = str(error).partition(" Fix: ")
+        return Finding("target", False, problem, fix, required=False)  # lessons 0-2 need only Docker
     return Finding("target", True, f"lessons 3-5 will run on: {name}")
 
 
 def findings() -> List[Finding]:
-    from lab.targets.kind_config import node_port_map
     found = [check_python(), check_docker()]
     if found[-1].ok:
         found.append(check_base_images())
         found.append(check_image_store())
         found += check_resources()
-    # The webui: at its node port on the docker target and the stand-in, at kind's mapped port on kind.
-    ports = set(node_port_map()) | (set(node_port_map().values()) if shutil.which("kind") else set())
-    found += [check_port(port) for port in sorted(ports)]
     found += check_inotify()
     found.append(check_cli("kind", ["kind", "version"],
                            "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"))

@@ -13,10 +13,9 @@ How a command is checked, so that checking never changes what the lesson measure
 - `kubectl exec` / `docker exec` run for real when what they run only reads (redis-cli
   ping, cat); otherwise the same exec runs `command -v <program>`: the pod or container,
   its container and the program must exist, but redis is not paused twice;
-- mutating docker commands, and kubectl lines the docker target prints as the Kubernetes
-  equivalent of what it does, go through the CLI's own parser: they run against an
-  endpoint that refuses connections, and must fail only for that reason (an unknown flag,
-  a missing file or a bad argument fails earlier, in the CLI);
+- mutating docker commands go through the CLI's own parser: they run against an endpoint
+  that refuses connections, and must fail only for that reason (an unknown flag, a missing
+  file or a bad argument fails earlier, in the CLI);
 - docker commands that name containers (rm, kill, stop, ...) also need those containers to
   exist when printed: typed, they would fail otherwise;
 - shell lines (with $(...) or a pipe) are checked for syntax with `bash -n`, and each
@@ -41,15 +40,17 @@ from lab.core.waiting import ticks
 ENV_VAR = "LAB_CHECK_COMMANDS"
 TIMEOUT_SECONDS = 60  # every check is bounded; `kubectl wait` gets its own --timeout on top
 
-# The CLI got past its own parsing and validation and failed only to reach the engine.
-UNREACHABLE = ("Cannot connect to the Docker daemon", "connection refused", "Unable to connect to the server",
-               "dial tcp", "couldn't get current server API group list")
+# The docker CLI got past its own parsing and validation and failed only to reach the engine.
+UNREACHABLE = ("Cannot connect to the Docker daemon", "connection refused", "dial tcp")
 REFUSING_ENDPOINT = "127.0.0.1:9"  # discard port: nothing listens there on a lab machine
+# A kubectl line printed before lab.target() chose a cluster has no cluster to be checked on.
+NO_CLUSTER_YET = ("no cluster chosen", False, "printed before lab.target() chose a Kubernetes cluster to check it on")
 
 
 @dataclass
 class Engine:
-    """What the active target is, so that a kubectl line reaches the cluster the lab uses."""
+    """Where the lesson runs: Docker Engine (lessons 0 to 2) until a Kubernetes target is
+    chosen, then its cluster, so that a kubectl line reaches the cluster the lab uses."""
     name: str = "docker"
     context: Optional[str] = None
     kubeconfig: Optional[str] = None
@@ -64,7 +65,7 @@ _checked: Set[Tuple[str, object]] = set()   # (engine, line or argv): checked on
 
 
 def engine_is(name: str, context: Optional[str] = None, kubeconfig: Optional[str] = None) -> None:
-    """Called when a target is chosen: later kubectl lines are checked against it."""
+    """Called when a Kubernetes target is chosen: later kubectl lines are checked against it."""
     global _engine
     _engine = Engine(name, context, kubeconfig)
 
@@ -104,7 +105,7 @@ def _record(line: JsonObject) -> None:
 def _check_argv(argv: List[str]) -> Tuple[str, bool, str]:
     program = argv[0]
     if program == "kubectl":
-        return _check_kubectl(argv) if _engine.is_kubernetes else _parse_only(argv)
+        return _check_kubectl(argv) if _engine.is_kubernetes else NO_CLUSTER_YET
     if program == "docker":
         return _check_docker(argv)
     if program in ("curl", "sleep"):
@@ -219,13 +220,9 @@ def _check_port_forward(argv: List[str]) -> Tuple[str, bool, str]:
 
 
 def _parse_only(argv: List[str]) -> Tuple[str, bool, str]:
-    """Through the CLI's own parser: against an endpoint that refuses, the only error left
-    must be the refused connection."""
-    env = dict(os.environ, DOCKER_HOST=f"tcp://{REFUSING_ENDPOINT}", KUBECONFIG=os.devnull)
-    if argv[0] == "kubectl":
-        # a token, so that kubectl does not stop to ask for a user name
-        argv = [argv[0], "--server", f"https://{REFUSING_ENDPOINT}", "--token", "parse-only",
-                "--request-timeout=5s", *argv[1:]]
+    """Through the docker CLI's own parser: against an endpoint that refuses, the only error
+    left must be the refused connection."""
+    env = dict(os.environ, DOCKER_HOST=f"tcp://{REFUSING_ENDPOINT}")
     missing = _missing_build_context(argv)
     if missing:
         return "parsed by the CLI", False, f"the build context {missing} does not exist"

@@ -19,6 +19,10 @@ WORK_DIR = REPO_ROOT / "work"  # what the lab writes for the learner to read and
 LABEL = "io.redis-tini-lab.participant"   # on containers, networks and volumes
 IMAGE_LABEL = "io.redis-tini-lab.image"   # on images the lab builds (shared by participants)
 ROOM_LABEL = "io.redis-tini-lab.workshop.room"   # on a workshop room's namespaces
+# On every object of the course in a participant's namespace: written in k8s/, so what the
+# learner applies with kubectl carries it too (the namespace itself carries LABEL).
+PART_OF = ("app.kubernetes.io/part-of", "redis-tini-lab")
+PART_OF_SELECTOR = "=".join(PART_OF)
 ROOM_CONFIGMAP = "redis-tini-lab-room"  # what the instructor read about the nodes, for the participant
 
 DEFAULT_PIDS_LIMIT = 64  # every container the lab runs gets a pids cgroup limit

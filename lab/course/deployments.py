@@ -3,12 +3,11 @@
 Every pod the lessons deploy outside k8s/ is built here, so a Deployment's shape (labels,
 selector, grace period) is written once.
 """
-from typing import List, Optional
+from typing import List
 
 from lab.core import settings
 from lab.core.json_types import JsonObject
 from lab.course.redis import REDIS_COMMAND
-from lab.targets.docker.translate import PIDS_LIMIT_ANNOTATION
 from lab.targets.manifests import Manifest
 
 # Overriding the image's ENTRYPOINT (tini) with the official entrypoint script keeps
@@ -16,21 +15,17 @@ from lab.targets.manifests import Manifest
 REDIS_AS_PID1 = ["docker-entrypoint.sh"]
 
 
-def deployment(name: str, pod_spec: JsonObject, *, source: str, pod_annotations: Optional[JsonObject] = None) -> Manifest:
+def deployment(name: str, pod_spec: JsonObject, *, source: str) -> Manifest:
     """A one-replica Deployment ``name`` running ``pod_spec``, its pods labelled app=<name>.
     ``source`` names it in messages, e.g. "(your answer)"."""
-    pod_metadata: JsonObject = {"labels": {"app": name}}
-    if pod_annotations:
-        pod_metadata["annotations"] = pod_annotations
     body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": {"app": name}},
             "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
-                     "template": {"metadata": pod_metadata, "spec": pod_spec}}}
+                     "template": {"metadata": {"labels": {"app": name}}, "spec": pod_spec}}}
     return Manifest(source, body)
 
 
 def redis_deployment(name: str, probe: List[str], *, redis_is_pid1: bool = True, share_process_namespace: bool = False,
-                     period: int = 2, timeout: int = 1, failure_threshold: int = 1000,
-                     pids_limit: Optional[int] = None) -> Manifest:
+                     period: int = 2, timeout: int = 1, failure_threshold: int = 1000) -> Manifest:
     """A one-replica redis Deployment with an exec liveness probe, as the learner would write it."""
     container: JsonObject = {
         "name": "redis", "image": settings.REDIS_TINI.tag, "imagePullPolicy": "IfNotPresent", "args": REDIS_COMMAND,
@@ -40,5 +35,4 @@ def redis_deployment(name: str, probe: List[str], *, redis_is_pid1: bool = True,
         container["command"] = REDIS_AS_PID1
     spec = {"shareProcessNamespace": share_process_namespace, "terminationGracePeriodSeconds": 5,
             "containers": [container]}
-    annotations = {PIDS_LIMIT_ANNOTATION: str(pids_limit)} if pids_limit else None
-    return deployment(name, spec, source=f"(experiment {name})", pod_annotations=annotations)
+    return deployment(name, spec, source=f"(experiment {name})")

@@ -1,10 +1,11 @@
-"""The checks of lessons 4 and 5: one call per measurement, one PASS line that states what was shown,
+"""The checks of lessons 3 to 5: one call per step or measurement, one PASS line that states what was shown,
 or a CheckFailed that lists every part that did not hold."""
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from lab.core.json_types import Row
 from lab.course.checks import CheckFailed, passed
 from lab.course.experiments import AccidentalReaping, ExhaustionResult, MatrixResult
+from lab.engine.processes import pod_process_table
 from lab.targets.contract import Target
 
 
@@ -14,10 +15,39 @@ def _verdict(problems: List[str], success: str, hint: str = "") -> None:
     passed(success)
 
 
+REDIS_PID1_HINTS = {
+    "redis-server": "this step runs the official image, as k8s/redis.yaml names it: run the `kubectl apply -f k8s/` "
+                    "cell above, then its rollout cell",
+    "tini": "the pod still runs the official image: save work/k8s/redis.yaml with your image, then run the "
+            "`kubectl apply -f work/k8s/` cell and wait for its rollout",
+}
+
+
+def redis_pid1_is(target: Target, expected: str) -> None:
+    """Read the running redis pod's process table (one exec): PASS when PID 1 is ``expected``."""
+    table = pod_process_table(target, "redis", quiet=True)
+    pid1 = table.pid1().comm
+    print(table.tree())
+    _verdict([f"PID 1 in the redis pod is {pid1}, not {expected}"] if pid1 != expected else [],
+             f"PID 1 in the running redis pod is {expected}", REDIS_PID1_HINTS.get(expected, ""))
+
+
+def zombies_left_by(target: Target, deployment: str, *, command: str) -> None:
+    """Read the pod's process table: PASS when it holds at least one zombie ``command`` whose
+    parent is PID 1 (and PID 1 is not a reaper), as a timed-out shell-form probe leaves them."""
+    table = pod_process_table(target, deployment, quiet=True)
+    print(table.tree())
+    orphans = [p for p in table.zombies if p.comm == command and p.ppid == 1]
+    pid1 = table.pid1().comm
+    _verdict([] if orphans else [f"no zombie {command} under PID 1 ({pid1}) in {deployment}"],
+             f"{len(orphans)} zombie {command} in {deployment}, each a child of PID 1, {pid1}, which does not reap",
+             "the stall must be longer than the probe's timeout: run the stall cell again and read the table")
+
+
 def matrix_matches_facts(matrix: MatrixResult, target: Target) -> None:
     """Every variant left the zombies the facts predict, with the PID 1 and zombie commands
     they predict, and the experiment removed its pods."""
-    expected_pid1 = {"tini-pid1": "tini", "shared-pid-ns": target.shared_pid_namespace_pid1}
+    expected_pid1 = {"tini-pid1": "tini", "shared-pid-ns": "pause"}
     problems = []
     for row in matrix.rows:
         pid1 = expected_pid1.get(row["variant"], "redis-server")
@@ -72,16 +102,10 @@ def exhaustion_caused_by_pids(exhaustion: ExhaustionResult) -> None:
                        "0 zombies after the restart")
 
 
-def surge_then_recreate(rows: Sequence[Row], target: Target) -> None:
+def surge_then_recreate(rows: Sequence[Row]) -> None:
     """RollingUpdate ran the old and the new redis pod at once, both ready; Recreate never
-    ran two (on Kubernetes). On Docker neither could: it replaces a changed container."""
+    ran two."""
     rolling, recreate = rows
-    if target.name == "docker":
-        problems = [f"{row['deployment']}: {row['most_pods']} containers at once" for row in rows
-                    if row["most_pods"] != 1]
-        _verdict(problems, "the docker target replaced each changed container (removed, then run): one at a time, "
-                           "whatever the strategy says, which is what Recreate asks of Kubernetes")
-        return
     problems = []
     if rolling["most_pods"] != 2 or rolling["none_ready"]:
         problems.append(f"RollingUpdate: {rolling['most_pods']} pods at once, "
@@ -94,22 +118,15 @@ def surge_then_recreate(rows: Sequence[Row], target: Target) -> None:
                        f"Recreate never ran two, and had no redis ready for {recreate['none_ready']} s")
 
 
-def readiness_took_the_only_endpoint(rows: Sequence[Row], target: Target) -> None:
-    """Redis answered throughout and was never restarted; on Kubernetes the failing readiness
-    probe emptied the Service and new connections were refused, until the probe passed again.
-    Docker has no endpoints: there new connections got through throughout."""
+def readiness_took_the_only_endpoint(rows: Sequence[Row]) -> None:
+    """Redis answered throughout and was never restarted, yet the failing readiness probe
+    emptied the Service and new connections were refused, until the probe passed again."""
     failing = [row for row in rows if row["probe_failing"]]
     problems = []
     if any(row["redis_answers"] != "PONG" for row in rows):
         problems.append("redis did not answer PONG in its pod at every sample")
     if any(row["restarts"] != rows[0]["restarts"] for row in rows):
         problems.append("redis was restarted")
-    if not target.has_service_endpoints:
-        if any(row["new_connection"] != "connected" for row in rows):
-            problems.append("a new connection failed on Docker, which does not route by health")
-        _verdict(problems, "Docker has no readiness: the network alias kept pointing at redis, every new connection "
-                           "got through, and nothing restarted it")
-        return
     if not any(row["service_sends_to"] == "none" for row in failing):
         problems.append("redis' address stayed in the Service's endpoints while the probe failed")
     if not any(row["new_connection"] == "refused" for row in failing):
@@ -147,14 +164,10 @@ def loading_fools_plain_ping(rows: Sequence[Row]) -> None:
 EVENT_BURST = 25  # client-go's spam filter: about 25 events per object, then one per 5 minutes
 
 
-def events_stop_after_a_burst(exhaustion: ExhaustionResult, target: Target) -> None:
-    """Where probe failures are also Events (Kubernetes): never more Events than failures, and
-    past the burst, fewer (the filter dropped the rest). Docker has no Events to compare."""
+def events_stop_after_a_burst(exhaustion: ExhaustionResult) -> None:
+    """Never more Unhealthy Events than probe failures, and past the burst, fewer (the
+    kubelet's event filter dropped the rest)."""
     failures, events = exhaustion.probe_failures, exhaustion.failure_events
-    if not target.probe_events_rate_limited or events is None:
-        passed(f"{failures} probe failures counted while watching ({target.name} target: no Events; Docker's "
-               "health log keeps only the last 5 results, so the lab counted as they came)")
-        return
     problems = []
     if events > failures:
         problems.append(f"{events} Unhealthy events for {failures} failures")

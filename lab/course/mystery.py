@@ -27,21 +27,16 @@ from lab.course.exercises.registry import fail, passed
 from lab.course.exercises.zombie_fix import load_pod_spec, the_container
 from lab.engine.processes import ProcessTable, pod_process_table
 from lab.targets.contract import Target
-from lab.targets.docker.translate import PIDS_LIMIT_ANNOTATION
 from lab.targets.manifests import Manifest, write_work_file
 
 NAME = "redis-cache"
 WORK_FILE = "05-redis-cache.yaml"
 YOUR_FIX_FILE = "05-redis-cache-fixed.yaml"
-# The docker target's limit for this pod (the node's podPidsLimit on Kubernetes): room for
-# tini, redis-server's 5 threads, the job, a probe (runc init, sh, redis-cli), an orphan and
-# the lab's own process-table exec, so that a fixed pod never runs out of PIDs.
-DOCKER_PIDS_LIMIT = 16
 # One long-lived redis-cli that repeats the pause (-r -1: forever, -i: seconds between): a
 # shell loop would need a fork per round and die at the first fork the full PIDs refuse.
-# 2 s of free running between two pauses: after a timed-out probe Docker starts the next one
-# 2 s later (1 s timeout + 1 s period), which then lands after the pause, so timeouts never
-# come three in a row (with 0.7 s between pauses they did, on a loaded machine).
+# 2 s of free running between two pauses, so that a probe (one a second) passes between
+# them and timeouts never come three in a row (with 0.7 s between pauses they did, on a
+# loaded machine).
 MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 4.5 CLIENT PAUSE 2500 ALL >/dev/null"
 
 
@@ -60,8 +55,7 @@ def spec_yaml() -> str:
 
 
 def deployment(spec: json_types.Manifest) -> Manifest:
-    return deployments.deployment(NAME, copy.deepcopy(spec), source=NAME,
-                                  pod_annotations={PIDS_LIMIT_ANNOTATION: str(DOCKER_PIDS_LIMIT)})
+    return deployments.deployment(NAME, copy.deepcopy(spec), source=NAME)
 
 
 def start(target: Target, spec: Optional[json_types.Manifest] = None, work_file: str = WORK_FILE) -> None:
@@ -79,7 +73,7 @@ def start(target: Target, spec: Optional[json_types.Manifest] = None, work_file:
 class Clues:
     restarts: int
     probe_failures: int
-    failure_events: Optional[int]
+    failure_events: int
     zombies: int
     zombie_commands: List[str]
     zombie_parent: str
@@ -101,8 +95,7 @@ class Clues:
 
 
 def wait_for_a_restart(target: Target, timeout: float = 150) -> List[Row]:
-    """The complaint: it restarts. Watch until it has (at once if it already did); Docker
-    never restarts a container, so there the lab's watcher does, as the kubelet would."""
+    """The complaint: it restarts. Watch until it has (at once if it already did)."""
     if target.restart_count(NAME) > 0:
         print(f"{NAME} has restarted {target.restart_count(NAME)} time(s) already")
         return []

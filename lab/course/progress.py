@@ -7,6 +7,7 @@ beyond their namespace, and the instructor needs no access to their machine.
 """
 import datetime
 import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, TypedDict
@@ -54,8 +55,12 @@ def passed_keys() -> List[str]:
 
 
 def lesson(number: str) -> None:
-    """Which lesson the checks that follow belong to (each notebook's first cell says)."""
+    """Which lesson the checks that follow belong to (each notebook's first cell says), and
+    the kernel's working directory becomes the repository's root: the lessons' `%%bash`
+    cells (`docker build images/...`, `kubectl apply -f work/k8s/`) then read as a person
+    types them in a terminal opened there, whichever folder the notebook was started from."""
     current_lesson.set_to(number)
+    os.chdir(settings.REPO_ROOT)
 
 
 def record(key: str) -> None:

@@ -4,9 +4,7 @@ On Kubernetes a failing readiness probe takes the pod's address out of the Servi
 endpoints. With one redis that is the only endpoint: a new connection to `redis` is
 refused, although redis itself answers, and nothing restarts it (restartCount stays).
 A connection opened before keeps working (kube-proxy steers new connections only; the
-webui's is one). The address comes back only when the probe passes again. Docker has no
-readiness: its healthcheck turns the status to unhealthy, and the network alias keeps
-pointing at the container.
+webui's is one). The address comes back only when the probe passes again.
 
 To show the endpoint alone is the cause, the demo's readiness probe fails on demand,
 while redis keeps answering: it passes as long as the file /tmp/not-ready does not exist
@@ -21,6 +19,7 @@ from lab.core.errors import LabError
 from lab.core.json_types import Row
 from lab.core.waiting import ticks, wait_until
 from lab.course import dockercoins
+from lab.course import learner_copy
 from lab.targets.contract import Target
 from lab.targets.manifests import MANIFESTS_DIR, Manifest, load, write_work_file
 
@@ -42,9 +41,7 @@ def readiness_only() -> List[Manifest]:
 
 
 def _where_redis_is(target: Target) -> str:
-    if target.has_service_endpoints:
-        return ", ".join(target.endpoints("redis", quiet=True)) or "none"
-    return "alias redis -> the container (always)"
+    return ", ".join(target.endpoints("redis", quiet=True)) or "none"
 
 
 def new_connection(target: Target, *, quiet: bool = True) -> str:
@@ -101,12 +98,10 @@ def run(target: Target, url: str, *, failing_seconds: int = 6) -> List[Row]:
         target.delete(["redis"], wait=False)
         target.apply([write_work_file(WORK_FILE, readiness_only())])
         target.wait_ready(timeout=120, names=["redis"])
-        if target.has_service_endpoints:
-            wait_until(lambda: target.endpoints("redis", quiet=True), timeout=30,
-                       what="redis' address in the Service's endpoints", interval=0.5)
+        wait_until(lambda: target.endpoints("redis", quiet=True), timeout=30,
+                   what="redis' address in the Service's endpoints", interval=0.5)
         wait_until(lambda: "hashes" in dockercoins.stats(url), timeout=60, what="the webui to read redis", interval=1)
-        if target.has_service_endpoints:
-            target.endpoints("redis")  # once with its command printed; the samples below are quiet
+        target.endpoints("redis")  # once with its command printed; the samples below are quiet
         new_connection(target, quiet=False)
         started = time.monotonic()
         _run_in_redis(target, ["touch", FLAG])
@@ -116,9 +111,9 @@ def run(target: Target, url: str, *, failing_seconds: int = 6) -> List[Row]:
         rows += _sample_for(target, url, BACK_WITHIN, started, flagged=False, until=_back)
         return rows + [_sample(target, url, started, flagged=False)]
     finally:
-        # Back to lesson 3's redis, for your probe next. Deleted first: server-side apply on
-        # Kubernetes 1.20 cannot drop a probe it did not default ("readinessProbe: Required
-        # value: must specify a handler"); `kubectl apply` without --server-side can.
+        # Back to your redis from lesson 3 (work/k8s/redis.yaml, else k8s/'s), for your probe
+        # next. Deleted first: server-side apply on Kubernetes 1.20 cannot drop a probe it did
+        # not default ("readinessProbe: Required value: must specify a handler").
         target.delete(["redis"], wait=False)
-        target.apply([MANIFESTS_DIR / "redis.yaml"])
+        target.apply([learner_copy.redis_yaml()])
         target.wait_ready(timeout=120, names=["redis"])

@@ -4,9 +4,7 @@ A Deployment's default strategy, RollingUpdate (maxSurge 25%, rounded up to 1 po
 maxUnavailable 25%, rounded down to 0), starts the new pod *before* it stops the old one:
 for a while two redis pods run, both ready, so a Service selecting them (DockerCoins'
 `redis`) sends clients to either, and the new one is empty. `strategy: {type: Recreate}`
-stops the old pod first: never two, and a short time with no redis ready instead. The
-docker target has no rolling update: it removes a changed container, then runs the new
-one (which is Recreate).
+stops the old pod first: never two, and a short time with no redis ready instead.
 
 Two Deployments, one per strategy, get the same change at the same moment, and a sampler
 follows their pods four times a second: when each was created, became ready, and was
@@ -101,7 +99,7 @@ def run(target: Target, *, timeout: float = 90) -> List[Row]:
                 failure.append(error)
 
         thread = threading.Thread(target=sampler, daemon=True)
-        thread.start()  # before the apply: on Docker the replacement happens inside apply
+        thread.start()  # before the apply: the first Deployment's new pod may start while the second is applied
         try:
             applied_at = float(int(time.time()))  # whole seconds, as the API server's timestamps
             target.apply([write_work_file(WORK_FILE, deployments(change=2))])
@@ -128,7 +126,7 @@ def _since(moment: Optional[float], applied_at: float) -> Optional[int]:
 def _row(rollout: Rollout, applied_at: float) -> Row:
     old = rollout.pods.get(rollout.old.pod, rollout.old)   # its latest view: when it was asked to stop
     new = rollout.current()[0]
-    # Kubernetes stamps the deletion; Docker removes the container at once, with no stamp to read.
+    # None: the old pod vanished between two samples before its deletion stamp was seen.
     both_ready = None if old.deleting is None or new.ready is None else int(old.deleting - new.ready)
     return {"strategy": "Recreate" if rollout.deployment == RECREATE else "RollingUpdate (default)",
             "deployment": rollout.deployment,

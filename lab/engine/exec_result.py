@@ -1,5 +1,5 @@
-"""What a command run inside a container returns, on both targets (`docker exec` and
-`kubectl exec`), and the error for a command that ran out of time."""
+"""What a command run inside a container returns, through `docker exec` (lessons 1 and 2) or
+`kubectl exec` (the Kubernetes target), and the error for a command that ran out of time."""
 from dataclasses import dataclass
 
 from lab.core.errors import LabTimeout

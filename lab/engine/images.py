@@ -75,6 +75,18 @@ def _follow_build(stream: Iterable[JsonObject], tag: str, *, quiet: bool) -> Non
             print("  " + text.strip())
 
 
+def pull_if_missing(name: str) -> str:
+    """`docker pull NAME` unless the image is here already (where Docker Hub is unreachable,
+    scripts/standin-bases.sh tags its stand-in with the official name); return ``name``."""
+    if not image_exists(name):
+        show_command("docker", "pull", name)
+        with docker_errors(f"pulling {name}"):
+            client().images.pull(name)
+    return name
+
+
 def build_course_images(*, quiet: bool = True) -> List[str]:
-    """Every image the course deploys (the tini redis, DockerCoins), built or found in the cache."""
-    return [build_image(spec, quiet=quiet) for spec in settings.ALL_IMAGES]
+    """Every image the course deploys: the official redis that k8s/redis.yaml names (pulled),
+    then the tini redis and DockerCoins (built, or found in the cache)."""
+    return [pull_if_missing(settings.REDIS_BASE.official)] + [build_image(spec, quiet=quiet)
+                                                              for spec in settings.ALL_IMAGES]

@@ -144,7 +144,7 @@ def process_table(ref: ContainerRef, *, quiet: bool = True) -> ProcessTable:
 
 
 def pod_process_table(target: Execs, deployment: str, *, quiet: bool = False) -> ProcessTable:
-    """The same snapshot through a target (`kubectl exec` on kind, `docker exec` on docker)."""
+    """The same snapshot of a pod, through its target (`kubectl exec`)."""
     return _table(deployment, target.exec(deployment, SNAPSHOT_COMMAND, timeout=10, quiet=quiet))
 
 

@@ -1,3 +1,3 @@
-"""Where the course runs its pods: one contract (contract.py), two engines (docker/, kubernetes/).
+"""Where lessons 3 to 5 run their pods: one contract (contract.py), kept by the Kubernetes target (kubernetes/).
 
 Uses lab.engine and lab.core. choice.py picks the target from LAB_TARGET."""

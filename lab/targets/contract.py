@@ -1,10 +1,9 @@
-"""The contract both targets keep: what each method means, whatever engine runs the pods.
+"""The contract a target keeps: what each method means, whichever cluster runs the pods.
 
-Lessons 3 to 5 run the same YAML (k8s/) on a real Kubernetes (kind, the CI stand-in or a
-shared cluster: `KubernetesTarget`) or on Docker Engine (`DockerTarget`). A notebook cell
-calls these methods and nothing engine-specific, so it reads and behaves the same on both;
-where the engines really differ, the difference is an attribute below, and a notebook
-branches on that, never on the target's name. tests/contract/ proves each promise on both.
+Lessons 3 to 5 run the same YAML (k8s/) on a real Kubernetes: kind, the CI stand-in or a
+shared cluster, all through `KubernetesTarget`. The course's code calls these methods and
+nothing cluster-specific, so a notebook cell reads and behaves the same on each.
+tests/contract/ proves each promise on the Kubernetes this machine has.
 """
 from pathlib import Path
 from typing import (
@@ -28,29 +27,7 @@ from lab.targets.pod_lifetime import PodLifetime
 @runtime_checkable
 class Target(Protocol):
     name: str
-    """Which engine: "kind", "standin", "kubernetes" (a shared cluster) or "docker"."""
-
-    restarts_unhealthy_containers: bool
-    """True where the platform itself restarts a container whose liveness probe fails
-    (the kubelet). Docker only marks it unhealthy: there `watch` does the restart."""
-
-    has_service_endpoints: bool
-    """True where a Service has endpoints that readiness can take away (Kubernetes).
-    Docker's network alias always points at the container."""
-
-    has_api_server: bool
-    """True where an API server can check a manifest without applying it
-    (`kubectl apply --dry-run=server`): Kubernetes. The docker target validates against the
-    API's schema only."""
-
-    shared_pid_namespace_pid1: str
-    """PID 1 of a pod with `shareProcessNamespace: true`: the pod's `pause` on Kubernetes;
-    on Docker, `docker-init` (Docker's tini, from `--init`) of the sandbox container that
-    stands in for the pod, which reaps the same way."""
-
-    probe_events_rate_limited: bool
-    """True where probe failures are also reported as Events, which the kubelet stops
-    recording after a burst of about 25 per pod (client-go's event spam filter)."""
+    """Which cluster: "kind", "standin" or "kubernetes" (a shared cluster)."""
 
     def prepare(self, images: Iterable[str]) -> None:
         """Make the lab's images available to the pods (kind load, stand-in load, registry)."""
@@ -71,8 +48,8 @@ class Target(Protocol):
 
     def exec(self, deployment: str, command: Union[str, Sequence[str]], *, timeout: float = 10, quiet: bool = False) -> ExecResult:
         """Run `command` (a list, or a string split like a shell would) in the pod; the process
-        is the command itself (on Kubernetes a `sh -c '...; exec "$@"'` first notes its PID
-        and then becomes the command, so the image needs `sh`). Past `timeout`: raises
+        is the command itself (a `sh -c '...; exec "$@"'` first notes its PID and then
+        becomes the command, so the image needs `sh`). Past `timeout`: raises
         ExecTimedOut after SIGKILLing that process."""
 
     def logs(self, deployment: str, *, tail: Union[int, str] = "all") -> str:
@@ -84,27 +61,26 @@ class Target(Protocol):
 
     def pod_lifetimes(self, deployment: str) -> List[PodLifetime]:
         """The deployment's pods, also those being deleted: when each was created, since when
-        it is ready, when its deletion was asked (what a rollout is made of). Docker has one
-        container per deployment and no pod being deleted."""
+        it is ready, when its deletion was asked (what a rollout is made of)."""
 
     def restart_count(self, deployment: str) -> int:
         """How often the current pod's container was restarted in place: by the kubelet
-        after failed liveness probes or an exit (on Docker: by `watch`)."""
+        after failed liveness probes or an exit."""
 
     def liveness_passing(self, deployment: str) -> bool:
         """Whether the liveness probe passes now: its latest run succeeded (False while the
-        container is not running). Kubernetes keeps counts, not the last result, so there
-        this waits for the next run: at most what is left of initialDelaySeconds, plus one
+        container is not running). Kubernetes keeps counts, not the last result, so this
+        waits for the next run: at most what is left of initialDelaySeconds, plus one
         period and the timeout."""
 
     def failed_probes(self, deployment: str) -> Set[str]:
         """One identifier per failed liveness probe run of the current pod, stable across
-        calls. Docker keeps only the last 5 results: poll at least every 5 periods and
-        take the union to count them all."""
+        calls."""
 
-    def unhealthy_events(self, deployment: str) -> Optional[int]:
+    def unhealthy_events(self, deployment: str) -> int:
         """How many failed liveness runs the pod's Events report (what `kubectl describe pod`
-        shows); None where there are no Events (Docker)."""
+        shows): the kubelet stops recording them after a burst of about 25 per pod
+        (client-go's event spam filter)."""
 
     def pids_in_use(self, deployment: str) -> Optional[int]:
         """PIDs the pod's pids cgroup counts (processes, threads, zombies); None when they
@@ -119,19 +95,19 @@ class Target(Protocol):
               deployments: Optional[Iterable[str]] = None) -> List[Row]:
         """Follow every Deployment (or those `deployments`) for at most `seconds`, or until
         `until()`: one row per failed probe run ("probe failed") and per restart
-        ("restarted"), counted from the source of truth, not from Events; on Kubernetes
-        also one row per other new Event of the pods ("event", e.g. Killing)."""
+        ("restarted"), counted from the source of truth, not from Events; and one row per
+        other new Event of the pods ("event", e.g. Killing)."""
 
     def url(self, service: str, port: int = 80) -> str:
         """An http://127.0.0.1:PORT address on this machine that reaches the Service."""
 
     def describe(self, deployment: str, *, events: int = 6) -> str:
-        """What `kubectl describe pod` shows of a probe's story: the probe (a healthcheck on
-        Docker), restartCount, and the latest events or probe results."""
+        """What `kubectl describe pod` shows of a probe's story: the probe, restartCount,
+        and the latest events."""
 
     def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
-        """The ready pod addresses behind a Service (only where has_service_endpoints);
-        ``quiet``: without printing the kubectl command (for samplers)."""
+        """The ready pod addresses behind a Service; ``quiet``: without printing the kubectl
+        command (for samplers)."""
 
     def delete(self, deployments: Iterable[str] = (), *, wait: bool = True) -> None:
         """Delete the named Deployments (every one of them, also when some are already

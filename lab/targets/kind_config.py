@@ -22,12 +22,6 @@ def cluster_name() -> str:
     return name
 
 
-def node_port_map() -> Dict[int, int]:
-    """nodePort -> port on the laptop's 127.0.0.1, from the nodes' extraPortMappings."""
-    return {mapping["containerPort"]: mapping["hostPort"]
-            for node in _config().get("nodes", []) for mapping in node.get("extraPortMappings", [])}
-
-
 def pod_pids_limit() -> int:
     """The worker's per-pod PID limit (its kubelet's --pod-max-pids); 0 if none is set."""
     for node in _config().get("nodes", []):

@@ -1,5 +1,5 @@
 """Read the Kubernetes manifests in k8s/: YAML errors and schema errors become one line
-that names the file and the problem. Both targets start from what this module returns."""
+that names the file and the problem. The Kubernetes target applies what this module returns."""
 import copy
 from dataclasses import dataclass
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""What a watch saw, as rows: the same shape on both targets, printed as it happens."""
+"""What a watch saw, as rows, printed as it happens."""
 import time
 from typing import Callable, List, Optional
 

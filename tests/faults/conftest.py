@@ -1,11 +1,13 @@
 """The fault suite: every scenario runs as its own participant, must leave nothing labelled
-behind, and must never touch a container the lab did not label."""
+behind, and must never touch a container the lab did not label. Lessons 1 and 2 run on
+Docker Engine; a scenario of lessons 3 to 5 runs on the real Kubernetes here (`on_kubernetes`)."""
 import os
 
 import pytest
 
 import lab
 from lab.core import settings
+from tests.helpers import kubernetes_or_fail
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +35,13 @@ def scenario(monkeypatch, bystander, request):
     assert leftovers.is_empty(), f"left behind: {leftovers}"
     bystander.reload()
     assert bystander.status == "running", "the reset touched a container the lab did not label"
+
+
+@pytest.fixture
+def on_kubernetes(scenario, monkeypatch):
+    """The scenario's participant on the real Kubernetes here (kind, or the stand-in): its
+    target; afterwards its namespace is deleted with everything in it."""
+    monkeypatch.setenv("LAB_TARGET", kubernetes_or_fail())
+    target = lab.target()
+    yield target
+    target.delete()

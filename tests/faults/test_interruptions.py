@@ -1,19 +1,30 @@
 """A learner presses Stop (KeyboardInterrupt) or restarts the kernel in the middle of an
-experiment: nothing keeps running, and the next call works. With real kernels."""
+experiment: nothing keeps running, and the next call works. With real kernels: lesson 1's
+on Docker Engine, lessons 4 and 5's on the real Kubernetes here."""
 import os
 import time
 
 from jupyter_client.manager import start_new_kernel
 
 import lab
-from lab.targets.docker.target import DockerTarget
-from tests.helpers import free_port
 
+# The kernel inherits LAB_TARGET from the on_kubernetes fixture: the same cluster as the test.
 SETUP = (
     "import lab\n"
     "from lab.course import experiments\n"
-    "from lab.targets.docker.target import DockerTarget\n"
-    "target = DockerTarget(node_ports={{30080: {port}}})\n"
+    "target = lab.target()\n"
+    "target.prepare([lab.build_image(quiet=True)])\n"
+)
+
+# k8s/redis.yaml with lesson 4's liveness probe, applied: what a stall makes the kubelet restart.
+REDIS_WITH_LIVENESS_PROBE = (
+    "from lab.targets import manifests\n"
+    "redis = manifests.load([manifests.MANIFESTS_DIR / 'redis.yaml'])\n"
+    "container = next(m for m in redis if m.kind == 'Deployment').body['spec']['template']['spec']['containers'][0]\n"
+    "container['livenessProbe'] = {'exec': {'command': ['redis-cli', 'ping']}, 'periodSeconds': 5,\n"
+    "                              'failureThreshold': 3}\n"
+    "target.apply_manifests(redis)\n"
+    "target.wait_ready()\n"
 )
 
 
@@ -42,50 +53,48 @@ class Kernel:
         self.manager.shutdown_kernel(now=True)
 
 
-def deployed(prefix_target: DockerTarget) -> list:
-    return prefix_target.deployments()
+def none_left(target) -> None:
+    """The experiment's Deployments are gone (its pods stop in the background)."""
+    lab.wait_until(lambda: target.deployments() == [], timeout=30, what="the experiment's deployments to be deleted")
 
 
-def test_interrupt_during_the_matrix_leaves_no_experiment_running(scenario):
+def test_interrupt_during_the_matrix_leaves_no_experiment_running(scenario, on_kubernetes):
     kernel = Kernel(scenario)
     try:
-        assert kernel.run(SETUP.format(port=free_port()) + "lab.build_image(quiet=True)")["status"] == "ok"
+        assert kernel.run(SETUP, timeout=300)["status"] == "ok"
         reply = kernel.run_and_interrupt("experiments.probe_timeout_matrix(target)", after_seconds=8)
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
-        assert DockerTarget().deployments() == []  # the finally removed every variant
-        assert kernel.run("lab.run_redis('after', lab.redis_image(), quiet=True); "
-                          "assert lab.process_table('after').pid1().comm == 'redis-server'")["status"] == "ok"
+        none_left(on_kubernetes)  # the finally removed every variant
+        # the next call through the same target works: the interrupt left no API call half-read
+        assert kernel.run("assert target.deployments() == [], target.deployments()")["status"] == "ok"
     finally:
         kernel.stop()
 
 
-def test_interrupt_during_pid_exhaustion_leaves_no_experiment_running(scenario):
+def test_interrupt_during_pid_exhaustion_leaves_no_experiment_running(scenario, on_kubernetes):
     kernel = Kernel(scenario)
     try:
-        assert kernel.run(SETUP.format(port=free_port()) + "lab.build_image(quiet=True)")["status"] == "ok"
+        assert kernel.run(SETUP, timeout=300)["status"] == "ok"
         reply = kernel.run_and_interrupt("experiments.pid_exhaustion(target)", after_seconds=8)
         assert reply["ename"] == "KeyboardInterrupt"
-        assert DockerTarget().deployments() == []
+        none_left(on_kubernetes)
     finally:
         kernel.stop()
 
 
-def test_interrupt_during_the_liveness_stall_unpauses_redis(scenario):
+def test_interrupt_during_the_liveness_stall_unpauses_redis(scenario, on_kubernetes):
     kernel = Kernel(scenario)
     try:
-        setup = SETUP.format(port=free_port()) + (
-            "from lab.core import settings\n"
+        setup = SETUP + (
             "from lab.course import dockercoins\n"
             "url = dockercoins.ensure_running(target)\n"
-            "target.apply([settings.REPO_ROOT / 'k8s' / 'lesson-04' / 'redis.yaml'])\n"
-            "target.wait_ready()\n")
-        assert kernel.run(setup, timeout=240)["status"] == "ok"
+            + REDIS_WITH_LIVENESS_PROBE)
+        assert kernel.run(setup, timeout=600)["status"] == "ok"
         reply = kernel.run_and_interrupt("experiments.stall_until_restart(target, url)", after_seconds=4)
         assert reply["ename"] == "KeyboardInterrupt"
-        # redis answers again within seconds (restarted), not after the rest of the 60 s pause
-        lab.wait_until(lambda: lab.exec_in("k8s-redis", ["redis-cli", "ping"], timeout=3, quiet=True).stdout.strip()
+        # redis answers again at once (a new pod), not after the rest of the 60 s pause
+        lab.wait_until(lambda: on_kubernetes.exec("redis", ["redis-cli", "ping"], timeout=3, quiet=True).stdout.strip()
                        == "PONG", timeout=15, what="redis to answer after the interrupted stall")
-        assert kernel.run("target.delete()")["status"] == "ok"
     finally:
         kernel.stop()
 
@@ -101,17 +110,18 @@ def test_interrupt_during_a_bounded_wait_then_the_next_call_works(scenario):
         kernel.stop()
 
 
-def test_kernel_restart_in_the_middle_of_lesson_5_then_rerun_works(scenario):
+def test_kernel_restart_in_the_middle_of_lesson_5_then_rerun_works(scenario, on_kubernetes):
     kernel = Kernel(scenario)
     try:
-        assert kernel.run(SETUP.format(port=free_port()) + "lab.build_image(quiet=True)")["status"] == "ok"
+        assert kernel.run(SETUP, timeout=300)["status"] == "ok"
         kernel.client.execute("experiments.probe_timeout_matrix(target)")
-        lab.wait_until(lambda: len(DockerTarget().deployments()) >= 6, timeout=60, what="the variants to start")
+        lab.wait_until(lambda: len(on_kubernetes.deployments()) >= 6, timeout=120, what="the variants to start")
         kernel.manager.restart_kernel(now=True)  # no finally runs: the variants are left behind
-        assert len(DockerTarget().deployments()) >= 6
+        assert len(on_kubernetes.deployments()) >= 6
         # the learner re-runs lesson 5 from the top, over the leftovers
-        assert kernel.run(SETUP.format(port=free_port()) + "result = experiments.probe_timeout_matrix(target)\n"
-                          "assert all(row['matches'] for row in result.rows), result.rows")["status"] == "ok"
-        assert DockerTarget().deployments() == []  # the re-run replaced and then removed everything
+        assert kernel.run(SETUP + "result = experiments.probe_timeout_matrix(target)\n"
+                          "assert all(row['matches'] for row in result.rows), result.rows",
+                          timeout=600)["status"] == "ok"
+        none_left(on_kubernetes)  # the re-run replaced and then removed everything
     finally:
         kernel.stop()

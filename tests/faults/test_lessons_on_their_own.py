@@ -1,6 +1,8 @@
-"""A learner opens a lesson first, after a reset (no images, nothing deployed): the lesson
-prepares what it needs (lesson 1 needs only the base image; 2 and 3 build; 4 and 5 deploy
-DockerCoins when it is missing) and passes."""
+"""A learner opens a lesson first, after a reset, and the lesson prepares what it needs and
+passes. Lessons 1 and 2 run on Docker Engine after `lab.reset()` (no images, no containers:
+lesson 1 needs only the base image, 2 builds). Lessons 3 to 5 run on the real Kubernetes
+here after the participant's namespace is deleted (`lab.target().delete()`, nothing
+deployed): 3 deploys DockerCoins, 4 and 5 deploy it when it is missing."""
 from pathlib import Path
 
 import nbformat
@@ -12,11 +14,21 @@ import lab
 from lab.core import settings
 
 LESSONS = sorted(path for path in (settings.REPO_ROOT / "notebooks").glob("0[1-5]-*.ipynb"))
+KUBERNETES_LESSONS = ("03-", "04-", "05-")
+
+
+def reset_for(path: Path, request) -> None:
+    """The reset of the engine the lesson runs on; a Kubernetes lesson's kernel inherits
+    LAB_TARGET from the on_kubernetes fixture, which also deletes the namespace afterwards."""
+    if path.name.startswith(KUBERNETES_LESSONS):
+        request.getfixturevalue("on_kubernetes").delete()
+    else:
+        lab.reset()  # images too: as if nothing had been done before this lesson
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
-def test_lesson_passes_on_its_own_after_a_reset(scenario, path: Path):
-    lab.reset()  # images too: as if nothing had been done before this lesson
+def test_lesson_passes_on_its_own_after_a_reset(scenario, request, path: Path):
+    reset_for(path, request)
     notebook = nbformat.read(path, as_version=4)
     try:
         NotebookClient(notebook, timeout=300, kernel_name="python3",

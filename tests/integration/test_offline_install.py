@@ -41,7 +41,7 @@ def offline(command: str) -> list:
 
 def without_pip_config() -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
-    return {**env, "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "LAB_TARGET": "docker"}
+    return {**env, "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
 
 
 @pytest.fixture(scope="session")

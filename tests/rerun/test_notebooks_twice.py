@@ -1,6 +1,7 @@
-"""Every notebook again, right after nbval ran them, with no reset in between; then the
-lab's reset. So each notebook runs twice in a row, as a learner who re-runs them would,
-with containers and deployments left from the first run; and reset leaves nothing labelled.
+"""Lessons 0-2 again, right after nbval ran them, with no reset in between; then the
+lab's reset. So each runs twice in a row, as a learner who re-runs them would, with the
+containers left from the first run; and reset leaves nothing labelled. (Lessons 3 and 4
+run again on Kubernetes in a learner's order: tests/kubernetes/test_learner_order.py.)
 """
 from pathlib import Path
 
@@ -11,11 +12,7 @@ from nbclient.exceptions import CellExecutionError
 
 import lab
 
-# Lesson 5 ends by deleting everything it made, so a second run right after the first
-# starts from the same state; its re-run that matters, with leftovers after a kernel
-# restart in the middle, is in tests/faults/test_interruptions.py.
-NOTEBOOKS = [path for path in sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-             if not path.name.startswith("05-")]
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("0[0-2]-*.ipynb"))
 
 
 def run_notebook(path: Path) -> None:

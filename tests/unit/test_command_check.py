@@ -59,6 +59,13 @@ def test_a_build_context_must_be_a_folder_of_the_repository(context, typeable):
     assert (missing is None) == typeable
 
 
+def test_a_kubectl_line_printed_before_a_cluster_is_chosen_is_a_failure(monkeypatch):
+    """Only a Kubernetes target names the cluster a kubectl line must be checked on."""
+    monkeypatch.setattr(command_check, "_engine", command_check.Engine())
+    mode, ok, detail = command_check._check_argv(["kubectl", "get", "pods"])
+    assert not ok and "before lab.target() chose a Kubernetes cluster" in detail
+
+
 def test_a_checker_error_is_recorded_not_raised(tmp_path, monkeypatch):
     log = tmp_path / "log.jsonl"
     monkeypatch.setenv(command_check.ENV_VAR, str(log))

@@ -1,12 +1,9 @@
 """Every exercise check: every right answer passes, each kind of wrong answer is named by
 its mistake id with a precise message, and hints escalate from why to where to what."""
-import difflib
-
 import pytest
 import yaml
 
 from lab.core import settings
-from lab.core.errors import LabError
 from lab.course import exercises, progress
 from lab.course.checks import CheckFailed
 from lab.course.exercises import (
@@ -14,11 +11,11 @@ from lab.course.exercises import (
     LIVENESS,
     MISTAKES,
     PLACEHOLDER,
+    REDIS_IMAGE,
     SOLUTIONS_DIR,
     ZOMBIE_FIX,
 )
 from lab.course.exercises import pid1 as pid1_rules
-from lab.targets import manifests
 
 
 @pytest.fixture(autouse=True)
@@ -317,13 +314,15 @@ def test_a_measurement_with_zombies_fails_the_check():
     assert "measured 2 timed-out probes and 2 zombies" in str(error)
 
 
+from tests.unit.test_learner_files import DOCKERFILE_TESTED, REDIS_IMAGE_TESTED  # noqa: E402
 from tests.unit.test_mystery import MYSTERY_TESTED  # noqa: E402  (the mystery's own tests list theirs)
 
 
 def test_every_mistake_the_hints_know_is_tested():
     tested = {
-        ENTRYPOINT.key: {m for _, m, _ in ENTRYPOINT_WRONG},
-        LIVENESS.key: {m for _, m, _ in LIVENESS_WRONG},
+        ENTRYPOINT.key: {m for _, m, _ in ENTRYPOINT_WRONG} | set(DOCKERFILE_TESTED),
+        LIVENESS.key: {m for _, m, _ in LIVENESS_WRONG} | {"no-probe"},  # tests/unit/test_learner_files.py
+        REDIS_IMAGE.key: set(REDIS_IMAGE_TESTED),
         ZOMBIE_FIX.key: {m for _, m, _ in ZOMBIE_FIX_WRONG} - {None} | {"nothing-timed-out", "zombies-measured"},
     }
     tested[exercises.MYSTERY.key] = MYSTERY_TESTED
@@ -381,81 +380,3 @@ def test_hints_state_the_course_facts_exactly():
 
 
 # -- lesson 4's answer in k8s/redis.yaml --------------------------------------------------------
-
-def redis_container(text: str) -> dict:
-    deployment = next(d for d in yaml.safe_load_all(text) if d["kind"] == "Deployment")
-    return deployment["spec"]["template"]["spec"]["containers"][0]
-
-
-def test_redis_yaml_with_probe_puts_the_probe_under_the_redis_container():
-    text = exercises.redis_yaml_with_probe(solution(LIVENESS))
-    assert redis_container(text)["livenessProbe"] == yaml.safe_load(solution(LIVENESS))["livenessProbe"]
-    assert [d["kind"] for d in yaml.safe_load_all(text)] == ["Deployment", "Service"]
-
-
-def test_the_diff_against_the_normalised_file_is_only_the_probe():
-    before = exercises.redis_yaml_normalised().splitlines()
-    after = exercises.redis_yaml_with_probe(solution(LIVENESS)).splitlines()
-    changes = [line for line in difflib.unified_diff(before, after, lineterm="")
-               if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
-    assert changes and all(line.startswith("+") for line in changes)
-    assert changes[0][1:].strip() == "livenessProbe:"
-
-
-def test_the_normalised_file_is_the_same_objects_as_the_file():
-    original = manifests.parse((settings.REPO_ROOT / "k8s" / "redis.yaml").read_text(), "k8s/redis.yaml")
-    assert list(yaml.safe_load_all(exercises.redis_yaml_normalised())) == [m.body for m in original]
-
-
-def test_redis_with_probe_is_the_lesson_manifest():
-    ours = exercises.redis_with_probe(solution(LIVENESS))
-    reference = manifests.load([settings.REPO_ROOT / "k8s" / "lesson-04" / "redis.yaml"])
-    assert [m.body for m in ours] == [m.body for m in reference]
-
-
-@pytest.mark.parametrize("manifest, message", [
-    ("apiVersion: v1\nkind: Service\nmetadata: {name: redis}\nspec: {ports: [{port: 6379}]}\n",
-     "k8s/redis.yaml has no Deployment named redis"),
-    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\n"
-     "spec: {template: {spec: {containers: [{name: cache, image: x}]}}}\n",
-     "the Deployment redis has no container named redis"),
-])
-def test_a_manifest_without_the_redis_container_is_a_one_line_error(tmp_path, monkeypatch, manifest, message):
-    (tmp_path / "redis.yaml").write_text(manifest)
-    monkeypatch.setattr(exercises, "REDIS_MANIFEST", tmp_path / "redis.yaml")
-    with pytest.raises(LabError, match=message) as caught:
-        exercises.redis_yaml_with_probe(solution(LIVENESS))
-    assert "\n" not in str(caught.value)
-
-
-def test_no_anchor_line_is_needed_any_more(tmp_path, monkeypatch):
-    """The old text splice looked for `- containerPort: 6379` and raised StopIteration without it."""
-    (tmp_path / "redis.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\n"
-                                         "spec: {template: {spec: {containers: [{name: redis, image: x}]}}}\n")
-    monkeypatch.setattr(exercises, "REDIS_MANIFEST", tmp_path / "redis.yaml")
-    assert redis_container(exercises.redis_yaml_with_probe(solution(LIVENESS)))["livenessProbe"]["periodSeconds"] == 5
-
-
-def test_an_answer_that_is_no_probe_yet_is_a_one_line_error():
-    with pytest.raises(LabError, match="not a livenessProbe block yet"):
-        exercises.redis_yaml_with_probe("livenessProbe: [oops\n")
-
-
-def test_write_redis_with_probe_writes_a_valid_file_to_apply(tmp_path, monkeypatch):
-    monkeypatch.setattr(exercises, "WORK_DIR", tmp_path / "work")
-    path = exercises.write_redis_with_probe(solution(LIVENESS))
-    assert path == tmp_path / "work" / "04-redis.yaml"
-    assert path.read_text() == exercises.redis_yaml_with_probe(solution(LIVENESS))
-    assert [m.body for m in manifests.load([path])] == [m.body for m in exercises.redis_with_probe(solution(LIVENESS))]
-
-
-def test_write_redis_with_probe_names_the_file_when_the_schema_refuses_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(exercises, "WORK_DIR", tmp_path / "work")
-    with pytest.raises(LabError, match="04-redis.yaml.*periodSeconds"):
-        exercises.write_redis_with_probe(probe("[redis-cli, ping]", "  periodSeconds: five\n"))
-    assert (tmp_path / "work" / "04-redis.yaml").exists()  # there to read
-
-
-def test_the_default_work_file_is_under_the_repo_and_ignored_by_git():
-    assert exercises.WORK_DIR == settings.REPO_ROOT / "work"
-    assert "work/" in (settings.REPO_ROOT / ".gitignore").read_text().splitlines()

@@ -10,8 +10,6 @@ import yaml
 import lab
 from lab.core import settings
 from lab.targets import kind_config, manifests
-from lab.targets.docker.translate import translate
-from lab.targets.kind_config import node_port_map
 
 ROOT = settings.REPO_ROOT
 KIND_CONFIG = yaml.safe_load((ROOT / "kind-config.yaml").read_text())
@@ -24,15 +22,11 @@ def test_every_manifest_passes_the_kubernetes_schema_strictly():
     assert {(m.kind, m.name) for m in ALL} >= {("Service", n) for n in ("redis", "rng", "hasher", "webui")}
 
 
-def test_lesson_manifests_pass_the_schema_and_add_only_the_probe():
-    assert LESSON_FILES
+def test_the_lessons_own_manifests_pass_the_schema_and_probe_as_the_lesson_says():
     lesson = {(m.kind, m.name): m for m in manifests.load(LESSON_FILES)}
-    redis = lesson[("Deployment", "redis")].body["spec"]["template"]["spec"]["containers"][0]
-    assert redis["livenessProbe"]["exec"]["command"] == ["redis-cli", "ping"]  # exec form, no shell
-    assert "readinessProbe" not in redis  # one replica: readiness would only remove the endpoint
-    original = next(m for m in ALL if (m.kind, m.name) == ("Deployment", "redis"))
-    without_probe = {k: v for k, v in redis.items() if k != "livenessProbe"}
-    assert without_probe == original.body["spec"]["template"]["spec"]["containers"][0]
+    shell_probe = lesson[("Deployment", "shell-probe")].body["spec"]["template"]["spec"]["containers"][0]
+    assert shell_probe["image"] == settings.REDIS_BASE.official   # redis-server is PID 1
+    assert shell_probe["livenessProbe"]["exec"]["command"] == ["sh", "-c", "redis-cli ping"]
 
 
 def test_kind_config_has_only_fields_kind_knows():
@@ -63,11 +57,6 @@ def test_the_standin_gives_its_pods_the_same_pid_limit_as_kind():
     assert f"POD_PIDS_LIMIT=${{LAB_STANDIN_POD_PIDS_LIMIT:-{kind_config.pod_pids_limit()}}}" in script
 
 
-def test_the_docker_target_gives_each_pod_the_same_pid_limit():
-    redis = next(m for m in ALL if m.kind == "Deployment" and m.name == "redis")
-    assert translate([redis], node_ports={})[0].pids_limit == kind_config.pod_pids_limit()
-
-
 @pytest.mark.parametrize("container", [c for m in ALL if m.kind == "Deployment"
                                        for c in m.body["spec"]["template"]["spec"]["containers"]],
                          ids=lambda c: c["name"])
@@ -75,20 +64,22 @@ def test_images_have_fixed_tags_and_are_never_pulled_from_a_registry(container):
     name, _, tag = container["image"].rpartition(":")
     assert name and tag and tag != "latest"
     assert container["imagePullPolicy"] == "IfNotPresent"
-    assert container["image"] in {settings.REDIS_TINI.tag, settings.DOCKERCOINS.tag}
+    assert container["image"] in {settings.REDIS_BASE.official, settings.DOCKERCOINS.tag}
 
 
-def test_redis_runs_our_tini_image():
+def test_redis_runs_the_official_image_as_upstream_ships_it():
+    """Lesson 3: the learner's edit of work/k8s/redis.yaml is what puts tini on the cluster."""
     redis = next(m for m in ALL if m.kind == "Deployment" and m.name == "redis")
-    assert redis.body["spec"]["template"]["spec"]["containers"][0]["image"] == settings.REDIS_TINI.tag
+    assert redis.body["spec"]["template"]["spec"]["containers"][0]["image"] == settings.REDIS_BASE.official
 
 
-def test_webui_node_port_is_published_on_loopback_by_kind():
-    webui = next(m for m in ALL if m.kind == "Service" and m.name == "webui")
-    node_port = webui.body["spec"]["ports"][0]["nodePort"]
-    mappings = {m["containerPort"]: m for node in KIND_CONFIG["nodes"] for m in node.get("extraPortMappings", [])}
-    assert mappings[node_port]["listenAddress"] == "127.0.0.1"
-    assert node_port_map() == {node_port: mappings[node_port]["hostPort"]}
+def test_every_object_carries_the_label_the_lab_finds_it_by():
+    """What the learner applies with kubectl, the lab lists and deletes (in their namespace only)."""
+    for manifest in manifests.load(sorted((ROOT / "k8s").rglob("*.yaml"))):
+        assert manifest.body["metadata"]["labels"][settings.PART_OF[0]] == settings.PART_OF[1], manifest.name
+        template = manifest.body["spec"].get("template")
+        if template:
+            assert template["metadata"]["labels"][settings.PART_OF[0]] == settings.PART_OF[1], manifest.name
 
 
 def test_invalid_yaml_names_file_line_and_fix():

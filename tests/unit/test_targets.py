@@ -7,6 +7,7 @@ import lab
 from lab.core import settings
 from lab.targets import manifests
 from lab.targets.kubernetes import clusters
+from lab.targets.kubernetes.kubernetes_here import NONE_HERE
 from lab.targets.kubernetes.target import for_cluster, kind_target
 
 
@@ -16,38 +17,72 @@ def no_standin(monkeypatch, tmp_path):
     monkeypatch.setattr(clusters, "STANDIN_APISERVER_PID", tmp_path / "no-standin-pid")
 
 
+@pytest.fixture
+def auto(monkeypatch):
+    """Neither LAB_TARGET nor LAB_KUBERNETES set: the lab decides."""
+    monkeypatch.delenv("LAB_TARGET", raising=False)
+    monkeypatch.delenv("LAB_KUBERNETES", raising=False)
+
+
+def no_kubernetes_here() -> str:
+    with pytest.raises(lab.LabError) as error:
+        lab.target_name()
+    return str(error.value)
+
+
 def test_target_can_be_forced(monkeypatch):
-    monkeypatch.setenv("LAB_TARGET", "docker")
-    assert lab.target_name() == "docker"
     monkeypatch.setenv("LAB_TARGET", "kind")
     assert lab.target_name() == "kind"
     monkeypatch.setenv("LAB_TARGET", "standin")
     assert lab.target_name() == "standin"
 
 
-def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path, no_standin):
-    monkeypatch.delenv("LAB_TARGET", raising=False)
+def test_the_docker_target_is_gone_and_the_error_says_how_to_get_kubernetes(monkeypatch):
+    monkeypatch.setenv("LAB_TARGET", "Docker")
+    with pytest.raises(lab.LabError) as error:
+        lab.target()
+    message = str(error.value)
+    assert message.startswith("LAB_TARGET=docker is gone: lessons 3-5 need Kubernetes. Fix: unset LAB_TARGET")
+    assert "install kind" in message and "scripts/k8s-standin.sh up" in message and "\n" not in message
+
+
+def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path, no_standin, auto):
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert lab.target_name() == "docker"
+    assert no_kubernetes_here() == NONE_HERE
     fake_kind = tmp_path / "kind"
     fake_kind.write_text("#!/bin/sh\n")
     fake_kind.chmod(0o755)
     assert lab.target_name() == "kind"
 
 
-def test_auto_picks_the_standin_when_it_is_up_and_kind_is_not_installed(monkeypatch, tmp_path):
+def test_no_kubernetes_is_one_line_with_every_way_to_get_one(monkeypatch, tmp_path, no_standin, auto):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    message = no_kubernetes_here()
+    assert message.startswith("no Kubernetes for lessons 3-5. Fix: install kind (https://kind.sigs.k8s.io/")
+    assert "open the devcontainer" in message and "as root on Debian, start the stand-in: scripts/k8s-standin.sh up" \
+        in message and "\n" not in message
+
+
+def test_auto_picks_the_standin_when_it_is_up_and_kind_is_not_installed(monkeypatch, tmp_path, auto):
     """Up means: its kubeconfig is there and its API server runs (after a reboot the state
     folder is still there, but nothing runs)."""
-    monkeypatch.delenv("LAB_TARGET", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     kubeconfig, pid = tmp_path / "kubeconfig", tmp_path / "kube-apiserver.pid"
     monkeypatch.setattr(clusters, "STANDIN_KUBECONFIG", kubeconfig)
     monkeypatch.setattr(clusters, "STANDIN_APISERVER_PID", pid)
     kubeconfig.write_text("apiVersion: v1\nkind: Config\n")
-    assert lab.target_name() == "docker"  # no API server
+    assert no_kubernetes_here() == NONE_HERE  # no API server
     pid.write_text("999999999")
-    assert lab.target_name() == "docker"  # a stale PID
+    assert no_kubernetes_here() == NONE_HERE  # a stale PID
     pid.write_text(str(os.getpid()))      # a running process
+    assert lab.target_name() == "standin"
+
+
+def test_auto_takes_the_cluster_the_tests_use(monkeypatch, tmp_path, no_standin, auto):
+    """One decision for the notebooks and the tests: LAB_KUBERNETES, when set, wins over
+    what is installed."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("LAB_KUBERNETES", "standin")
     assert lab.target_name() == "standin"
 
 
@@ -70,7 +105,8 @@ def test_objects_go_to_the_participants_namespace_with_the_lab_label(monkeypatch
     body = for_cluster(deployment, "alice")
     assert body["metadata"]["namespace"] == "alice"
     assert body["metadata"]["labels"][settings.LABEL] == "alice"
-    assert body["spec"]["template"]["metadata"]["labels"] == {"app": "redis", settings.LABEL: "alice"}
+    assert body["spec"]["template"]["metadata"]["labels"] == {"app": "redis", settings.PART_OF[0]: settings.PART_OF[1],
+                                                              settings.LABEL: "alice"}
     assert settings.LABEL not in deployment.body["metadata"].get("labels", {})  # the source is untouched
 
 
@@ -103,19 +139,19 @@ def test_the_course_manifests_write_their_protocol_so_the_printed_apply_works_on
 def test_a_shared_cluster_takes_images_from_the_registry(monkeypatch):
     monkeypatch.setenv("LAB_PREFIX", "bob")
     for manifest in manifests.load():
-        body = for_cluster(manifest, "bob", registry="registry.example.com/course", shared=True)
+        body = for_cluster(manifest, "bob", registry="registry.example.com/course")
         assert body["metadata"]["namespace"] == "bob"
         for container in body.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
-            assert container["image"].startswith("registry.example.com/course/redis-tini-lab/")
+            assert container["image"].startswith("registry.example.com/course/")
             assert container["imagePullPolicy"] == "IfNotPresent"
 
 
-def test_a_shared_cluster_has_no_node_ports_to_collide_on():
-    webui = next(m for m in manifests.load() if m.kind == "Service" and m.name == "webui")
-    shared = for_cluster(webui, "alice", shared=True)
-    assert shared["spec"]["type"] == "ClusterIP" and "nodePort" not in shared["spec"]["ports"][0]
-    own = for_cluster(webui, "alice")
-    assert own["spec"]["type"] == "NodePort" and own["spec"]["ports"][0]["nodePort"] == 30080
+def test_no_service_has_a_node_port_to_collide_on_in_a_room():
+    """The learner applies k8s/ as it is, on any cluster: node ports are cluster-wide, and a
+    room's quota refuses them; the webui is reached by port-forward."""
+    for service in (m for m in manifests.load() if m.kind == "Service"):
+        assert service.body["spec"].get("type", "ClusterIP") == "ClusterIP", service.name
+        assert not any("nodePort" in port for port in service.body["spec"]["ports"]), service.name
 
 
 def test_kube_context_selects_the_shared_cluster_target(monkeypatch):

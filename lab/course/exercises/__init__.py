@@ -12,21 +12,20 @@ next hint; passing the exercise starts its hints over. The CheckFailed raised ca
 
 This package's public face, what the notebooks and tests use; the modules behind it:
 registry (Exercise, Mistake, hints, pass and fail), tini (tini's command line), entrypoint
-(lesson 2), liveness and redis_yaml (lesson 4), zombie_mistakes, pid1 and zombie_fix
+(lesson 2), redis_image (lesson 3), liveness and probe_in_copy (lesson 4), zombie_mistakes, pid1 and zombie_fix
 (lesson 5; the mystery's check is lab/course/mystery.py).
 """
-from pathlib import Path
-from typing import Dict, List, Mapping
+from typing import Dict, Mapping
 
-from lab.core import settings
 from lab.course import progress
-from lab.course.exercises import redis_yaml
 from lab.course.exercises.entrypoint import (
     ENTRYPOINT,
+    check_dockerfile,
     check_entrypoint,
-    verify_entrypoint_live,
 )
 from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
+from lab.course.exercises.probe_in_copy import check_probe_in_copy
+from lab.course.exercises.redis_image import REDIS_IMAGE, check_redis_image
 from lab.course.exercises.registry import (
     HINT_LEVELS,
     PLACEHOLDER,
@@ -38,45 +37,15 @@ from lab.course.exercises.registry import (
 )
 from lab.course.exercises.zombie_fix import check_zombie_fix
 from lab.course.exercises.zombie_mistakes import MYSTERY, ZOMBIE_FIX
-from lab.targets.manifests import MANIFESTS_DIR, Manifest
 
 __all__ = [
-    "ALL", "ENTRYPOINT", "HINT_LEVELS", "LIVENESS", "MISTAKES", "MYSTERY", "PLACEHOLDER", "REDIS_MANIFEST",
-    "SOLUTIONS_DIR", "WORK_DIR", "ZOMBIE_FIX", "Exercise", "Mistake", "answer_or_solution", "check_entrypoint",
-    "check_liveness_probe", "check_zombie_fix", "redis_with_probe", "redis_yaml_normalised", "redis_yaml_with_probe",
-    "reset_hints", "summary", "verify_entrypoint_live", "write_redis_with_probe",
+    "ALL", "ENTRYPOINT", "HINT_LEVELS", "LIVENESS", "MISTAKES", "MYSTERY", "PLACEHOLDER", "REDIS_IMAGE",
+    "SOLUTIONS_DIR", "ZOMBIE_FIX", "Exercise", "Mistake", "answer_or_solution", "check_dockerfile", "check_entrypoint",
+    "check_liveness_probe", "check_probe_in_copy", "check_redis_image", "check_zombie_fix", "reset_hints", "summary",
 ]
 
-ALL = (ENTRYPOINT, LIVENESS, ZOMBIE_FIX, MYSTERY)
+ALL = (ENTRYPOINT, REDIS_IMAGE, LIVENESS, ZOMBIE_FIX, MYSTERY)
 MISTAKES: Dict[str, Mapping[str, Mistake]] = {exercise.key: exercise.mistakes for exercise in ALL}
-
-# Read at each call (not bound at import), so that a test can point them at its own files.
-REDIS_MANIFEST = MANIFESTS_DIR / "redis.yaml"
-WORK_DIR = settings.WORK_DIR
-
-
-
-def redis_yaml_normalised() -> str:
-    """k8s/redis.yaml through the same YAML round trip as redis_yaml_with_probe: the
-    `before` of a diff that then shows only the probe."""
-    return redis_yaml.normalised(REDIS_MANIFEST)
-
-
-def redis_yaml_with_probe(answer: str) -> str:
-    """k8s/redis.yaml with your livenessProbe under the redis Deployment's container named
-    redis, as YAML (the layout of redis_yaml_normalised)."""
-    return redis_yaml.with_probe(REDIS_MANIFEST, answer)
-
-
-def redis_with_probe(answer: str) -> List[Manifest]:
-    """The manifests of redis_yaml_with_probe, parsed and validated, ready to apply."""
-    return redis_yaml.parsed_and_validated(redis_yaml_with_probe(answer), "k8s/redis.yaml with your livenessProbe")
-
-
-def write_redis_with_probe(answer: str) -> Path:
-    """Write redis_yaml_with_probe to work/04-redis.yaml (there to read, and for
-    `target.apply([path])`), check it against the Kubernetes schema, and return its path."""
-    return redis_yaml.write_with_probe(REDIS_MANIFEST, WORK_DIR, answer)
 
 
 def summary() -> str:

@@ -1,13 +1,18 @@
-"""Lesson 2's exercise: the Dockerfile's ENTRYPOINT and CMD that make tini PID 1. The check
-reads the instructions as Docker does; verify_entrypoint_live then builds and runs the
-image and makes orphans, to show that tini reaps them."""
+"""Lesson 2's exercise: the learner's Dockerfile, work/02-redis-tini/Dockerfile: FROM the
+official redis, tini installed, and the ENTRYPOINT and CMD that make tini PID 1. The check
+reads the instructions as Docker does; the learner then builds and runs it with `docker
+build` and `docker run`, and the lesson's checks read the running container."""
 import json
 import os
 import re
-from typing import Dict, List, Optional
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
 
-from lab.core import settings
+from lab.core import config, settings
+from lab.core.errors import LabError
 from lab.course.exercises.registry import (
+    PLACEHOLDER,
+    SOLUTIONS_DIR,
     Exercise,
     Mistake,
     answer_or_solution,
@@ -21,6 +26,7 @@ from lab.course.exercises.tini import (
     what_tini_runs,
 )
 
+DOCKERFILE = Path("work") / "02-redis-tini" / "Dockerfile"   # as the learner types it, from the repository's root
 ENTRYPOINT_ANSWER = 'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]'
 CMD_ANSWER = 'CMD ["redis-server"]'
 
@@ -73,6 +79,16 @@ ENTRYPOINT_MISTAKES = {
         "that must start the server.",
         "make redis-server the first word of CMD (its own options may follow).",
         CMD_ANSWER),
+    "from-not-redis": Mistake(
+        "the image starts from the official redis image, which has redis-server, redis-cli and the "
+        "docker-entrypoint.sh this ENTRYPOINT runs.",
+        "the FROM line names the redis image with a fixed tag (never latest: a rebuild would change under you).",
+        f"FROM {settings.REDIS_BASE.official}"),
+    "no-tini-installed": Mistake(
+        "the official redis image has no tini: the ENTRYPOINT would name a program that is not there, and "
+        "the container would fail to start.",
+        "add a RUN line that installs Debian's tini package with apt-get (the image is Debian).",
+        "RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*"),
     "redis-server-twice": Mistake(
         "Docker appends CMD to the ENTRYPOINT: the second redis-server becomes an argument of the first, "
         "which reads it as the name of a config file and exits.",
@@ -84,16 +100,21 @@ ENTRYPOINT = Exercise("02-entrypoint.Dockerfile", "02", "the ENTRYPOINT and CMD 
                       ENTRYPOINT_MISTAKES)
 
 
-def _instructions(text: str) -> Dict[str, str]:
-    """Dockerfile instructions by keyword (last one wins, as in Docker), with continuations joined."""
+def _all_instructions(text: str) -> List[Tuple[str, str]]:
+    """Every instruction as (KEYWORD, the rest), in order, with continuations joined."""
     joined = re.sub(r"\\\n", " ", text)
-    found: Dict[str, str] = {}
+    found = []
     for line in joined.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             keyword, _, rest = line.partition(" ")
-            found[keyword.upper()] = rest.strip()
+            found.append((keyword.upper(), rest.strip()))
     return found
+
+
+def _instructions(text: str) -> Dict[str, str]:
+    """Dockerfile instructions by keyword (last one wins, as in Docker)."""
+    return dict(_all_instructions(text))
 
 
 def _exec_form(text: str) -> Optional[List[str]]:
@@ -146,31 +167,30 @@ def check_entrypoint(answer: str) -> List[str]:
     return entrypoint
 
 
-def verify_entrypoint_live(answer: str) -> None:
-    """Build images/redis-tini/Dockerfile with your ENTRYPOINT and CMD in place of ours, run it,
-    and make orphans: tini must be PID 1 and no zombie may be left. The Dockerfile is
-    written to work/02-redis-tini/, so the printed `docker build` is one you can type."""
-    from lab.core.settings import ImageSpec
-    from lab.core.waiting import wait_until
-    from lab.course.checks import expect_pid1, expect_zombies
-    from lab.course.redis import make_orphans
-    from lab.engine.containers import exec_in, remove, run
-    from lab.engine.images import build_image
+def _with_solution(path: Path, text: str) -> str:
+    """The placeholder line replaced by the course's solution, written back (CI only)."""
+    solution = (SOLUTIONS_DIR / ENTRYPOINT.key).read_text().strip()
+    changed = text.replace(PLACEHOLDER, solution, 1)
+    path.write_text(changed, encoding="utf-8")
+    print(f"(LAB_SOLUTIONS=1: the course's solution, solutions/{ENTRYPOINT.key}, written into {DOCKERFILE})")
+    return changed
 
-    text = answer_or_solution(ENTRYPOINT, answer)
-    ours = (settings.IMAGES_DIR / "redis-tini" / "Dockerfile").read_text()
-    kept = [line for line in ours.splitlines() if not line.startswith(("ENTRYPOINT", "CMD"))]
-    context = settings.WORK_DIR / "02-redis-tini"
-    context.mkdir(parents=True, exist_ok=True)
-    (context / "Dockerfile").write_text("\n".join(kept + text.strip().splitlines()) + "\n")
-    image = build_image(ImageSpec("redis-tini-lab/redis:exercise", str(context), settings.REDIS_BASE), quiet=True)
+
+def check_dockerfile() -> List[str]:
+    """Read work/02-redis-tini/Dockerfile: FROM the official redis with a fixed tag, a RUN that
+    installs tini, and the ENTRYPOINT and CMD that make tini PID 1; return the ENTRYPOINT."""
+    path = settings.REPO_ROOT / DOCKERFILE
     try:
-        container = run("exercise", image)  # no command: your CMD is what starts redis
-        wait_until(lambda: exec_in(container, ["redis-cli", "ping"], quiet=True).stdout.strip() == "PONG",
-                   timeout=20, what="redis from your image to answer PING", interval=0.2)
-        expect_pid1(container, "tini", hint="your ENTRYPOINT must start tini first")
-        make_orphans(container, 2)
-        expect_zombies(container, 0)
-    finally:
-        remove("exercise")
-
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LabError(f"{DOCKERFILE} could not be read ({getattr(error, 'strerror', None) or error}). "
+                       "Fix: run the %%writefile cell above, which saves it.") from None
+    if PLACEHOLDER in text and config.current().solutions:
+        text = _with_solution(path, text)
+    lines = _instructions(text)
+    image = lines.get("FROM", "")
+    if not image.startswith("redis:") or image.endswith(":latest"):
+        fail(ENTRYPOINT, "from-not-redis", f"FROM {image or '(missing)'} is not the official redis image with a fixed tag.")
+    if not any(keyword == "RUN" and "tini" in line for keyword, line in _all_instructions(text)):
+        fail(ENTRYPOINT, "no-tini-installed", "no RUN line installs tini.")
+    return check_entrypoint(text)

@@ -30,6 +30,12 @@ PROBE_ANSWER = ('livenessProbe: {exec: {command: ["redis-cli", "ping"]}, initial
 PROBE_COMMAND_ANSWER = 'command: ["redis-cli", "ping"]'
 
 LIVENESS_MISTAKES = {
+    "no-probe": Mistake(
+        "the kubelet runs the probes of the Deployment's pod template: work/k8s/redis.yaml has no livenessProbe "
+        "under the redis container yet (or the file is not saved).",
+        "add a `livenessProbe:` key to the redis container, at the same indentation as `image:` and `ports:`, "
+        "with the probe's fields under it; then save the file.",
+        PROBE_ANSWER),
     "invalid-yaml": Mistake(YAML_CONCEPT, YAML_FIELD, PROBE_ANSWER),
     "not-one-key": Mistake(
         "the block sits under the redis container in k8s/redis.yaml, next to image and ports: "

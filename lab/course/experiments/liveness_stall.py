@@ -21,11 +21,20 @@ class LivenessResult:
 
 def stall_until_restart(target: Target, url: str, *, pause_ms: int = 60000, timeout: float = 90,
                         recovery_samples: int = 4, view: Optional[Any] = None) -> LivenessResult:
-    """Pause redis (longer than failureThreshold x periodSeconds), watch the probe fail and
-    the restart, and keep sampling DockerCoins' hash counter until it climbs again.
+    """Pause redis (longer than failureThreshold x periodSeconds), then watch_restart."""
+    before = target.restart_count("redis")
+    stall(target, "redis", pause_ms, quiet=False)
+    return watch_restart(target, url, restarts_before=before, timeout=timeout, recovery_samples=recovery_samples,
+                         view=view)
+
+
+def watch_restart(target: Target, url: str, *, restarts_before: int, timeout: float = 90,
+                  recovery_samples: int = 4, view: Optional[Any] = None) -> LivenessResult:
+    """After redis was stalled (by the lab, or by the learner's own `kubectl exec ... CLIENT
+    PAUSE`): watch the probe fail and the restart, and keep sampling DockerCoins' hash counter
+    until it climbs again. ``restarts_before``: restartCount read before the stall.
     ``view``: a live view (lab.views.widgets.ProbeTimelineView) fed each tick and event."""
     started = time.monotonic()
-    before = target.restart_count("redis")
     samples: List[Row] = []
 
     def sample(elapsed: float) -> None:
@@ -34,21 +43,20 @@ def stall_until_restart(target: Target, url: str, *, pause_ms: int = 60000, time
             view.on_tick(elapsed)
 
     def recovered() -> bool:
-        if target.restart_count("redis") == before:
+        if target.restart_count("redis") == restarts_before:
             return False
         after_restart = [s["hashes"] for s in samples[-recovery_samples:]]
         return len(after_restart) == recovery_samples and None not in after_restart and \
             after_restart == sorted(after_restart) and after_restart[-1] > after_restart[0]
 
     sample(0)
-    stall(target, "redis", pause_ms, quiet=False)
     try:
         timeline = target.watch(timeout, on_tick=sample, until=recovered, deployments=["redis"],
                                 on_event=view.on_event if view is not None else None)
     except BaseException:  # interrupted: do not leave redis paused for the rest of the minute
-        if target.restart_count("redis") == before:
+        if target.restart_count("redis") == restarts_before:
             # CLIENT UNPAUSE would wait behind the pause itself: restart redis, as the probe would have
             target.restart("redis", reason="the stall was interrupted")
         raise
-    return LivenessResult(samples, timeline, before, target.restart_count("redis"),
+    return LivenessResult(samples, timeline, restarts_before, target.restart_count("redis"),
                           round(time.monotonic() - started, 1))

@@ -29,8 +29,8 @@ class ExhaustionResult:
     pids_limit: int
     restarted: bool
     seconds: float
-    probe_failures: int = 0                 # counted while watching (the kubelet's count on Kubernetes)
-    failure_events: Optional[int] = None    # Unhealthy Events recorded for the pod (Kubernetes only)
+    probe_failures: int = 0                 # counted while watching (the kubelet's count)
+    failure_events: int = 0                 # Unhealthy Events recorded for the pod
     no_pid_signs: List[str] = field(default_factory=list)  # what failed to fork or to start for lack of a PID
 
     @property
@@ -78,15 +78,13 @@ class _Sampler:
             self.no_pid_signs.append(f"{elapsed:.1f}s {whose}: {str(error)[:100]}")
 
 
-def pid_exhaustion(target: Target, *, docker_pids_limit: int = 12, pause_ms: int = 2500, cycle_seconds: float = 3.2,
+def pid_exhaustion(target: Target, *, pause_ms: int = 2500, cycle_seconds: float = 3.2,
                    timeout: float = 120, on_sample: Optional[Callable[[Row], None]] = None) -> ExhaustionResult:
     """Stall redis every ``cycle_seconds`` until the probe fails for lack of a PID and the pod
-    restarts. On Kubernetes the node's podPidsLimit applies (kind-config.yaml's worker: 32);
-    Docker gets ``docker_pids_limit`` for this pod, to keep the demo short there too."""
+    restarts. The node's podPidsLimit applies (32 on kind-config.yaml's worker and on the stand-in)."""
     started = time.monotonic()
     sampler = _Sampler(target, on_sample)
-    manifest = redis_deployment(NAME, ["sh", "-c", "redis-cli ping"], period=1, timeout=1, failure_threshold=3,
-                                pids_limit=docker_pids_limit)
+    manifest = redis_deployment(NAME, ["sh", "-c", "redis-cli ping"], period=1, timeout=1, failure_threshold=3)
     with deployed(target, [manifest], ready_timeout=60):
         limit = target.pids_limit(NAME)
         print(f"pids limit of the pod: {limit}; redis paused for {pause_ms / 1000:g}s every {cycle_seconds:g}s")

@@ -26,24 +26,25 @@ def _default_protocols(body: json_types.Manifest) -> None:
         port.setdefault("protocol", "TCP")
 
 
-def for_cluster(manifest: manifests.Manifest, ns: str, registry: Optional[str] = None,
-                shared: bool = False) -> json_types.Manifest:
-    """The object to apply: in the participant's namespace, with the lab's label on it and its
-    pods, ports with their protocol, and images from ``registry`` when one is named. On a
-    ``shared`` cluster a NodePort would collide between participants (node ports are
-    cluster-wide), so Services become ClusterIP and the webui is reached by port-forward."""
+def _label(metadata: json_types.Manifest) -> None:
+    """The course's label (how the lab finds its objects in the namespace) and the participant's."""
+    labels = metadata.setdefault("labels", {})
+    labels[settings.PART_OF[0]] = settings.PART_OF[1]
+    labels[settings.LABEL] = settings.prefix()
+
+
+def for_cluster(manifest: manifests.Manifest, ns: str, registry: Optional[str] = None) -> json_types.Manifest:
+    """The object to apply: in the participant's namespace, with the course's and the
+    participant's labels on it and its pods, ports with their protocol, and images from
+    ``registry`` when one is named."""
     body = copy.deepcopy(manifest.body)
-    if shared and body.get("kind") == "Service" and body["spec"].get("type") == "NodePort":
-        body["spec"]["type"] = "ClusterIP"
-        for port in body["spec"].get("ports", []):
-            port.pop("nodePort", None)
     _default_protocols(body)
     metadata = body.setdefault("metadata", {})
     metadata["namespace"] = ns
-    metadata.setdefault("labels", {})[settings.LABEL] = settings.prefix()
+    _label(metadata)
     template = body.get("spec", {}).get("template")
     if template is not None:
-        template.setdefault("metadata", {}).setdefault("labels", {})[settings.LABEL] = settings.prefix()
+        _label(template.setdefault("metadata", {}))
         if registry:
             for container in template["spec"]["containers"]:
                 container["image"] = registry_image(container["image"], registry)
@@ -57,14 +58,14 @@ def apply(apis: Apis, paths: Iterable[Path], registry: Optional[str]) -> List[st
     with kube_errors("creating your namespace"):
         ensure_namespace(apis, namespace())  # first, as a person would: apply needs it
     shown = [manifests.shown_path(p) for p in paths] or ["k8s/"]
-    shared = apis.cluster.shared
-    if shared or registry:
-        # Applied as changed for this cluster (ClusterIP for NodePort, the room's registry):
-        # the file to type is that version, written to work/.
-        as_applied = [manifests.Manifest(m.source, for_cluster(m, namespace(), registry, shared=shared))
-                      for m in objects]
+    if registry:
+        # Applied as changed for this cluster (the room's registry): the file to type is that
+        # version, written to work/.
+        as_applied = [manifests.Manifest(m.source, for_cluster(m, namespace(), registry)) for m in objects]
         shown = [manifests.shown_path(manifests.write_work_file(f"k8s-for-{namespace()}.yaml", as_applied))]
-    show_command("kubectl", "apply", "--server-side", "-n", namespace(), "-f", *shown)
+    # Exactly what apply_manifests does: the lab's field manager, taking fields over from any other
+    show_command("kubectl", "apply", "--server-side", f"--field-manager={FIELD_MANAGER}", "--force-conflicts",
+                 "-n", namespace(), "-f", *shown)
     return apply_manifests(apis, objects, registry)
 
 
@@ -75,7 +76,7 @@ def apply_manifests(apis: Apis, objects: List[manifests.Manifest], registry: Opt
     dynamic = apis.dynamic()
     results = []
     for manifest in objects:
-        body = for_cluster(manifest, ns, registry, shared=apis.cluster.shared)
+        body = for_cluster(manifest, ns, registry)
         resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
         dynamic.server_side_apply(resource, body=body, namespace=ns, field_manager=FIELD_MANAGER,
                                   force_conflicts=True)

@@ -23,7 +23,7 @@ from lab.targets.kubernetes import kind_load
 from lab.targets.kubernetes.steps import Steps
 
 KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
-                "or use the docker target: LAB_TARGET=docker")
+                "or open the devcontainer, which has it")
 STANDIN_SCRIPT = settings.REPO_ROOT / "scripts" / "k8s-standin.sh"
 STANDIN_KUBECONFIG = Path("/var/lib/redis-tini-lab/k8s-standin/kubeconfig")  # written by `k8s-standin.sh up`
 STANDIN_APISERVER_PID = Path("/run/redis-tini-lab/k8s-standin/kube-apiserver.pid")  # gone after a reboot
@@ -52,8 +52,6 @@ class Cluster(Protocol):
     def prepare(self, images: Iterable[str]) -> None:
         """Get the lab's images to the nodes."""
 
-    def node_port_address(self, node_port: int) -> Optional[str]:
-        """Where a NodePort is reached from this machine; None where it is not."""
 
 
 def _run(argv: List[str], *, timeout: float, show: Optional[List[str]] = None) -> str:
@@ -155,11 +153,6 @@ class KindCluster:
     def image(self, tag: str) -> str:
         return tag
 
-    def node_port_address(self, node_port: int) -> Optional[str]:
-        """kind-config.yaml's extraPortMappings publish the node port on the laptop."""
-        host_port = kind_config.node_port_map().get(node_port)
-        return f"http://127.0.0.1:{host_port}" if host_port else None
-
 
 class StandinCluster:
     """The Kubernetes stand-in CI runs (scripts/k8s-standin.sh): images by `docker save | ctr import`."""
@@ -200,10 +193,6 @@ class StandinCluster:
     def image(self, tag: str) -> str:
         return tag
 
-    def node_port_address(self, node_port: int) -> Optional[str]:
-        """The stand-in's kube-proxy serves node ports on 127.0.0.1 itself."""
-        return f"http://127.0.0.1:{node_port}"
-
 
 def registry_image(image: str, registry: str) -> str:
     """`redis-tini-lab/redis:7.2.4-tini` as pushed to ``registry`` (e.g. registry.example.com/course)."""
@@ -232,6 +221,3 @@ class SharedCluster:
 
     def image(self, tag: str) -> str:
         return registry_image(tag, self.registry) if self.registry else tag
-
-    def node_port_address(self, node_port: int) -> Optional[str]:
-        return None

@@ -78,7 +78,7 @@ def delete(apis: Apis, forwards: Dict[str, PortForward], deployments: Iterable[s
         return
     # Pods first, so the namespace controller finds nothing left to wait for: deleting a
     # namespace with pods in it waits their whole grace period before checking again.
-    mine = f"{settings.LABEL}={settings.prefix()}"
+    mine = settings.PART_OF_SELECTOR
     show_command("kubectl", "delete", "deployment,service", "-n", ns, "-l", mine)
     _delete_deployments(apis, pods.deployments(apis))
     for service in apis.core().list_namespaced_service(ns, label_selector=mine).items:
@@ -107,7 +107,7 @@ def _delete_deployments(apis: Apis, names: List[str]) -> List[str]:
         _delete_ignoring_gone(lambda: apis.apps().delete_namespaced_deployment(
             name, ns, propagation_policy="Background", _preload_content=False))
         if selector:  # the ReplicaSets first, so none of them starts a replacement pod
-            selector += f",{settings.LABEL}={settings.prefix()}"
+            selector += f",{settings.PART_OF_SELECTOR}"
             apis.apps().delete_collection_namespaced_replica_set(ns, label_selector=selector,
                                                                  _preload_content=False)
             apis.core().delete_collection_namespaced_pod(ns, label_selector=selector, _preload_content=False)

@@ -1,7 +1,7 @@
-"""Which real Kubernetes this machine has for the Kubernetes lessons' tests: kind where it
-is installed (a learner's laptop, GitHub's runner), else the CI stand-in, which the test
-session starts itself where it can (root on Debian). The test command runs lessons 3 to 5
-there, besides running them on the docker target."""
+"""Which real Kubernetes this machine has for lessons 3 to 5: kind where it is installed (a
+learner's laptop, the devcontainer, GitHub's runner), else the CI stand-in, which the test
+session starts itself where it can (root on Debian). lab.targets.choice asks the same
+question for the notebooks (kubernetes_target_name)."""
 import os
 import shutil
 import signal
@@ -19,15 +19,16 @@ from lab.targets.kubernetes.clusters import (
     StandinCluster,
 )
 
-NONE_HERE = ("no real Kubernetes here for lessons 3 to 5. Fix: install kind "
-             "(https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or, as root on Debian, "
-             "start the stand-in: sudo scripts/k8s-standin.sh up")
+GET_KUBERNETES = ("install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), open the "
+                  "devcontainer, or, as root on Debian, start the stand-in: scripts/k8s-standin.sh up")
+NONE_HERE = f"no Kubernetes for lessons 3-5. Fix: {GET_KUBERNETES}"
 STANDIN_UP_LOG = Path("/var/log/redis-tini-lab/standin-up.log")
 STANDIN_UP_TIMEOUT = 1800  # a first build takes about 6 minutes on 2 cores, more on a busy machine
 
 
 def kubernetes_target_name() -> Optional[str]:
-    """"kind" or "standin" (LAB_KUBERNETES picks one), or None when neither is there yet."""
+    """"kind" or "standin": the one LAB_KUBERNETES names, else kind when it is installed, else
+    the stand-in when it is up; None when neither is there yet."""
     wanted = config.current().kubernetes
     if wanted in ("kind", "standin"):
         return wanted

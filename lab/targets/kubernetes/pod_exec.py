@@ -50,7 +50,7 @@ def exec_in(apis: Apis, deployment: str, command: Union[str, Sequence[str]], *, 
             quiet: bool = False) -> ExecResult:
     """`kubectl exec deploy/NAME -- COMMAND`: exit code and output, bounded by ``timeout``;
     a command that overruns is SIGKILLed (ExecTimedOut says whether that worked)."""
-    argv = shlex.split(command) if isinstance(command, str) else list(command)  # as on the docker target
+    argv = shlex.split(command) if isinstance(command, str) else list(command)  # as a shell would split it
     if not quiet:
         show_command("kubectl", "exec", "-n", namespace(), f"deploy/{deployment}", "--", *argv)
     pod = running_pod(apis, deployment).metadata.name

@@ -13,9 +13,8 @@ from lab.targets.pod_lifetime import PodLifetime
 
 @kube_call("listing deployments")
 def deployments(apis: Apis) -> List[str]:
-    mine = f"{settings.LABEL}={settings.prefix()}"
     return sorted(d.metadata.name for d in apis.apps().list_namespaced_deployment(
-        namespace(), label_selector=mine).items)
+        namespace(), label_selector=settings.PART_OF_SELECTOR).items)
 
 
 @kube_call("waiting for the rollout")

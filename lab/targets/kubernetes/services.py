@@ -13,14 +13,8 @@ from lab.targets.kubernetes.port_forward import PortForward
 
 @kube_call("reading the Service")
 def url(apis: Apis, forwards: Dict[str, PortForward], service: str, port: int = 80) -> str:
-    """The Service on this machine: through the cluster's published node port where it has
-    one (kind, stand-in), else through the lab's own port-forward (kept in ``forwards``)."""
-    found = apis.core().read_namespaced_service(service, namespace())
-    for service_port in found.spec.ports:
-        if service_port.port == port and service_port.node_port:
-            address = apis.cluster.node_port_address(service_port.node_port)
-            if address:
-                return address
+    """The Service on this machine, through the lab's own port-forward (kept in ``forwards``):
+    the same on every cluster, as `kubectl port-forward` is for the learner's browser."""
     return _port_forward(apis, forwards, service, port)
 
 

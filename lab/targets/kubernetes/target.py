@@ -4,9 +4,9 @@ Server-side apply, rollout wait, exec, logs, restart counts, probe results and d
 are the same code on kind, the CI stand-in and a shared cluster; only the cluster's
 lifecycle (lab/targets/kubernetes/clusters.py) differs. Every object goes into the participant's namespace
 (LAB_PREFIX) and carries the lab's label; every API call is bounded (lab/targets/kubernetes/kube_api.py).
-The methods keep the contract in lab/targets/contract.py, as the docker target does; each
-hands its work to the module of its concern: applying, pods, pod_exec, probes, watching,
-services, deleting (and namespaces, under them all).
+The methods keep the contract in lab/targets/contract.py; each hands its work to the
+module of its concern: applying, pods, pod_exec, probes, watching, services, deleting (and
+namespaces, under them all).
 """
 from pathlib import Path
 from typing import (
@@ -28,6 +28,7 @@ from lab.targets import manifests
 from lab.targets.kubernetes import (
     applying,
     deleting,
+    kubectl_here,
     pod_exec,
     pods,
     probes,
@@ -58,11 +59,6 @@ __all__ = ["KubernetesTarget", "kind_target", "standin_target", "shared_target",
 
 class KubernetesTarget:
     """Lessons 3 to 5 on a Kubernetes cluster: kind, the stand-in, or a shared cluster."""
-    restarts_unhealthy_containers = True
-    has_service_endpoints = True
-    has_api_server = True
-    shared_pid_namespace_pid1 = "pause"
-    probe_events_rate_limited = True
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
@@ -90,6 +86,11 @@ class KubernetesTarget:
         """Get the lab's images to the nodes: kind load, the stand-in's load, or a registry."""
         self.cluster.prepare(images)
         self._apis.forget()  # a cluster just created has a new kubeconfig entry
+
+    def point_kubectl_here(self) -> None:
+        """Make the learner's own `kubectl` (a %%bash cell, a terminal) reach this cluster and
+        the participant's namespace, which it creates; print what a terminal needs."""
+        kubectl_here.point_kubectl_here(self._apis)
 
     def api(self) -> "ApiClient":
         return self._apis.client()

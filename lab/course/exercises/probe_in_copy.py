@@ -1,0 +1,61 @@
+"""Lesson 4's exercise as the learner does it: the livenessProbe written into their copy,
+work/k8s/redis.yaml, under the redis container. The check reads the file and hands the
+probe to the answer checks of liveness.py (the same mistakes, the same hints).
+
+Under CI (LAB_SOLUTIONS=1) a copy without a probe gets the course's solution inserted as
+text at the end of the redis container's block, so the file's comments stay."""
+import re
+from typing import List
+
+import yaml
+
+from lab.core import config
+from lab.core.errors import LabError
+from lab.core.json_types import Manifest
+from lab.course.learner_copy import REDIS_COPY, START_OVER, read_redis_copy, redis_container, replace_redis_copy
+from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
+from lab.course.exercises.registry import SOLUTIONS_DIR, fail
+
+CONTAINER_LINE = re.compile(r"^(?P<dash>\s*)- name: redis\s*$")
+
+
+def _end_of_container(lines: List[str], start: int, indent: int) -> int:
+    """The index of the first line after the container that starts at ``start``: the next
+    non-blank line indented less than the container's keys."""
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            return index
+    return len(lines)
+
+
+def _with_solution(text: str) -> str:
+    """The copy with solutions/04-liveness-probe.yaml inserted under the redis container."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if CONTAINER_LINE.match(line)]
+    if not starts:
+        raise LabError(f"{REDIS_COPY}: no line `- name: redis` to add the probe under. {START_OVER}")
+    first = CONTAINER_LINE.match(lines[starts[0]])
+    assert first is not None  # starts holds only lines it matched
+    indent = len(first.group("dash")) + 2
+    end = _end_of_container(lines, starts[0], indent)
+    while end > starts[0] + 1 and not lines[end - 1].strip():
+        end -= 1  # above the blank lines that close the block
+    solution = (SOLUTIONS_DIR / LIVENESS.key).read_text()
+    block = [" " * indent + line if line.strip() else line for line in solution.splitlines(keepends=True)]
+    if lines[end - 1:end] and not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    return "".join(lines[:end] + block + lines[end:])
+
+
+def check_probe_in_copy() -> Manifest:
+    """PASS when work/k8s/redis.yaml's redis container has a good livenessProbe; return it."""
+    text = read_redis_copy()
+    if "livenessProbe" not in redis_container(text) and config.current().solutions:
+        text = _with_solution(text)
+        replace_redis_copy(text)
+        print(f"(LAB_SOLUTIONS=1: the course's solution, solutions/{LIVENESS.key}, written into {REDIS_COPY})")
+    probe = redis_container(text).get("livenessProbe")
+    if probe is None:
+        fail(LIVENESS, "no-probe", f"{REDIS_COPY} has no livenessProbe under the redis container.")
+    return check_liveness_probe(yaml.safe_dump({"livenessProbe": probe}, sort_keys=False))
