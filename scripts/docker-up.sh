@@ -9,8 +9,22 @@ WAIT_SECONDS=${DOCKER_WAIT_SECONDS:-60}
 
 docker_answers() { docker info >/dev/null 2>&1; }
 
+# Lesson 5 runs a Compose file: `docker compose` (the plugin) or Debian's `docker-compose`.
+ensure_compose() {
+  if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "docker-up: installing docker-compose from the distribution's packages (lesson 5's Compose file)..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null && return 0
+  fi
+  echo "docker-up: no Docker Compose here (lesson 5 uses it). Fix: install Docker's compose plugin, or: sudo apt-get install docker-compose" >&2
+  return 1
+}
+
 if command -v docker >/dev/null 2>&1 && docker_answers; then
   echo "docker-up: Docker Engine $(docker version --format '{{.Server.Version}}') is answering."
+  ensure_compose
   exit 0
 fi
 
@@ -34,6 +48,7 @@ echo $! > /run/lab-dockerd.pid
 for _ in $(seq "$WAIT_SECONDS"); do
   if docker_answers; then
     echo "docker-up: Docker Engine $(docker version --format '{{.Server.Version}}') is answering."
+    ensure_compose
     exit 0
   fi
   sleep 1

@@ -17,18 +17,21 @@ LESSONS = sorted(path for path in (settings.REPO_ROOT / "notebooks").glob("0[1-5
 KUBERNETES_LESSONS = ("03-", "04-", "05-")
 
 
-def reset_for(path: Path, request) -> None:
+def reset_for(path: Path, request, monkeypatch) -> None:
     """The reset of the engine the lesson runs on; a Kubernetes lesson's kernel inherits
-    LAB_TARGET from the on_kubernetes fixture, which also deletes the namespace afterwards."""
+    LAB_TARGET from the on_kubernetes fixture, which also deletes the namespace afterwards.
+    A Docker lesson runs as the participant `lab`, whose name its cells type (`docker run
+    --name lab-my-redis --label io.redis-tini-lab.participant=lab`), as a learner's would."""
     if path.name.startswith(KUBERNETES_LESSONS):
         request.getfixturevalue("on_kubernetes").delete()
     else:
+        monkeypatch.setenv("LAB_PREFIX", "lab")
         lab.reset()  # images too: as if nothing had been done before this lesson
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
-def test_lesson_passes_on_its_own_after_a_reset(scenario, request, path: Path):
-    reset_for(path, request)
+def test_lesson_passes_on_its_own_after_a_reset(scenario, request, monkeypatch, path: Path):
+    reset_for(path, request, monkeypatch)
     notebook = nbformat.read(path, as_version=4)
     try:
         NotebookClient(notebook, timeout=300, kernel_name="python3",

@@ -58,10 +58,11 @@ def _participant_api(room, name):
 
 
 def _sleeper(name: str, replicas: int = 1, owner: str = "tests") -> client.V1Deployment:
-    """A small deployment of the lab's own redis image (on every node already), sleeping."""
+    """A small deployment of the lab's own redis image (on every node already), sleeping,
+    labelled as the course's objects are (what the lab's reset finds in ``owner``'s namespace)."""
     labels = {"app": name}
     return client.V1Deployment(
-        metadata=client.V1ObjectMeta(name=name, labels={settings.LABEL: owner}),
+        metadata=client.V1ObjectMeta(name=name, labels={settings.LABEL: owner, settings.PART_OF[0]: settings.PART_OF[1]}),
         spec=client.V1DeploymentSpec(replicas=replicas, selector=client.V1LabelSelector(match_labels=labels),
                                      template=client.V1PodTemplateSpec(
             metadata=client.V1ObjectMeta(labels=labels),
