@@ -20,7 +20,7 @@ from lab.course.checks import (
     expect_zombies,
 )
 from lab.course.progress import lesson
-from lab.course.redis import bgsave, make_orphans, run_redis
+from lab.course.redis import bgsave, make_orphans, run_redis, wait_for_redis
 from lab.engine.cleanup import labelled, reset
 from lab.engine.containers import (
     ExecResult,
@@ -28,6 +28,7 @@ from lab.engine.containers import (
     get,
     is_running,
     logs,
+    named,
     pids_in_use,
     pids_limit,
     remove,
@@ -57,8 +58,8 @@ from lab.views.notebook import show_lab_errors_as_one_line
 __all__ = [
     "settings", "exercises", "progress", "LabError", "LabTimeout", "wait_until",
     "CheckFailed", "expect", "expect_log_count", "expect_pid1", "expect_reaped", "expect_zombies", "lesson",
-    "bgsave", "make_orphans", "run_redis", "labelled", "reset",
-    "ExecResult", "exec_in", "get", "is_running", "logs", "pids_in_use", "pids_limit", "remove", "run",
+    "bgsave", "make_orphans", "run_redis", "wait_for_redis", "labelled", "reset",
+    "ExecResult", "exec_in", "get", "is_running", "logs", "named", "pids_in_use", "pids_limit", "remove", "run",
     "send_signal", "stop", "client", "server_version",
     "build_course_images", "build_image", "image_exists", "resolve_base",
     "Process", "ProcessTable", "parse_snapshot", "parse_stat", "pod_process_table", "process_table", "zombies",

@@ -116,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "up":
         from lab.course.dockercoins import ensure_running
         from lab.targets.choice import target
-        print("webui:", ensure_running(target()))
+        ensure_running(target())
+        print("webui: in a terminal, kubectl port-forward svc/webui 8080:80, then open http://127.0.0.1:8080")
     elif args.command == "down":
         from lab.targets.choice import target
         target().delete()

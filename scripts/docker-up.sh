@@ -9,16 +9,16 @@ WAIT_SECONDS=${DOCKER_WAIT_SECONDS:-60}
 
 docker_answers() { docker info >/dev/null 2>&1; }
 
-# Lesson 5 runs a Compose file: `docker compose` (the plugin) or Debian's `docker-compose`.
+# Lesson 2 runs a Compose file: `docker compose` (the plugin) or Debian's `docker-compose`.
 ensure_compose() {
   if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then
     return 0
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "docker-up: installing docker-compose from the distribution's packages (lesson 5's Compose file)..."
+    echo "docker-up: installing docker-compose from the distribution's packages (lesson 2's Compose file)..."
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null && return 0
   fi
-  echo "docker-up: no Docker Compose here (lesson 5 uses it). Fix: install Docker's compose plugin, or: sudo apt-get install docker-compose" >&2
+  echo "docker-up: no Docker Compose here (lesson 2 uses it). Fix: install Docker's compose plugin, or: sudo apt-get install docker-compose" >&2
   return 1
 }
 

@@ -340,7 +340,7 @@ EOF
 }
 
 start_kube_proxy() {
-  # NodePorts on 127.0.0.1 only (the webui: http://127.0.0.1:30080); --masquerade-all so
+  # NodePorts, if any, on 127.0.0.1 only (the course has none); --masquerade-all so
   # pod -> ClusterIP -> pod on the same bridge passes Docker's FORWARD policy (DROP).
   start kube-proxy "$BIN/kube-proxy" --kubeconfig="$ADMIN_KUBECONFIG" --hostname-override="$NODE" \
     --proxy-mode=iptables --cluster-cidr="$POD_CIDR" --masquerade-all --nodeport-addresses=127.0.0.1/32 \

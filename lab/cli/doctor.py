@@ -2,7 +2,6 @@
 import platform
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass

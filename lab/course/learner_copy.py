@@ -54,9 +54,13 @@ def redis_container(text: str) -> Manifest:
 
 
 def replace_redis_copy(text: str) -> None:
-    """Write the copy atomically: two participants of one checkout (CI's room test) may write
-    the same solution at once, and kubectl must never read half a file."""
-    path = settings.REPO_ROOT / REDIS_COPY
+    replace_learner_file(settings.REPO_ROOT / REDIS_COPY, text)
+
+
+def replace_learner_file(path: Path, text: str) -> None:
+    """Write one of the learner's files atomically (a solution under CI): two participants of
+    one checkout (CI's room test) may write the same solution at once, and kubectl or docker
+    must never read half a file."""
     temporary = path.with_name(f"{path.name}.lab-tmp-{os.getpid()}")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)

@@ -1,6 +1,6 @@
 """The checks of lessons 3 to 5: one call per step or measurement, one PASS line that states what was shown,
 or a CheckFailed that lists every part that did not hold."""
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
 from lab.core.json_types import Row
 from lab.course.checks import CheckFailed, passed

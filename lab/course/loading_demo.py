@@ -15,11 +15,10 @@ answering LOADING meanwhile. Both probe commands are run by hand until redis ans
 import copy
 import threading
 import time
-from typing import List, Optional
+from typing import List
 
 import yaml
 
-from lab.core.console import show_command
 from lab.core.errors import LabError
 from lab.core.json_types import JsonObject, Row
 from lab.core.waiting import ticks
@@ -114,9 +113,6 @@ def startup_probe_yaml() -> str:
 
 
 def write_startup_file() -> str:
-    """work/04-redis-startup.yaml (validated), and the command that has the API server check
-    it without applying it."""
-    from lab.targets.kubernetes.target import namespace
-    path = manifests.shown_path(write_work_file(STARTUP_FILE, [redis_with_startup_probe()]))
-    show_command("kubectl", "apply", "--dry-run=server", "-n", namespace(), "-f", path)
-    return path
+    """work/04-redis-startup.yaml, validated against the API schema; the learner's next cell
+    has the API server check it (`kubectl apply --dry-run=server -f ...`)."""
+    return manifests.shown_path(write_work_file(STARTUP_FILE, [redis_with_startup_probe()]))

@@ -7,7 +7,7 @@ a BGSAVE child runs redis calls waitpid(-1) and would reap our zombies by accide
 from docker.models.containers import Container
 
 from lab.core.waiting import wait_until
-from lab.engine.containers import ContainerRef, exec_in, run
+from lab.engine.containers import ContainerRef, exec_in, get, run
 
 REDIS_COMMAND = ["redis-server", "--save", ""]
 
@@ -19,9 +19,15 @@ ORPHAN_MAKER = ["sh", "-c", "sleep 1 & exit 0"]
 
 def run_redis(short_name: str, image: str, *, init: bool = False, quiet: bool = False) -> Container:
     """Start redis (``--save ""``) and wait until it answers PING."""
-    container = run(short_name, image, REDIS_COMMAND, init=init, quiet=quiet)
+    return wait_for_redis(run(short_name, image, REDIS_COMMAND, init=init, quiet=quiet))
+
+
+def wait_for_redis(ref: ContainerRef, timeout: float = 20) -> Container:
+    """Until redis in the container answers PING (bounded): a container just started runs
+    its entrypoint first."""
+    container = get(ref)
     wait_until(lambda: exec_in(container, ["redis-cli", "ping"], quiet=True).stdout.strip() == "PONG",
-               timeout=20, what=f"redis in {container.name} to answer PING", interval=0.2)
+               timeout=timeout, what=f"redis in {container.name} to answer PING", interval=0.2)
     return container
 
 

@@ -156,6 +156,17 @@ def get(ref: ContainerRef) -> Container:
                    "Fix: run the cell that starts it first.")
 
 
+def named(name: str) -> Container:
+    """A container the learner started by hand with the lab's label (`docker run --name
+    lab-my-redis --label io.redis-tini-lab.participant=lab ...`, as lesson 2 types it),
+    found by the exact name typed, whichever participant runs the lesson."""
+    container = _find(name)
+    if container is None or settings.LABEL not in container.labels:
+        raise LabError(f"there is no container {name} with the lab's label. Fix: run the docker run cell above "
+                       "(it names and labels it).")
+    return container
+
+
 def _find(name: str) -> Optional[Container]:
     with docker_errors(f"looking up {name}"):
         try:

@@ -1,7 +1,6 @@
-"""kind-config.yaml, read in one place: the cluster's name, the ports it publishes on
-127.0.0.1, and the PID limit its worker gives each pod."""
+"""kind-config.yaml, read in one place: the cluster's name, and the PID limit its worker
+gives each pod."""
 import functools
-from typing import Dict
 
 import yaml
 

@@ -15,7 +15,7 @@ KUBERNETES_VERSION = "1.33.0"  # the schema version manifests are checked agains
 
 
 def shown_path(path: Union[str, Path]) -> str:
-    """A manifest's path as a person types it from the repository's root (work/04-redis.yaml)."""
+    """A manifest's path as a person types it from the repository's root (work/05-matrix.yaml)."""
     path = Path(path)
     try:
         return str(path.resolve().relative_to(settings.REPO_ROOT))

@@ -27,8 +27,8 @@ def test_image_tag_that_does_not_exist_names_the_pull_error(on_kubernetes):
     body = experiments.redis_deployment("redis", ["redis-cli", "ping"]).body
     body["spec"]["template"]["spec"]["containers"][0]["image"] = "redis-tini-lab/redis:no-such-tag"
     on_kubernetes.apply_manifests([Manifest("redis.yaml", body)])
-    with pytest.raises(lab.LabTimeout, match=r"^not ready after 30s: .*(ErrImagePull|ImagePullBackOff)"):
-        on_kubernetes.wait_ready(timeout=30, names=["redis"])
+    with pytest.raises(lab.LabTimeout, match=r"^not ready after 60s: .*(ErrImagePull|ImagePullBackOff)"):
+        on_kubernetes.wait_ready(timeout=60, names=["redis"])
 
 
 def test_every_wait_ends_within_its_bound(scenario):

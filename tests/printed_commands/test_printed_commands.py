@@ -9,7 +9,6 @@ every engine printed commands, and every one of them passed. The table of what w
 is written to tests/artifacts/printed-commands.txt.
 """
 import json
-import re
 import shlex
 import shutil
 import subprocess
@@ -77,22 +76,31 @@ OPERATORS = {";", "|", "||", "&&", "&", "(", ")"}
 LEADING_KEYWORDS = {"do", "then", "else", "if", "while", "!"}   # a command follows them
 
 
-def programs(script: str):
-    """The program of each command of a script (after |, &&, ||, ;, do, then ...), quotes
-    and comments read as bash reads them; a `for` header names no program."""
+def alternatives(script: str):
+    """The programs a script runs, command by command, as bash reads them (quotes, comments,
+    |, &&, ;, do, then ...; a `for` header names none). `a || b` is one list: either will do."""
+    groups = []
     for line in script.replace("\\\n", " ").splitlines():
         lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-        expect_program, in_for_header = True, False
+        expect_program, in_for_header, after = True, False, None
         for token in lexer:
             if token in OPERATORS:
-                expect_program, in_for_header = True, False
+                expect_program, in_for_header, after = True, False, token
             elif in_for_header or token in LEADING_KEYWORDS or token in ("done", "fi"):
                 continue
             elif token == "for":
                 in_for_header = True
             elif expect_program:
                 expect_program = False
-                yield token
+                if after == "||" and groups:
+                    groups[-1].append(token)
+                else:
+                    groups.append([token])
+    return groups
+
+
+def programs(script: str):
+    return [program for group in alternatives(script) for program in group]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -100,7 +108,8 @@ def test_the_learners_commands_are_shell_a_terminal_takes(path):
     for script in bash_cells(path):
         checked = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True, timeout=10)
         assert checked.returncode == 0, f"{path.name}: not valid shell:\n{script}\n{checked.stderr}"
-        missing = [p for p in programs(script) if p not in TOOLS and not shutil.which(p)]
+        missing = [group for group in alternatives(script)
+                   if not any(p in TOOLS or shutil.which(p) for p in group)]
         assert not missing, f"{path.name}: {missing} not found, in:\n{script}"
 
 

@@ -314,14 +314,14 @@ def test_a_measurement_with_zombies_fails_the_check():
     assert "measured 2 timed-out probes and 2 zombies" in str(error)
 
 
-from tests.unit.test_learner_files import DOCKERFILE_TESTED, REDIS_IMAGE_TESTED  # noqa: E402
+from tests.unit.test_learner_files import DOCKERFILE_TESTED, PROBE_TESTED, REDIS_IMAGE_TESTED  # noqa: E402
 from tests.unit.test_mystery import MYSTERY_TESTED  # noqa: E402  (the mystery's own tests list theirs)
 
 
 def test_every_mistake_the_hints_know_is_tested():
     tested = {
         ENTRYPOINT.key: {m for _, m, _ in ENTRYPOINT_WRONG} | set(DOCKERFILE_TESTED),
-        LIVENESS.key: {m for _, m, _ in LIVENESS_WRONG} | {"no-probe"},  # tests/unit/test_learner_files.py
+        LIVENESS.key: {m for _, m, _ in LIVENESS_WRONG} | PROBE_TESTED,
         REDIS_IMAGE.key: set(REDIS_IMAGE_TESTED),
         ZOMBIE_FIX.key: {m for _, m, _ in ZOMBIE_FIX_WRONG} - {None} | {"nothing-timed-out", "zombies-measured"},
     }

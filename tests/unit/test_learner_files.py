@@ -131,9 +131,20 @@ def test_a_broken_copy_is_a_one_line_error_with_its_fix(text, message):
 
 # -- lesson 4: the livenessProbe in work/k8s/redis.yaml -------------------------------------------
 
-def test_a_copy_without_a_probe_says_where_it_goes():
-    write(str(REDIS_COPY), UPSTREAM_REDIS)
-    assert mistake(exercises.check_probe_in_copy) == "no-probe"
+PROBE_WRONG = [
+    (UPSTREAM_REDIS, "no-probe"),
+    (UPSTREAM_REDIS.replace("          ports:\n", "          readinessProbe:\n            exec: {command: [redis-cli, ping]}\n"
+                                               "          ports:\n"), "readiness-probe"),
+    (UPSTREAM_REDIS.replace("          ports:\n", "          livenesProbe:\n            exec: {command: [redis-cli, ping]}\n"
+                                               "          ports:\n"), "not-a-probe-key"),
+]
+PROBE_TESTED = {m for _, m in PROBE_WRONG}
+
+
+@pytest.mark.parametrize("text, expected", PROBE_WRONG)
+def test_a_copy_without_a_liveness_probe_names_what_it_has_instead(text, expected):
+    write(str(REDIS_COPY), text)
+    assert mistake(exercises.check_probe_in_copy) == expected
 
 
 def test_the_probe_in_the_copy_gets_the_probe_checks():

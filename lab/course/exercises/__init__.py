@@ -1,8 +1,10 @@
 """Exercises: the learner writes the line that matters; a check says precisely what is
 wrong and hints at the fix. Solutions live in solutions/; CI checks them (LAB_SOLUTIONS=1).
 
-Each check first looks at the text (fast, specific hints), then, where it can, runs the
-answer for real (builds the Dockerfile, or deploys the pod and stalls it).
+Each check first looks at the text (fast, specific hints): the learner's answer in a cell,
+or the file they edited (their Dockerfile, their work/k8s/redis.yaml). Lesson 5's checks
+then run the answer for real (deploy the pod and stall it); in lessons 2 to 4 the learner
+builds and applies it with their own commands, and the lesson's next check reads the result.
 
 Hints escalate. Each kind of wrong answer (a *mistake*, with a stable id such as
 "shell-in-probe") has three hints: 1 says why it is wrong, 2 which field or instruction

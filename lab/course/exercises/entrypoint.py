@@ -25,6 +25,7 @@ from lab.course.exercises.tini import (
     starts_redis_server,
     what_tini_runs,
 )
+from lab.course.learner_copy import replace_learner_file
 
 DOCKERFILE = Path("work") / "02-redis-tini" / "Dockerfile"   # as the learner types it, from the repository's root
 ENTRYPOINT_ANSWER = 'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]'
@@ -171,7 +172,7 @@ def _with_solution(path: Path, text: str) -> str:
     """The placeholder line replaced by the course's solution, written back (CI only)."""
     solution = (SOLUTIONS_DIR / ENTRYPOINT.key).read_text().strip()
     changed = text.replace(PLACEHOLDER, solution, 1)
-    path.write_text(changed, encoding="utf-8")
+    replace_learner_file(path, changed)
     print(f"(LAB_SOLUTIONS=1: the course's solution, solutions/{ENTRYPOINT.key}, written into {DOCKERFILE})")
     return changed
 

@@ -38,7 +38,7 @@ LIVENESS_MISTAKES = {
         PROBE_ANSWER),
     "invalid-yaml": Mistake(YAML_CONCEPT, YAML_FIELD, PROBE_ANSWER),
     "not-one-key": Mistake(
-        "the block sits under the redis container in k8s/redis.yaml, next to image and ports: "
+        "the block sits under the redis container in work/k8s/redis.yaml, next to image and ports: "
         "one key, whose value is the probe.",
         "start with 'livenessProbe:' on its own line and indent the probe's fields under it.",
         PROBE_ANSWER),

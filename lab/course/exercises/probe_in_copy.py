@@ -5,7 +5,7 @@ probe to the answer checks of liveness.py (the same mistakes, the same hints).
 Under CI (LAB_SOLUTIONS=1) a copy without a probe gets the course's solution inserted as
 text at the end of the redis container's block, so the file's comments stay."""
 import re
-from typing import List
+from typing import List, NoReturn
 
 import yaml
 
@@ -14,8 +14,13 @@ from lab.core.errors import LabError
 from lab.core.json_types import Manifest
 from lab.course.learner_copy import REDIS_COPY, START_OVER, read_redis_copy, redis_container, replace_redis_copy
 from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
-from lab.course.exercises.registry import SOLUTIONS_DIR, fail
+from lab.course.exercises.registry import SOLUTIONS_DIR, did_you_mean, fail
 
+# A container's fields (kubectl explain pod.spec.containers): a key outside them is misspelt.
+CONTAINER_FIELDS = {"name", "image", "imagePullPolicy", "command", "args", "workingDir", "ports", "env", "envFrom",
+                    "resources", "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe",
+                    "lifecycle", "terminationMessagePath", "terminationMessagePolicy", "securityContext", "stdin",
+                    "stdinOnce", "tty", "resizePolicy", "restartPolicy"}
 CONTAINER_LINE = re.compile(r"^(?P<dash>\s*)- name: redis\s*$")
 
 
@@ -55,7 +60,20 @@ def check_probe_in_copy() -> Manifest:
         text = _with_solution(text)
         replace_redis_copy(text)
         print(f"(LAB_SOLUTIONS=1: the course's solution, solutions/{LIVENESS.key}, written into {REDIS_COPY})")
-    probe = redis_container(text).get("livenessProbe")
+    container = redis_container(text)
+    probe = container.get("livenessProbe")
     if probe is None:
-        fail(LIVENESS, "no-probe", f"{REDIS_COPY} has no livenessProbe under the redis container.")
+        _no_liveness_probe(container)
     return check_liveness_probe(yaml.safe_dump({"livenessProbe": probe}, sort_keys=False))
+
+
+def _no_liveness_probe(container: Manifest) -> NoReturn:
+    """Name what the container has instead: a readiness probe, a misspelt key, or nothing."""
+    if "readinessProbe" in container:
+        fail(LIVENESS, "readiness-probe", "the redis container has a readinessProbe, and no livenessProbe.")
+    unknown = [str(key) for key in container if key not in CONTAINER_FIELDS]
+    for key in unknown:
+        close = did_you_mean(key, ["livenessProbe"])
+        if close:
+            fail(LIVENESS, "not-a-probe-key", f"the redis container has a key {key!r}, which Kubernetes does not know.{close}")
+    fail(LIVENESS, "no-probe", f"{REDIS_COPY} has no livenessProbe under the redis container.")

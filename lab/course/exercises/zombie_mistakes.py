@@ -121,8 +121,9 @@ MYSTERY_MISTAKES = {
         'write each as a plain whole number, no quotes and no unit: 1, not "1" or 1s.',
         "periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 3 (the other team's values)"),
     "probe-loosened": Mistake(
-        "a looser probe only delays the restart: every timed-out shell probe still leaves a zombie, and the "
-        "zombies still fill the pod's PIDs.",
+        "a looser probe hides the leak rather than fixing it: more failures before a restart only delay it "
+        "while every timed-out shell probe still leaves a zombie, and a timeout longer than the pause stops "
+        "the probe from noticing a stall at all.",
         "keep periodSeconds 1, timeoutSeconds 1 and failureThreshold 3; look at who the zombies' parent is.",
         MYSTERY_ANSWERS),
     "nothing-timed-out": Mistake(

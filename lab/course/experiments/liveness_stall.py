@@ -49,8 +49,8 @@ def watch_restart(target: Target, url: str, *, restarts_before: int, timeout: fl
         return len(after_restart) == recovery_samples and None not in after_restart and \
             after_restart == sorted(after_restart) and after_restart[-1] > after_restart[0]
 
-    sample(0)
     try:
+        sample(0)  # inside: the webui's /json may block while redis is paused
         timeline = target.watch(timeout, on_tick=sample, until=recovered, deployments=["redis"],
                                 on_event=view.on_event if view is not None else None)
     except BaseException:  # interrupted: do not leave redis paused for the rest of the minute

@@ -4,9 +4,8 @@ restarts) is the same `KubernetesTarget` code on all three.
 
 Each lifecycle says:
 - which kubeconfig and context reach the cluster;
-- how the lab's images get to the nodes (`kind load`, the stand-in's `load`, a registry);
-- how a NodePort reaches this machine (kind's port mapping, the stand-in's 127.0.0.1, or
-  not at all on a shared cluster, where the lab port-forwards instead).
+- how the lab's images get to the nodes (`kind load`, the stand-in's `load`, a registry).
+(Services are reached the same way on all three: through a port-forward.)
 """
 import os
 import shutil
@@ -38,7 +37,7 @@ class Cluster(Protocol):
     def name(self) -> str: ...          # the target's name: "kind", "standin" or "kubernetes"
 
     @property
-    def shared(self) -> bool: ...       # a room's cluster: no node ports, a namespace per participant
+    def shared(self) -> bool: ...       # a room's cluster: a namespace per participant, given
 
     @property
     def context(self) -> str: ...
@@ -196,7 +195,8 @@ class StandinCluster:
 
 def registry_image(image: str, registry: str) -> str:
     """`redis-tini-lab/redis:7.2.4-tini` as pushed to ``registry`` (e.g. registry.example.com/course)."""
-    return f"{registry.rstrip('/')}/{image}"
+    prefix = f"{registry.rstrip('/')}/"
+    return image if image.startswith(prefix) else prefix + image
 
 
 class SharedCluster:

@@ -35,6 +35,25 @@ def _file_defining(context: str, files: List[Path]) -> Tuple[Optional[Path], Any
     return None, None, None
 
 
+def current_context(kubeconfig: Optional[str] = None) -> Optional[str]:
+    """The current-context of the first kubeconfig file that names one, as kubectl reads it."""
+    for path in kubeconfig_files(kubeconfig):
+        try:
+            found = (yaml.safe_load(path.read_text()) or {}).get("current-context")
+        except (OSError, yaml.YAMLError, AttributeError):
+            continue
+        if found:
+            return str(found)
+    return None
+
+
+def context_namespace(context: str, kubeconfig: Optional[str] = None) -> Optional[str]:
+    """The default namespace of ``context`` in the file that defines it, if it has one."""
+    _, _, entry = _file_defining(context, kubeconfig_files(kubeconfig))
+    namespace = ((entry or {}).get("context") or {}).get("namespace")
+    return str(namespace) if namespace else None
+
+
 # (context, namespace, kubeconfig) already settled in this kernel: every apply asks
 _done: Set[Tuple[str, str, Optional[str]]] = set()
 
@@ -50,7 +69,7 @@ def set_namespace(context: str, namespace: str, kubeconfig: Optional[str] = None
     if path is None or (entry.get("context") or {}).get("namespace") == namespace:
         return False
     if not os.access(path, os.W_OK):
-        print(f"(your kubeconfig {path} is read-only: type -n {namespace}, or run the command below)")
+        print(f"(your kubeconfig {path} is read-only: type -n {namespace} on every kubectl command)")
         return False
     show_command("kubectl", "config", "set-context", context, f"--namespace={namespace}",
                  *([f"--kubeconfig={kubeconfig}"] if kubeconfig else []))

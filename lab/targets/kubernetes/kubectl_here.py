@@ -8,28 +8,13 @@ context, and that context is the file's current one. What a terminal needs for t
 the lab prints.
 """
 import os
-from typing import Optional
-
-import yaml
 
 from lab.core.console import show_shell
 from lab.core.errors import LabError
 from lab.targets.kubernetes.apis import Apis
 from lab.targets.kubernetes.kube_api import kube_errors
-from lab.targets.kubernetes.kube_context import kubeconfig_files
+from lab.targets.kubernetes.kube_context import context_namespace, current_context
 from lab.targets.kubernetes.namespaces import ensure_namespace, namespace
-
-
-def current_context(kubeconfig: Optional[str]) -> Optional[str]:
-    """The current-context of the first kubeconfig file that names one, as kubectl reads it."""
-    for path in kubeconfig_files(kubeconfig):
-        try:
-            found = (yaml.safe_load(path.read_text()) or {}).get("current-context")
-        except (OSError, yaml.YAMLError, AttributeError):
-            continue
-        if found:
-            return str(found)
-    return None
 
 
 def point_kubectl_here(apis: Apis) -> None:
@@ -44,6 +29,9 @@ def point_kubectl_here(apis: Apis) -> None:
     if current != cluster.context:
         raise LabError(f"kubectl's current context is {current or 'not set'}, not the lesson's {cluster.context}. "
                        f"Fix: kubectl config use-context {cluster.context}")
+    if context_namespace(cluster.context, cluster.kubeconfig) != ns:  # e.g. a kubeconfig the lab may not write
+        raise LabError(f"kubectl's context {cluster.context} does not default to your namespace {ns}. "
+                       f"Fix: kubectl config set-context --current --namespace={ns}")
     print(f"kubectl reaches context {cluster.context}, namespace {ns}: `kubectl get pods` lists your pods.")
     if cluster.kubeconfig:
         print("In a terminal (at the repository root), first:")

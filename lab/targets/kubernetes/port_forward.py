@@ -1,7 +1,7 @@
 """The lab's own `kubectl port-forward`: a listener on 127.0.0.1 that carries each
 connection through the API server to a pod behind a Service.
 
-Used on a shared cluster, where no node port reaches this machine. Each connection asks
+Used on every cluster (the course has no node ports). Each connection asks
 for a ready pod anew, so a restarted redis or webui pod is found again. The forwarder has
 an API client of its own: the kubernetes client switches a client into websocket mode
 while it opens a stream, which must not happen under the notebook's own calls.

@@ -1,4 +1,4 @@
-"""Reaching a Service from this machine (its node port, else the lab's own port-forward), and its endpoints."""
+"""Reaching a Service from this machine (the lab's own port-forward), and its endpoints."""
 import socket
 import threading
 from typing import Dict, List

@@ -189,8 +189,7 @@ class KubernetesTarget:
 
     # -- addresses (services.py) ---------------------------------------------------------------------
     def url(self, service: str, port: int = 80) -> str:
-        """The Service on this machine: through the cluster's published node port where it has
-        one (kind, stand-in), else through the lab's own port-forward."""
+        """The Service on this machine, through the lab's own port-forward (every cluster alike)."""
         return services.url(self._apis, self._forwards, service, port)
 
     def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
