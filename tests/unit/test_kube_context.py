@@ -57,3 +57,17 @@ def test_the_file_of_kubeconfig_that_defines_the_context(tmp_path, monkeypatch):
 def test_a_context_no_file_defines_is_left_alone(tmp_path, monkeypatch):
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "missing"))
     assert not kube_context.set_namespace("kind-redis-tini-lab", "lab")
+
+
+def test_the_current_context_and_a_contexts_namespace_are_read_as_kubectl_reads_them(tmp_path):
+    """What point_kubectl_here checks before the learner's first `kubectl` cell."""
+    path = kubeconfig(tmp_path / "config", "lab-standin", "production")
+    assert kube_context.current_context(str(path)) is None
+    config = yaml.safe_load(path.read_text())
+    config["current-context"] = "lab-standin"
+    path.write_text(yaml.safe_dump(config))
+    assert kube_context.current_context(str(path)) == "lab-standin"
+    assert kube_context.context_namespace("lab-standin", str(path)) is None
+    kube_context.set_namespace("lab-standin", "alice", str(path))
+    assert kube_context.context_namespace("lab-standin", str(path)) == "alice"
+    assert kube_context.context_namespace("not-there", str(path)) is None
