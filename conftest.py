@@ -3,7 +3,7 @@
 - The notebooks' exercises are checked with the course's own solutions (solutions/) when
   the learner's answer is still the placeholder, so CI proves every exercise solvable.
 - Every command a notebook prints is checked on the engine that ran it (lab/core/command_check.py).
-- Lessons 0-2 (notebooks/) run on Docker; lessons 3-5 (notebooks/ too) and lesson 0 again
+- Lessons 0-2 (notebooks/) run on Docker; lessons 3-6 (notebooks/ too) and lesson 0 again
   (tests/kubernetes/notebooks/) run on the real Kubernetes this machine has: kind, or the CI
   stand-in, which the first of them starts when it is not up yet.
 """
@@ -31,11 +31,11 @@ def pytest_sessionstart(session):
     PRINTED_COMMANDS.with_suffix(".txt").write_text("")
 
 
-KUBERNETES_LESSONS = ("03-", "04-", "05-")
+KUBERNETES_LESSONS = ("03-", "04-", "05-", "06-")
 
 
 def needs_kubernetes(item) -> bool:
-    """Lessons 3-5, and lesson 0's second run (tests/kubernetes/notebooks/)."""
+    """Lessons 3-6, and lesson 0's second run (tests/kubernetes/notebooks/)."""
     path = Path(str(item.fspath))
     return path.suffix == ".ipynb" and (path.name.startswith(KUBERNETES_LESSONS) or "kubernetes" in path.parts)
 
@@ -69,7 +69,7 @@ def _lesson(nodeid: str) -> str:
 
 
 def _engine(nodeid: str, kubernetes: str) -> str:
-    """Where a notebook's cells ran: lessons 3-5 and tests/kubernetes/ on Kubernetes (or the
+    """Where a notebook's cells ran: lessons 3-6 and tests/kubernetes/ on Kubernetes (or the
     room's context), the rest on Docker."""
     if os.environ.get("LAB_KUBE_CONTEXT"):
         return f"kubernetes context {os.environ['LAB_KUBE_CONTEXT']} (LAB_KUBE_CONTEXT)"

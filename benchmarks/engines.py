@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STANDIN = str(ROOT / "scripts" / "k8s-standin.sh")
-LESSONS = ["03-dockercoins", "04-liveness-probe", "05-inducing-zombies"]
+LESSONS = ["03-dockercoins", "04-liveness-probe", "05-inducing-zombies", "06-probe-pitfalls"]
 
 
 def timed(argv, env=None) -> float:

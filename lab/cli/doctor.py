@@ -110,7 +110,7 @@ def check_image_store() -> Finding:
 
 
 def check_target() -> Finding:
-    """Which Kubernetes lessons 3-5 will run on, or the fix when there is none."""
+    """Which Kubernetes lessons 3-6 will run on, or the fix when there is none."""
     from lab.targets.choice import target_name
     context = config.current().kube_context
     try:
@@ -118,7 +118,7 @@ def check_target() -> Finding:
     except LabError as error:
         problem, _, fix = str(error).partition(" Fix: ")
         return Finding("target", False, problem, fix, required=False)  # lessons 0-2 need only Docker
-    return Finding("target", True, f"lessons 3-5 will run on: {name}")
+    return Finding("target", True, f"lessons 3-6 will run on: {name}")
 
 
 def findings() -> List[Finding]:

@@ -1,7 +1,7 @@
 """The lab's configuration: every environment variable it reads, read here and nowhere else.
 
     LAB_PREFIX          the participant: names and labels everything the lab creates (default: lab)
-    LAB_TARGET          auto | kind | standin: the Kubernetes lessons 3-5 run on (default: auto)
+    LAB_TARGET          auto | kind | standin: the Kubernetes lessons 3-6 run on (default: auto)
     LAB_KUBE_CONTEXT    a workshop room's context: the participant's namespace on a shared cluster
     LAB_REGISTRY        the room's registry, for the course images
     LAB_KUBERNETES      kind | standin: which cluster the Kubernetes tests use (and auto picks)

@@ -1,4 +1,4 @@
-"""Lesson 4: the liveness probe that passes while every client is refused.
+"""Lesson 6: the liveness probe that passes while every client is refused.
 
 `redis-cli ping` exits 0 on an error reply (measured with redis-cli 7.0.15, and live here): against a redis
 with `requirepass` it prints `NOAUTH Authentication required.` and exits 0, so an exec
@@ -23,7 +23,7 @@ PASSWORD = "lesson-04-secret"  # a demo value; in production it comes from a Sec
 ROTATED = "rotated-by-someone-else"
 NAIVE = "auth-naive"          # probe ["redis-cli", "ping"], no password
 CHECKED = "auth-checked"      # probe ["redis-cli", "-e", "ping"] with REDISCLI_AUTH
-WORK_FILE = "04-auth-trap.yaml"
+WORK_FILE = "06-auth-trap.yaml"
 
 
 def _redis_with_password(name: str, probe: List[str], *, probe_has_password: bool) -> Manifest:

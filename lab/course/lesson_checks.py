@@ -1,11 +1,15 @@
-"""The checks of lessons 3 to 5: one call per step or measurement, one PASS line that states what was shown,
+"""The checks of lessons 3 to 6: one call per step or measurement, one PASS line that states what was shown,
 or a CheckFailed that lists every part that did not hold."""
-from typing import List, Sequence
+import os
+from typing import Dict, List, Sequence
 
 from lab.core.json_types import Row
+from lab.core.errors import LabError
 from lab.course.checks import CheckFailed, passed
 from lab.course.experiments import AccidentalReaping, ExhaustionResult, MatrixResult
-from lab.engine.processes import pod_process_table
+from lab.course.learner_copy import REDIS_COPY, read_redis_copy, redis_container
+from lab.course.load_demo import LOADED_MS, LoadResult
+from lab.engine.processes import ProcessTable, pod_process_table
 from lab.targets.contract import Target
 
 
@@ -21,6 +25,11 @@ REDIS_PID1_HINTS = {
     "tini": "the pod still runs the official image: save work/k8s/redis.yaml with your image, then run the "
             "`kubectl apply -f work/k8s/` cell and wait for its rollout",
 }
+
+
+def redis_pid1(target: Target) -> str:
+    """PID 1's name in the running redis pod (one exec)."""
+    return pod_process_table(target, "redis", quiet=True).pid1().comm
 
 
 def redis_pid1_is(target: Target, expected: str) -> None:
@@ -187,3 +196,106 @@ def bgsave_reaped_them_all(reaping: AccidentalReaping) -> None:
     if lines != reaping.zombies_before:
         problems.append(f"{reaping.zombies_before} zombies but {lines} 'unmatched pid' log lines")
     _verdict(problems, f"the BGSAVE reaped all {reaping.zombies_before} zombies, one log line each")
+
+
+# What a demonstration showed, as one of its prediction's answers (lab.course.predictions).
+
+def orphan_fate(table: ProcessTable, zombies_before: int) -> str:
+    """01-orphan: a new zombie under PID 1, under another parent, or none."""
+    new = table.zombies[zombies_before:] if len(table.zombies) > zombies_before else []
+    if not new:
+        return "gone"
+    return "zombie-of-pid1" if all(p.ppid == 1 for p in new) else "zombie-of-sh"
+
+
+def readiness_outcome(rows: Sequence[Row]) -> str:
+    """04-readiness: restarted, unreachable (new connections refused), or nothing."""
+    if any(row["restarts"] != rows[0]["restarts"] for row in rows):
+        return "restarted"
+    failing = [row for row in rows if row["probe_failing"]]
+    return "unreachable" if any(row["new_connection"] == "refused" for row in failing) else "nothing"
+
+
+def zombie_parent(target: Target, deployment: str, command: str) -> str:
+    """05-zombie-parent: a zombie ``command`` whose parent is PID 1, or none in the container."""
+    table = pod_process_table(target, deployment, quiet=True)
+    return "pid1" if any(p.comm == command and p.ppid == 1 for p in table.zombies) else "none"
+
+
+def _matrix_variant_of(command: List[str]) -> str:
+    """The matrix's row for a probe command with redis-server as PID 1."""
+    words = [word for word in command if word != "-e"]
+    if words and os.path.basename(words[0]).startswith("tini"):
+        return "tini-s-in-probe" if "-s" in words else "tini-in-probe"
+    return "shell-form" if words and os.path.basename(words[0]) in ("sh", "bash", "dash") else "exec-form"
+
+
+def your_probe_in_the_matrix(matrix: MatrixResult) -> None:
+    """Lesson 4's probe, as the learner wrote it in work/k8s/redis.yaml, read against the
+    matrix: what its timeouts leave with redis-server as PID 1 (the lecture's setup), and
+    with the PID 1 of the learner's own image."""
+    try:
+        container = redis_container(read_redis_copy())
+    except LabError:
+        print(f"(no {REDIS_COPY} with a probe from lesson 4 to compare)")
+        return
+    command = (container.get("livenessProbe") or {}).get("exec", {}).get("command")
+    if not isinstance(command, list):
+        print(f"({REDIS_COPY} has no exec livenessProbe from lesson 4 to compare)")
+        return
+    rows = {row["variant"]: row for row in matrix.rows}
+    variant = _matrix_variant_of([str(word) for word in command])
+    print(f"your lesson 4 probe: {' '.join(map(str, command))}  (image {container.get('image')})")
+    print(f"  with redis-server as PID 1, it is the matrix's {variant} row: {rows[variant]['zombies']} zombies "
+          f"after {rows[variant]['timed_out_probes']} timed-out probes")
+    if "tini" in str(container.get("image")) or "my-redis" in str(container.get("image")):
+        print(f"  in your image tini is PID 1 and reaps every orphan (the tini-pid1 row: "
+              f"{rows['tini-pid1']['zombies']} zombies): your redis was safe because of its PID 1, not its probe")
+
+
+def failed_probe_counts(target: Target, deployments: Sequence[str]) -> Dict[str, int]:
+    """Each Deployment's failed liveness runs so far, as the kubelet counts them."""
+    return {name: len(target.failed_probes(name)) for name in deployments}
+
+
+def tcp_socket_outcome(target: Target, before: Dict[str, int]) -> str:
+    """06-tcp-socket: did the tcpSocket probe fail since ``before``?"""
+    return "passes" if failed_probe_counts(target, ["probe-tcp"])["probe-tcp"] == before["probe-tcp"] else "fails"
+
+
+def tcp_passed_while_ping_failed(target: Target, before: Dict[str, int]) -> None:
+    """While both redis were paused, redis-cli ping failed and the tcpSocket probe did not."""
+    after = failed_probe_counts(target, list(before))
+    tcp, ping = after["probe-tcp"] - before["probe-tcp"], after["probe-ping"] - before["probe-ping"]
+    problems = []
+    if ping < 2:
+        problems.append(f"redis-cli ping failed {ping} times: was redis paused long enough (the stall cell)?")
+    if tcp:
+        problems.append(f"the tcpSocket probe failed {tcp} times")
+    _verdict(problems, f"while redis answered nobody, redis-cli ping failed {ping} times and the tcpSocket probe "
+                       f"{tcp}: the kernel completes the TCP handshake for a listening socket whatever redis does",
+             "run the stall cell, then this one")
+
+
+def load_restarted_the_strict_probe(load: LoadResult) -> None:
+    """Under load redis answered, late; the strict probe's timeouts got it restarted."""
+    problems = []
+    if load.slowest_ms <= LOADED_MS:
+        problems.append(f"the slowest PING took {load.slowest_ms} ms: was the load generator running?")
+    if not load.restarted:
+        problems.append(f"restartCount stayed {load.restarts_before}")
+    _verdict(problems, f"under load a PING took up to {load.slowest_ms} ms, over the probe's 1 s timeout: "
+                       f"redis, which answered every command, was restarted (restartCount {load.restarts_before} "
+                       f"-> {load.restarts_after})",
+             "apply k8s/lesson-06/load-generator.yaml (the cell above), then run this cell again")
+
+
+def patient_probe_held(load: LoadResult) -> None:
+    """The same load, the learner's probe: slow PINGs, and no restart."""
+    problems = []
+    if load.slowest_ms <= LOADED_MS:
+        problems.append(f"the slowest PING took {load.slowest_ms} ms: was the load generator running again?")
+    if load.restarted:
+        problems.append(f"redis was restarted (restartCount {load.restarts_before} -> {load.restarts_after})")
+    _verdict(problems, f"the same load (a PING took up to {load.slowest_ms} ms), and your probe restarted nothing",
+             "is your probe applied? kubectl describe pod -l app=loaded-redis | grep Liveness")

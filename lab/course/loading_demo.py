@@ -1,8 +1,8 @@
-"""Lesson 4: `-LOADING`, the other error reply `redis-cli ping` passes on, and the startupProbe.
+"""Lesson 6: `-LOADING`, the other error reply `redis-cli ping` passes on, and the startupProbe.
 
 While redis loads its dataset (at start, after a restart with persistence on), it answers
-every command with `LOADING Redis is loading the dataset in memory`. `redis-cli ping`
-prints that and exits 0; `redis-cli -e ping` exits 1. So the checked probe of section 5
+most commands (a few, INFO among them, still work) with `LOADING Redis is loading the dataset in memory`. `redis-cli ping`
+prints that and exits 0; `redis-cli -e ping` exits 1. So the checked probe of section 3
 (`-e`, the fix for NOAUTH) fails for as long as redis loads, and a dataset that takes
 longer than failureThreshold x periodSeconds to load gets redis restarted in the middle of
 loading, again and again. A startupProbe holds the liveness probe off until it first
@@ -29,8 +29,8 @@ from lab.targets.deployed import deployed
 from lab.targets.manifests import MANIFESTS_DIR, Manifest, write_work_file
 
 NAME = "loading-demo"
-WORK_FILE = "04-loading.yaml"
-STARTUP_FILE = "04-redis-startup.yaml"
+WORK_FILE = "06-loading.yaml"
+STARTUP_FILE = "06-redis-startup.yaml"
 KEYS = 2_000_000   # about 1.3 s to load on 2 cores, about 190 MB (the first sample waits out the save)
 PROBES = {"plain_ping": ["redis-cli", "ping"], "checked_ping": ["redis-cli", "-e", "ping"]}
 LABELS = {"t": "t (s)", "plain_ping": "redis-cli ping", "checked_ping": "redis-cli -e ping"}  # Table(rows, labels=LABELS)
@@ -113,6 +113,6 @@ def startup_probe_yaml() -> str:
 
 
 def write_startup_file() -> str:
-    """work/04-redis-startup.yaml, validated against the API schema; the learner's next cell
+    """work/06-redis-startup.yaml, validated against the API schema; the learner's next cell
     has the API server check it (`kubectl apply --dry-run=server -f ...`)."""
     return manifests.shown_path(write_work_file(STARTUP_FILE, [redis_with_startup_probe()]))

@@ -10,7 +10,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, TypedDict
+from typing import TYPE_CHECKING, Dict, List, Optional, TypedDict
 
 from lab.core import config, current_lesson, settings
 from lab.core.json_types import Manifest
@@ -22,11 +22,19 @@ CONFIGMAP = "redis-tini-lab-progress"
 _mirror_failed: List[bool] = [False]
 
 
+class Guess(TypedDict):
+    """A prediction: the answer committed before the demonstration, and what it measured
+    (None until the measurement is in)."""
+    predicted: str
+    measured: Optional[str]
+
+
 class State(TypedDict):
-    """The progress file: the exercises passed (their keys), and each lesson's checks passed
-    (by check_key, under the lesson's number)."""
+    """The progress file: the exercises passed (their keys), each lesson's checks passed
+    (by check_key, under the lesson's number), and the predictions (by question key)."""
     exercises: List[str]
     checks: Dict[str, List[str]]
+    predictions: Dict[str, Guess]
 
 
 def _path() -> Path:
@@ -40,7 +48,8 @@ def _load() -> State:
         saved = {}
     if isinstance(saved, list):  # the first format: a list of exercise keys
         saved = {"exercises": saved}
-    return {"exercises": saved.get("exercises", []), "checks": saved.get("checks", {})}
+    return {"exercises": saved.get("exercises", []), "checks": saved.get("checks", {}),
+            "predictions": saved.get("predictions", {})}
 
 
 def _save(state: State) -> None:
@@ -89,6 +98,23 @@ def record_check(message: str) -> None:
         _save(state)
 
 
+def record_prediction(key: str, predicted: str, measured: Optional[str] = None) -> None:
+    """A prediction committed (measured None), or its measurement in."""
+    state = _load()
+    state["predictions"][key] = {"predicted": predicted, "measured": measured}
+    _save(state)
+
+
+def predictions() -> Dict[str, Guess]:
+    return _load()["predictions"]
+
+
+def predictions_right(guesses: Dict[str, Guess]) -> str:
+    """`3/4`: predictions that matched their measurement, of those measured."""
+    measured = [guess for guess in guesses.values() if guess["measured"] is not None]
+    return f"{sum(guess['predicted'] == guess['measured'] for guess in measured)}/{len(measured)}"
+
+
 def checks_passed() -> Dict[str, int]:
     return {number: len(messages) for number, messages in sorted(_load()["checks"].items())}
 
@@ -97,6 +123,7 @@ def configmap_data(state: State) -> Dict[str, str]:
     """The ConfigMap's data (strings only): `lesson-03: "3"`, the exercises, and when."""
     data = {f"lesson-{number}": str(len(messages)) for number, messages in state["checks"].items()}
     data["exercises"] = ",".join(state["exercises"])
+    data["predictions"] = predictions_right(state.get("predictions", {}))
     data["updated"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return data
 

@@ -51,13 +51,13 @@ def new_connection(target: Target, *, quiet: bool = True) -> str:
 
 
 # A sample's fields, and the column each is shown under: Table(rows, labels=LABELS).
-LABELS = {"t": "t", "probe_failing": "probe made to fail", "redis_answers": "redis answers in its pod",
+LABELS = {"t": "t (s)", "probe_failing": "probe made to fail", "redis_answers": "redis answers in its pod",
           "service_sends_to": "Service sends traffic to", "new_connection": "new connection to redis",
           "webui_reads": "webui reads redis (connection open before)", "restarts": "restartCount"}
 
 
 def _sample(target: Target, url: str, started: float, flagged: bool) -> Row:
-    return {"t": round(time.monotonic() - started), "probe_failing": flagged,
+    return {"t": round(time.monotonic() - started, 1), "probe_failing": flagged,
             "redis_answers": target.exec("redis", ["redis-cli", "ping"], quiet=True).output.strip(),
             "service_sends_to": _where_redis_is(target),
             "new_connection": new_connection(target),

@@ -1,4 +1,4 @@
-"""Lesson 4: what applying a changed redis does to its pods, the surge and `Recreate`.
+"""Lesson 6: what applying a changed redis does to its pods, the surge and `Recreate`.
 
 A Deployment's default strategy, RollingUpdate (maxSurge 25%, rounded up to 1 pod;
 maxUnavailable 25%, rounded down to 0), starts the new pod *before* it stops the old one:
@@ -26,7 +26,7 @@ from lab.targets.pod_lifetime import PodLifetime
 
 ROLLING = "surge-rolling"     # no strategy written: the default, RollingUpdate
 RECREATE = "surge-recreate"   # strategy: {type: Recreate}
-WORK_FILE = "04-rollout.yaml"
+WORK_FILE = "06-rollout.yaml"
 SAMPLE_SECONDS = 0.25
 
 

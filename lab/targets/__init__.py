@@ -1,3 +1,3 @@
-"""Where lessons 3 to 5 run their pods: one contract (contract.py), kept by the Kubernetes target (kubernetes/).
+"""Where lessons 3 to 6 run their pods: one contract (contract.py), kept by the Kubernetes target (kubernetes/).
 
 Uses lab.engine and lab.core. choice.py picks the target from LAB_TARGET."""

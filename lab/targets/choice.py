@@ -1,4 +1,4 @@
-"""Choose the Kubernetes that lessons 3 to 5 run on (lessons 0 to 2 use Docker Engine directly).
+"""Choose the Kubernetes that lessons 3 to 6 run on (lessons 0 to 2 use Docker Engine directly).
 
 - LAB_KUBE_CONTEXT=<context>: a shared cluster (a workshop room): each participant's
   LAB_PREFIX is its namespace; LAB_REGISTRY=<registry> names where the images come from.
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from lab.targets.kubernetes.target import KubernetesTarget
 
 TARGETS = ("auto", "kind", "standin")
-# LAB_TARGET=docker once ran lessons 3-5 on plain Docker: an old setting is told what to do instead.
-DOCKER_RETIRED = f"LAB_TARGET=docker is gone: lessons 3-5 need Kubernetes. Fix: unset LAB_TARGET, then {GET_KUBERNETES}"
+# LAB_TARGET=docker once ran lessons 3-6 on plain Docker: an old setting is told what to do instead.
+DOCKER_RETIRED = f"LAB_TARGET=docker is gone: lessons 3-6 need Kubernetes. Fix: unset LAB_TARGET, then {GET_KUBERNETES}"
 
 
 def target_name() -> str:

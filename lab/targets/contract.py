@@ -1,6 +1,6 @@
 """The contract a target keeps: what each method means, whichever cluster runs the pods.
 
-Lessons 3 to 5 run the same YAML (k8s/) on a real Kubernetes: kind, the CI stand-in or a
+Lessons 3 to 6 run the same YAML (k8s/) on a real Kubernetes: kind, the CI stand-in or a
 shared cluster, all through `KubernetesTarget`. The course's code calls these methods and
 nothing cluster-specific, so a notebook cell reads and behaves the same on each.
 tests/contract/ proves each promise on the Kubernetes this machine has.

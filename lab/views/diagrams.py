@@ -68,7 +68,7 @@ def liveness_timeline(result: StallData,
         axes.axvline(row["t"], **style)
     axes.plot([], [], color="#ff7f0e", ls=":", label="probe failed")
     axes.plot([], [], color="#d62728", lw=2, label="restarted")
-    axes.set_xlabel("seconds since the stall")
+    axes.set_xlabel("seconds (0: the lab starts watching; before it, the counter before your stall)")
     axes.set_ylabel("total hashes")
     axes.set_title(title, fontsize=10)
     axes.legend(fontsize=8, loc="upper left")

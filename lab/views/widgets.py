@@ -91,15 +91,24 @@ class HashRateView:
         if "hashes" in data:
             self.samples.append((data["now"], data["hashes"]))
         rates = self.rates()
-        self.label.value = (f"<b class='lab-rate'>{rates[-1]:.1f}</b> hashes/second" if rates
+        # The headline is the latest second; the mean beside it is what a check reports.
+        self.label.value = (f"<b class='lab-rate'>{rates[-1]:.1f}</b> hashes/second now; mean "
+                            f"{sum(rates) / len(rates):.1f} over the last {len(rates)} samples" if rates
                             else "waiting for two samples from " + html.escape(self.url))
         self.chart.value = self._svg(rates[-60:])
 
     def _svg(self, rates: List[float]) -> str:
+        """A line of hashes/second, one point per sample, with its scale written on the axes."""
         top = max(rates + [1.0])
-        step = self.width / max(1, len(rates) - 1)
-        points = " ".join(f"{i * step:.1f},{self.height - r / top * (self.height - 10):.1f}" for i, r in enumerate(rates))
-        return (f"<svg width='{self.width}' height='{self.height}' style='border:1px solid #ccc'>"
+        left, bottom = 40, self.height - 16   # room for the axes' labels
+        step = (self.width - left) / max(1, len(rates) - 1)
+        points = " ".join(f"{left + i * step:.1f},{bottom - r / top * (bottom - 10):.1f}" for i, r in enumerate(rates))
+        return (f"<svg width='{self.width}' height='{self.height}' style='border:1px solid #ccc' font-size='10'>"
+                f"<line x1='{left}' y1='10' x2='{left}' y2='{bottom}' stroke='#999'/>"
+                f"<line x1='{left}' y1='{bottom}' x2='{self.width}' y2='{bottom}' stroke='#999'/>"
+                f"<text x='2' y='14'>{top:.1f}/s</text><text x='2' y='{bottom}'>0/s</text>"
+                f"<text x='{left}' y='{self.height - 3}'>{len(rates)} samples ago</text>"
+                f"<text x='{self.width - 30}' y='{self.height - 3}'>now</text>"
                 f"<polyline fill='none' stroke='#1f77b4' stroke-width='2' points='{points}'/></svg>")
 
     def watch(self, seconds: float = 10, interval: float = 1) -> List[float]:

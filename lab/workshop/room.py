@@ -208,7 +208,7 @@ class Room:
         pods = self.core().list_namespaced_pod(participant).items
         running = sum(1 for pod in pods if pod.status is not None and pod.status.phase == "Running")
         row = {"participant": participant}
-        row.update({f"lesson {n}": data.get(f"lesson-{n}", "-") for n in ("03", "04", "05")})
+        row.update({f"lesson {n}": data.get(f"lesson-{n}", "-") for n in ("03", "04", "05", "06")})
         row["exercises"] = str(len([key for key in data.get("exercises", "").split(",") if key]))
         row["pods running"] = f"{running}/{len(pods)}"
         row["last check"] = data.get("updated", "not started")

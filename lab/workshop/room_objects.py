@@ -1,7 +1,7 @@
 """What a workshop room gives each participant, as plain Kubernetes objects.
 
 One namespace per participant, and in it:
-- a ServiceAccount whose Role reaches only that namespace, and only what lessons 3 to 5
+- a ServiceAccount whose Role reaches only that namespace, and only what lessons 3 to 6
   do there (deploy, exec, read logs and events, port-forward, record progress);
 - a ResourceQuota and a LimitRange, so one runaway experiment cannot starve the room;
 - a token Secret for the participant's kubeconfig (lab/workshop/room_kubeconfig.py).
@@ -19,7 +19,7 @@ from lab.core.json_types import JsonObject, Manifest, Manifests
 ACCOUNT = "participant"          # the ServiceAccount, Role, RoleBinding and token Secret's name
 TOKEN_SECRET = f"{ACCOUNT}-token"
 
-# What lessons 3 to 5 do in their namespace, verb by verb (the lab and a learner's kubectl).
+# What lessons 3 to 6 do in their namespace, verb by verb (the lab and a learner's kubectl).
 _ALL = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 _READ = ["get", "list", "watch"]
 PARTICIPANT_RULES: List[Dict[str, List[str]]] = [

@@ -1,6 +1,6 @@
 """The fault suite: every scenario runs as its own participant, must leave nothing labelled
 behind, and must never touch a container the lab did not label. Lessons 1 and 2 run on
-Docker Engine; a scenario of lessons 3 to 5 runs on the real Kubernetes here (`on_kubernetes`)."""
+Docker Engine; a scenario of lessons 3 to 6 runs on the real Kubernetes here (`on_kubernetes`)."""
 import os
 
 import pytest

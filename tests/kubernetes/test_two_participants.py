@@ -1,5 +1,5 @@
 """A workshop room on one cluster: `python -m lab room create --participants 2` makes two
-participants, and each runs lessons 3 to 5 at the same time with their own room kubeconfig,
+participants, and each runs lessons 3 to 6 at the same time with their own room kubeconfig,
 whose rights end at their namespace, as a shared cluster's participants do: Services stay
 ClusterIP and the lab reaches the webui through its own port-forward. Both must pass, neither may leave
 anything behind, and `room status` shows both making progress while they work (its output
@@ -72,7 +72,7 @@ def test_two_participants_run_lessons_3_to_5_at_once_on_one_cluster(kube_target_
         left = {participant: [d.metadata.name for d in apps.list_namespaced_deployment(participant).items]
                 for participant in PARTICIPANTS}
         room.delete()
-    print(f"two participants, lessons 3-5 at once: {time.monotonic() - started:.0f}s")
+    print(f"two participants, lessons 3-6 at once: {time.monotonic() - started:.0f}s")
     for participant in PARTICIPANTS:
         output = logs[participant].read_text()
         assert results[participant] == 0, f"{participant} failed ({results[participant]}):\n{output[-3000:]}"

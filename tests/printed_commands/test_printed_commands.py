@@ -44,7 +44,7 @@ def _write_report(engine: str, checked) -> None:
 # always in its run under tests/kubernetes/); "kubernetes": the two
 # participants of tests/kubernetes/test_two_participants.py, each in a workshop room's namespace.
 @pytest.mark.parametrize("engine,lessons", [("docker", {"01", "02"}),
-                                            ("cluster", {"00", "03", "04", "05"}),
+                                            ("cluster", {"00", "03", "04", "05", "06"}),
                                             ("kubernetes", {"04", "05"})],
                          ids=["docker", "own-cluster", "room-participants"])
 def test_every_printed_command_runs(engine, lessons):
@@ -113,7 +113,7 @@ def test_the_learners_commands_are_shell_a_terminal_takes(path):
         assert not missing, f"{path.name}: {missing} not found, in:\n{script}"
 
 
-@pytest.mark.parametrize("name", ["02", "03", "04", "05"])
+@pytest.mark.parametrize("name", ["02", "03", "04", "05", "06"])
 def test_the_learner_runs_the_tools_in_at_least_three_cells_of_each_lesson(name):
     path = next(p for p in NOTEBOOKS if p.name.startswith(name))
     using_tools = [s for s in bash_cells(path) if any(p in TOOLS for p in programs(s))]

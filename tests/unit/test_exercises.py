@@ -119,6 +119,14 @@ def test_liveness_right_answers(answer):
     assert exercises.check_liveness_probe(answer)["exec"]["command"][0] == "redis-cli"
 
 
+@pytest.mark.parametrize("command", ["[/tini, -s, --, redis-cli, ping]", "[tini, --, redis-cli, ping]",
+                                     "[/usr/bin/tini, -s, --, redis-cli, -e, ping]"])
+def test_the_lectures_probe_is_accepted_and_lesson_5_gets_the_reveal(command, capsys):
+    assert exercises.check_liveness_probe(probe(command))["exec"]["command"][0].endswith("tini")
+    out = capsys.readouterr().out
+    assert "the lecture's probe" in out and "lesson 5" in out and "zombie" not in out
+
+
 def test_redis_cli_e_ping_passes_and_the_pass_line_says_why(capsys):
     exercises.check_liveness_probe(probe('["redis-cli", "-e", "ping"]'))
     out = capsys.readouterr().out
@@ -139,8 +147,8 @@ LIVENESS_WRONG = [
     (probe("[redis-cli, -p, 6379, ping]"), "not-all-strings", "6379"),
     (probe("[sh, -c, redis-cli ping]"), "shell-in-probe", "the probe runs through a shell"),
     (probe("[/bin/bash, -c, redis-cli ping]"), "shell-in-probe", "through a shell"),
-    (probe("[tini, --, redis-cli, ping]"), "tini-in-probe", "tini is inside the probe"),
-    (probe("[/tini, -s, --, redis-cli, ping]"), "tini-in-probe", "tini is inside the probe"),
+    (probe("[tini, -s, -v, --, redis-cli, ping]"), "tini-in-probe", "tini runs '-s -v -- redis-cli ping'"),
+    (probe("[/opt/tini, -s, --, redis-cli, ping]"), "tini-in-probe", "tini runs"),
     (probe("[redis-cli, info]"), "other-command", "the command is"),
     (probe("[redis-cli, -h, redis.example, ping]"), "other-command", "the command is"),
     (probe("[redis-cli, ping]", "  timeoutSeconds: 0\n"), "bad-number", "timeoutSeconds is 0"),
@@ -315,7 +323,9 @@ def test_a_measurement_with_zombies_fails_the_check():
 
 
 from tests.unit.test_learner_files import DOCKERFILE_TESTED, PROBE_TESTED, REDIS_IMAGE_TESTED  # noqa: E402
+from tests.unit.test_lesson6_files import PATIENT_TESTED  # noqa: E402
 from tests.unit.test_mystery import MYSTERY_TESTED  # noqa: E402  (the mystery's own tests list theirs)
+from tests.unit.test_shell_probe import SHELL_PROBE_TESTED  # noqa: E402
 
 
 def test_every_mistake_the_hints_know_is_tested():
@@ -326,6 +336,8 @@ def test_every_mistake_the_hints_know_is_tested():
         ZOMBIE_FIX.key: {m for _, m, _ in ZOMBIE_FIX_WRONG} - {None} | {"nothing-timed-out", "zombies-measured"},
     }
     tested[exercises.MYSTERY.key] = MYSTERY_TESTED
+    tested[exercises.SHELL_PROBE.key] = SHELL_PROBE_TESTED
+    tested[exercises.PATIENT_PROBE.key] = PATIENT_TESTED
     assert tested == {key: set(mistakes) for key, mistakes in MISTAKES.items()}
 
 
@@ -349,7 +361,7 @@ def test_hints_escalate_from_concept_to_field_to_answer():
 def test_each_mistake_has_its_own_hint_level_per_exercise():
     assert failure(exercises.check_liveness_probe, SHELL_IN_PROBE).hint_level == 1
     assert failure(exercises.check_liveness_probe, SHELL_IN_PROBE).hint_level == 2
-    assert failure(exercises.check_liveness_probe, probe("[tini, --, redis-cli, ping]")).hint_level == 1
+    assert failure(exercises.check_liveness_probe, probe("[tini, -s, -v, --, redis-cli, ping]")).hint_level == 1
     assert failure(exercises.check_zombie_fix, "spec: {}\n").hint_level == 1
     assert failure(exercises.check_liveness_probe, SHELL_IN_PROBE).hint_level == 3
 
@@ -374,7 +386,7 @@ def test_hints_state_the_course_facts_exactly():
     every_hint = " ".join(mistake.hint(level) for mistakes in MISTAKES.values()
                           for mistake in mistakes.values() for level in (1, 2, 3))
     assert "runtimes" not in every_hint and "only PID 1 can reap" not in every_hint
-    for mistake_id in ("shell-in-probe", "tini-in-probe"):
+    for mistake_id in ("shell-in-probe",):
         assert "containerd and Docker (>= 20.10.18) SIGKILL the exec'd process only" in MISTAKES[LIVENESS.key][mistake_id].concept
     assert "nearest ancestor registered as child subreaper, else to PID 1" in MISTAKES[ZOMBIE_FIX.key]["no-reaper-pid1"].concept
 

@@ -138,13 +138,20 @@ PROBE_WRONG = [
     (UPSTREAM_REDIS.replace("          ports:\n", "          livenesProbe:\n            exec: {command: [redis-cli, ping]}\n"
                                                "          ports:\n"), "not-a-probe-key"),
 ]
-PROBE_TESTED = {m for _, m in PROBE_WRONG}
+PROBE_TESTED = {m for _, m in PROBE_WRONG} | {"tini-not-in-image"}  # and the test below
 
 
 @pytest.mark.parametrize("text, expected", PROBE_WRONG)
 def test_a_copy_without_a_liveness_probe_names_what_it_has_instead(text, expected):
     write(str(REDIS_COPY), text)
     assert mistake(exercises.check_probe_in_copy) == expected
+
+
+def test_the_lectures_tini_path_is_refused_in_the_learners_own_image():
+    write(str(REDIS_COPY), image_line("redis-tini-lab/my-redis:1").replace(
+        "          ports:\n", "          livenessProbe:\n            exec: {command: [/tini, -s, --, redis-cli, ping]}\n"
+                                "          ports:\n"))
+    assert mistake(exercises.check_probe_in_copy) == "tini-not-in-image"
 
 
 def test_the_probe_in_the_copy_gets_the_probe_checks():

@@ -42,7 +42,7 @@ def test_the_docker_target_is_gone_and_the_error_says_how_to_get_kubernetes(monk
     with pytest.raises(lab.LabError) as error:
         lab.target()
     message = str(error.value)
-    assert message.startswith("LAB_TARGET=docker is gone: lessons 3-5 need Kubernetes. Fix: unset LAB_TARGET")
+    assert message.startswith("LAB_TARGET=docker is gone: lessons 3-6 need Kubernetes. Fix: unset LAB_TARGET")
     assert "install kind" in message and "scripts/k8s-standin.sh up" in message and "\n" not in message
 
 
@@ -58,7 +58,7 @@ def test_auto_picks_kind_only_when_installed(monkeypatch, tmp_path, no_standin, 
 def test_no_kubernetes_is_one_line_with_every_way_to_get_one(monkeypatch, tmp_path, no_standin, auto):
     monkeypatch.setenv("PATH", str(tmp_path))
     message = no_kubernetes_here()
-    assert message.startswith("no Kubernetes for lessons 3-5. Fix: install kind (https://kind.sigs.k8s.io/")
+    assert message.startswith("no Kubernetes for lessons 3-6. Fix: install kind (https://kind.sigs.k8s.io/")
     assert "open the devcontainer" in message and "as root on Debian, start the stand-in: scripts/k8s-standin.sh up" \
         in message and "\n" not in message
 

@@ -14,8 +14,8 @@ next hint; passing the exercise starts its hints over. The CheckFailed raised ca
 
 This package's public face, what the notebooks and tests use; the modules behind it:
 registry (Exercise, Mistake, hints, pass and fail), tini (tini's command line), entrypoint
-(lesson 2), redis_image (lesson 3), liveness and probe_in_copy (lesson 4), zombie_mistakes, pid1 and zombie_fix
-(lesson 5; the mystery's check is lab/course/mystery.py).
+(lesson 2), redis_image (lesson 3), liveness and probe_in_copy (lesson 4), zombie_mistakes, pid1, zombie_fix and shell_probe
+(lesson 5; the mystery's check is lab/course/mystery.py), patient_probe (lesson 6).
 """
 from typing import Dict, Mapping
 
@@ -26,6 +26,7 @@ from lab.course.exercises.entrypoint import (
     check_entrypoint,
 )
 from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
+from lab.course.exercises.patient_probe import PATIENT_PROBE, check_patient_probe
 from lab.course.exercises.probe_in_copy import check_probe_in_copy
 from lab.course.exercises.redis_image import REDIS_IMAGE, check_redis_image
 from lab.course.exercises.registry import (
@@ -37,16 +38,17 @@ from lab.course.exercises.registry import (
     answer_or_solution,
     reset_hints,
 )
+from lab.course.exercises.shell_probe import SHELL_PROBE, check_shell_probe
 from lab.course.exercises.zombie_fix import check_zombie_fix
 from lab.course.exercises.zombie_mistakes import MYSTERY, ZOMBIE_FIX
 
 __all__ = [
-    "ALL", "ENTRYPOINT", "HINT_LEVELS", "LIVENESS", "MISTAKES", "MYSTERY", "PLACEHOLDER", "REDIS_IMAGE",
-    "SOLUTIONS_DIR", "ZOMBIE_FIX", "Exercise", "Mistake", "answer_or_solution", "check_dockerfile", "check_entrypoint",
-    "check_liveness_probe", "check_probe_in_copy", "check_redis_image", "check_zombie_fix", "reset_hints", "summary",
+    "ALL", "ENTRYPOINT", "HINT_LEVELS", "LIVENESS", "MISTAKES", "MYSTERY", "PATIENT_PROBE", "PLACEHOLDER", "REDIS_IMAGE",
+    "SHELL_PROBE", "SOLUTIONS_DIR", "ZOMBIE_FIX", "Exercise", "Mistake", "answer_or_solution", "check_dockerfile", "check_entrypoint", "check_patient_probe",
+    "check_liveness_probe", "check_probe_in_copy", "check_redis_image", "check_shell_probe", "check_zombie_fix", "reset_hints", "summary",
 ]
 
-ALL = (ENTRYPOINT, REDIS_IMAGE, LIVENESS, ZOMBIE_FIX, MYSTERY)
+ALL = (ENTRYPOINT, REDIS_IMAGE, LIVENESS, ZOMBIE_FIX, SHELL_PROBE, MYSTERY, PATIENT_PROBE)
 MISTAKES: Dict[str, Mapping[str, Mistake]] = {exercise.key: exercise.mistakes for exercise in ALL}
 
 

@@ -1,6 +1,10 @@
 """Lesson 4's exercise: the livenessProbe for redis. The check reads the answer as YAML and
-names the first thing wrong: the key, the handler, a command that goes through a shell or
-tini (whose orphans lesson 5 counts), or timings that would restart redis too late."""
+names the first thing wrong: the key, the handler, a command that goes through a shell
+(whose orphans lesson 5 counts), or timings that would restart redis too late.
+
+The lecture's own probe, `/tini -s -- redis-cli ping` (BretFisher/redis-tini), is accepted
+as what the lecture teaches: it passes while redis answers. Lesson 5 measures what it
+leaves behind when it times out, and says why; lesson 4 does not give that away."""
 import os
 from typing import List, Optional, Tuple
 
@@ -17,11 +21,11 @@ from lab.course.exercises.registry import (
     load_yaml,
     passed,
 )
-from lab.course.exercises.tini import is_tini
+from lab.course.exercises.tini import TINI_PATHS, is_tini
 
 PROBE_FIELDS = ["exec", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold",
                 "successThreshold", "terminationGracePeriodSeconds", "httpGet", "tcpSocket", "grpc"]
-MAX_INITIAL_DELAY = 60  # longer belongs in a startupProbe (lesson 4, section 6)
+MAX_INITIAL_DELAY = 60  # longer belongs in a startupProbe (lesson 6, section 4)
 TIMING_FIELDS = ("initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # The whole answer, on one line (flow style is YAML too): what hint 3 gives when the block itself is the problem.
@@ -84,11 +88,16 @@ LIVENESS_MISTAKES = {
         "make redis-cli itself the exec'd process: the first item of command, with no shell around it.",
         PROBE_COMMAND_ANSWER),
     "tini-in-probe": Mistake(
-        "on a probe timeout, containerd and Docker (>= 20.10.18) SIGKILL the exec'd process only, here tini: "
-        "tini dies without reaping, and its redis-cli child is orphaned. -s does not help: the subreaper "
-        "that would adopt it is the tini that was killed. The reaper belongs in PID 1 (lesson 2).",
-        "drop tini, its options and '--' from the probe: start the command with redis-cli.",
-        PROBE_COMMAND_ANSWER),
+        "tini in a probe runs the command after its options and '--': the lecture's probe is "
+        "/tini -s -- redis-cli ping, tini at /tini as the lecture's image has it.",
+        "write tini (on the PATH) or /tini, then -s, then --, then redis-cli ping.",
+        'command: ["/tini", "-s", "--", "redis-cli", "ping"] (or ["redis-cli", "ping"])'),
+    "tini-not-in-image": Mistake(
+        "the kubelet runs the probe's first word inside the container: the file must exist in the image. "
+        "Your lesson 2 image has Debian's tini at /usr/bin/tini, on the PATH; /tini is where the lecture's "
+        "image (and the course's) has it.",
+        "start the probe with tini (found on the PATH), not /tini, or use the course's image.",
+        'command: ["tini", "-s", "--", "redis-cli", "ping"]'),
     "other-command": Mistake(
         "a liveness probe asks redis itself whether it answers: PING does only that, and redis-cli's "
         "defaults reach the redis of this very container.",
@@ -106,7 +115,7 @@ LIVENESS_MISTAKES = {
     "slow-start": Mistake(
         "initialDelaySeconds holds the probe off after every start, restarts included: a redis that hangs in "
         "that window is not noticed. A redis that needs long to load its data wants a startupProbe instead "
-        "(section 6), which ends as soon as redis answers.",
+        "(lesson 6, section 4), which ends as soon as redis answers.",
         f"keep initialDelaySeconds at most {MAX_INITIAL_DELAY} (the lecture uses 30; this empty redis starts in a second).",
         "initialDelaySeconds: 5"),
     "too-slow": Mistake(
@@ -173,12 +182,23 @@ def _probe_command(ex: Exercise, probe: Manifest) -> List[str]:
         fail(ex, "not-all-strings", f"command has {not_a_string!r}, which is not a string.")
     if os.path.basename(command[0]) in ("sh", "bash", "dash", "ash"):
         fail(ex, "shell-in-probe", f"the probe runs through a shell ({' '.join(command)}).")
-    if is_tini(command[0]):
-        fail(ex, "tini-in-probe", f"tini is inside the probe ({' '.join(command)}).")
-    options = _ping_options(command)
+    pinging = _what_tini_runs(ex, command) if is_tini(command[0]) else command
+    options = _ping_options(pinging)
     if options is None or not _pings_this_redis(options):
         fail(ex, "other-command", f"the command is {command}.")
     return command
+
+
+def _what_tini_runs(ex: Exercise, command: List[str]) -> List[str]:
+    """The lecture's form, tini [-s] [--] redis-cli ... ping: what tini runs."""
+    words = command[1:]
+    if words[:1] == ["-s"]:
+        words = words[1:]
+    if words[:1] == ["--"]:
+        words = words[1:]
+    if command[0] not in TINI_PATHS | {"/tini"} or not words or words[0].startswith("-"):
+        fail(ex, "tini-in-probe", f"tini runs {' '.join(command[1:])!r} here ({' '.join(command)}).")
+    return words
 
 
 def _check_timings(ex: Exercise, probe: Manifest) -> Tuple[int, int, int]:
@@ -200,7 +220,21 @@ def _check_timings(ex: Exercise, probe: Manifest) -> Tuple[int, int, int]:
     return period, timeout, threshold
 
 
+def _initial_delay_note(probe: Manifest) -> str:
+    """Accepted, but said once: a long initialDelaySeconds also holds the probe off after
+    every restart (the lecture's 30 s is for a redis that loads data at start)."""
+    delay = probe.get("initialDelaySeconds", 0)
+    if delay <= 10:
+        return ""
+    return (f". Note: initialDelaySeconds {delay} holds the probe off for {delay}s after every start, restarts "
+            "included; this empty redis answers within a second. For a redis that loads data, lesson 6 shows "
+            "the startupProbe, which ends as soon as redis answers")
+
+
 def _why_this_command(command: List[str]) -> str:
+    if is_tini(command[0]):
+        return ("; the lecture's probe (BretFisher/redis-tini): tini starts redis-cli, waits for it, and reaps "
+                "what it adopts. It passes while redis answers; lesson 5 times it out and counts what is left")
     if "-e" in (_ping_options(command) or []):
         return ("; -e makes redis-cli exit 1 on an error reply (NOAUTH, -LOADING), where plain `redis-cli ping` "
                 "exits 0: the probe also fails when redis answers with an error")
@@ -214,6 +248,6 @@ def check_liveness_probe(answer: str) -> Manifest:
     command = _probe_command(ex, probe)
     period, timeout, threshold = _check_timings(ex, probe)
     passed(ex, f"exec {command}, every {period}s, timeout {timeout}s, restart after {threshold} failures"
-               f"{_why_this_command(command)}")
+               f"{_why_this_command(command)}{_initial_delay_note(probe)}")
     return probe
 

@@ -14,6 +14,7 @@ from lab.core.errors import LabError
 from lab.core.json_types import Manifest
 from lab.course.learner_copy import REDIS_COPY, START_OVER, read_redis_copy, redis_container, replace_redis_copy
 from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
+from lab.course.exercises.redis_image import LEARNERS_IMAGE
 from lab.course.exercises.registry import SOLUTIONS_DIR, did_you_mean, fail
 
 # A container's fields (kubectl explain pod.spec.containers): a key outside them is misspelt.
@@ -64,7 +65,16 @@ def check_probe_in_copy() -> Manifest:
     probe = container.get("livenessProbe")
     if probe is None:
         _no_liveness_probe(container)
+    _tini_path_in(container, probe)
     return check_liveness_probe(yaml.safe_dump({"livenessProbe": probe}, sort_keys=False))
+
+
+def _tini_path_in(container: Manifest, probe: object) -> None:
+    """The lecture's /tini exists in the lecture's image and the course's, not in the learner's
+    lesson 2 image (Debian's tini is at /usr/bin/tini there)."""
+    command = probe.get("exec", {}).get("command") if isinstance(probe, dict) and isinstance(probe.get("exec"), dict) else None
+    if isinstance(command, list) and command[:1] == ["/tini"] and container.get("image") == LEARNERS_IMAGE:
+        fail(LIVENESS, "tini-not-in-image", f"the probe starts /tini, and {LEARNERS_IMAGE} has tini at /usr/bin/tini only.")
 
 
 def _no_liveness_probe(container: Manifest) -> NoReturn:

@@ -25,7 +25,7 @@ ZOMBIE_FIX_MISTAKES = {
         "the answer is a pod spec: the fields under the Deployment template's 'spec:', whose main field is "
         "containers.",
         "start with 'containers:' at the top level (no 'spec:' above it), then '- name: redis'.",
-        "the redis container of the exhaustion experiment (lesson 5, section 3), under 'containers:'"),
+        "the redis container of k8s/lesson-05/shell-probe.yaml (section 1), under 'containers:'"),
     "unknown-field": Mistake(
         UNKNOWN_FIELD_CONCEPT,
         "check the name against kubectl explain pod.spec (and pod.spec.containers).",

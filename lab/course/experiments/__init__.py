@@ -9,7 +9,7 @@ from lab.course.experiments.accidental_reaping import (
                                                  AccidentalReaping,
                                                  accidental_reaping,
 )
-from lab.course.experiments.liveness_stall import LivenessResult, stall_until_restart, watch_restart
+from lab.course.experiments.liveness_stall import LivenessResult, hash_samples, stall_until_restart, watch_restart
 from lab.course.experiments.pid_exhaustion import ExhaustionResult, pid_exhaustion
 from lab.course.experiments.probe_matrix import (
                                                  LABELS,
@@ -17,6 +17,7 @@ from lab.course.experiments.probe_matrix import (
                                                  MatrixResult,
                                                  ProbeVariant,
                                                  measure_pod_spec,
+                                                 measure_probe,
                                                  measure_stall,
                                                  probe_timeout_matrix,
                                                  what_differs,
@@ -25,6 +26,6 @@ from lab.course.experiments.probe_matrix import (
 from lab.course.experiments.stall import stall
 
 __all__ = ["LABELS", "REDIS_AS_PID1", "VARIANTS", "AccidentalReaping", "ExhaustionResult", "LivenessResult", "MatrixResult",
-           "ProbeVariant", "accidental_reaping", "measure_pod_spec", "measure_stall", "pid_exhaustion",
+           "ProbeVariant", "accidental_reaping", "hash_samples", "measure_pod_spec", "measure_probe", "measure_stall", "pid_exhaustion",
            "probe_timeout_matrix", "redis_deployment", "stall", "stall_until_restart", "watch_restart", "what_differs",
            "with_predictions"]

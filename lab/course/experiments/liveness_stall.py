@@ -2,9 +2,10 @@
 hash counter climb again."""
 import time
 from dataclasses import dataclass
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Sequence
 
 from lab.core.json_types import Row
+from lab.core.waiting import ticks
 from lab.course.dockercoins import stats
 from lab.course.experiments.stall import stall
 from lab.targets.contract import Target
@@ -28,14 +29,25 @@ def stall_until_restart(target: Target, url: str, *, pause_ms: int = 60000, time
                          view=view)
 
 
+def hash_samples(url: str, *, count: int = 3, interval: float = 1) -> List[Row]:
+    """DockerCoins' hash counter a few times, before a stall: the chart's "before" (its
+    samples carry the monotonic time they were taken, `at`)."""
+    samples: List[Row] = []
+    for _ in ticks(interval * (count - 1), interval=interval):
+        samples.append({"at": time.monotonic(), "hashes": stats(url).get("hashes")})
+    return samples
+
+
 def watch_restart(target: Target, url: str, *, restarts_before: int, timeout: float = 90,
-                  recovery_samples: int = 4, view: Optional[Any] = None) -> LivenessResult:
+                  recovery_samples: int = 4, view: Optional[Any] = None,
+                  before: Sequence[Row] = ()) -> LivenessResult:
     """After redis was stalled (by the lab, or by the learner's own `kubectl exec ... CLIENT
     PAUSE`): watch the probe fail and the restart, and keep sampling DockerCoins' hash counter
     until it climbs again. ``restarts_before``: restartCount read before the stall.
-    ``view``: a live view (lab.views.widgets.ProbeTimelineView) fed each tick and event."""
+    ``view``: a live view (lab.views.widgets.ProbeTimelineView) fed each tick and event.
+    ``before``: hash_samples taken before the stall, shown at their (negative) times."""
     started = time.monotonic()
-    samples: List[Row] = []
+    samples: List[Row] = [{"t": round(s["at"] - started, 1), "hashes": s["hashes"]} for s in before]
 
     def sample(elapsed: float) -> None:
         samples.append({"t": round(time.monotonic() - started, 1), "hashes": stats(url).get("hashes")})

@@ -1,4 +1,4 @@
-"""Which real Kubernetes this machine has for lessons 3 to 5: kind where it is installed (a
+"""Which real Kubernetes this machine has for lessons 3 to 6: kind where it is installed (a
 learner's laptop, the devcontainer, GitHub's runner), else the CI stand-in, which the test
 session starts itself where it can (root on Debian). lab.targets.choice asks the same
 question for the notebooks (kubernetes_target_name)."""
@@ -21,7 +21,7 @@ from lab.targets.kubernetes.clusters import (
 
 GET_KUBERNETES = ("install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), open the "
                   "devcontainer, or, as root on Debian, start the stand-in: scripts/k8s-standin.sh up")
-NONE_HERE = f"no Kubernetes for lessons 3-5. Fix: {GET_KUBERNETES}"
+NONE_HERE = f"no Kubernetes for lessons 3-6. Fix: {GET_KUBERNETES}"
 STANDIN_UP_LOG = Path("/var/log/redis-tini-lab/standin-up.log")
 STANDIN_UP_TIMEOUT = 1800  # a first build takes about 6 minutes on 2 cores, more on a busy machine
 

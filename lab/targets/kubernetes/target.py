@@ -1,4 +1,4 @@
-"""The Kubernetes target: lessons 3 to 5 on a real cluster, through the official client.
+"""The Kubernetes target: lessons 3 to 6 on a real cluster, through the official client.
 
 Server-side apply, rollout wait, exec, logs, restart counts, probe results and deletion
 are the same code on kind, the CI stand-in and a shared cluster; only the cluster's
@@ -58,7 +58,7 @@ __all__ = ["KubernetesTarget", "kind_target", "standin_target", "shared_target",
 
 
 class KubernetesTarget:
-    """Lessons 3 to 5 on a Kubernetes cluster: kind, the stand-in, or a shared cluster."""
+    """Lessons 3 to 6 on a Kubernetes cluster: kind, the stand-in, or a shared cluster."""
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster

@@ -1,0 +1,102 @@
+"""Lesson 6's exercise: a liveness probe that a loaded redis does not fail, and that still
+catches a stalled one. The learner copies k8s/lesson-06/loaded-redis.yaml to
+work/06-loaded-redis.yaml and changes the probe's timing; the check reads the file against
+the slowest PING the lab measured under load. The learner then applies it and runs the
+load again, and the lesson's next check reads the restart count.
+
+Under CI (LAB_SOLUTIONS=1) an unchanged file gets the solution's timeoutSeconds."""
+import re
+from pathlib import Path
+
+import yaml
+
+from lab.core import config, settings
+from lab.core.errors import LabError
+from lab.core.json_types import Manifest
+from lab.course.exercises.registry import SOLUTIONS_DIR, Exercise, Mistake, fail, passed
+from lab.course.learner_copy import replace_learner_file
+
+PATIENT_COPY = Path("work") / "06-loaded-redis.yaml"
+MAKE_IT = f"Fix: run the copy cell above (cp -n k8s/lesson-06/loaded-redis.yaml {PATIENT_COPY}), then edit it."
+MARGIN = 2           # the timeout: at least twice the slowest PING measured under load
+MAX_REACTION = 60    # periodSeconds x failureThreshold + timeoutSeconds: a stall is still caught within a minute
+ANSWER = "timeoutSeconds: 10 (periodSeconds 2 and failureThreshold 3 as they are: a stall restarts redis within 16 s)"
+
+PATIENT_MISTAKES = {
+    "invalid-yaml": Mistake(
+        "the file must stay valid YAML for kubectl to apply it.",
+        "undo your last edit: keep the indentation of the lines around timeoutSeconds.",
+        f"start over with: cp k8s/lesson-06/loaded-redis.yaml {PATIENT_COPY}; then change one number."),
+    "probe-changed": Mistake(
+        "the pitfall is the probe's timing, not its command: redis-cli ping is the right question to ask.",
+        "keep livenessProbe.exec.command as [redis-cli, ping]; change timeoutSeconds.",
+        ANSWER),
+    "timeout-below-load": Mistake(
+        "a probe run that takes longer than timeoutSeconds counts as a failure, however healthy redis is: "
+        "under load a PING waits behind the commands queued before it.",
+        "raise timeoutSeconds above the slowest PING the lab measured, with room to spare (twice as long).",
+        ANSWER),
+    "stall-not-caught": Mistake(
+        "a patient probe must still restart a redis that has really stopped answering: after about "
+        "periodSeconds x failureThreshold + timeoutSeconds.",
+        f"keep periodSeconds x failureThreshold + timeoutSeconds under {MAX_REACTION} s.",
+        ANSWER),
+}
+PATIENT_PROBE = Exercise("06-patient-probe.yaml", "06", "a liveness probe that a loaded redis does not fail",
+                         PATIENT_MISTAKES)
+
+
+def _read() -> str:
+    try:
+        return (settings.REPO_ROOT / PATIENT_COPY).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LabError(f"{PATIENT_COPY} does not exist yet. {MAKE_IT}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise LabError(f"{PATIENT_COPY} could not be read ({error}). {MAKE_IT}") from None
+
+
+def _probe(text: str) -> Manifest:
+    try:
+        documents = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+    except yaml.YAMLError as error:
+        fail(PATIENT_PROBE, "invalid-yaml", f"{PATIENT_COPY} is not valid YAML ({getattr(error, 'problem', None)}).")
+    for document in documents:
+        if document.get("kind") == "Deployment":
+            containers = document.get("spec", {}).get("template", {}).get("spec", {}).get("containers") or [{}]
+            probe = containers[0].get("livenessProbe") if isinstance(containers[0], dict) else None
+            if isinstance(probe, dict) and (probe.get("exec") or {}).get("command") == ["redis-cli", "ping"]:
+                return probe
+    fail(PATIENT_PROBE, "probe-changed", f"{PATIENT_COPY} has no livenessProbe running [redis-cli, ping].")
+
+
+def _with_solution(text: str) -> str:
+    """The file with the solution's timeoutSeconds (the line is replaced, comments stay)."""
+    solution = yaml.safe_load((SOLUTIONS_DIR / PATIENT_PROBE.key).read_text())["timeoutSeconds"]
+    return re.sub(r"(?m)^(\s*timeoutSeconds:)\s*1\s*$", rf"\g<1> {solution}", text)
+
+
+def check_patient_probe(slowest_ms: int) -> Manifest:
+    """PASS when work/06-loaded-redis.yaml's probe outlasts the slowest PING measured under
+    load (``slowest_ms``) twice over, and still restarts a stalled redis within a minute."""
+    text = _read()
+    probe = _probe(text)
+    if probe.get("timeoutSeconds", 1) == 1 and config.current().solutions:
+        text = _with_solution(text)
+        replace_learner_file(settings.REPO_ROOT / PATIENT_COPY, text)
+        print(f"(LAB_SOLUTIONS=1: the course's solution, solutions/{PATIENT_PROBE.key}, written into {PATIENT_COPY})")
+        probe = _probe(text)
+    timings = [probe.get(field, default) for field, default in
+               (("periodSeconds", 10), ("timeoutSeconds", 1), ("failureThreshold", 3))]
+    if not all(isinstance(value, int) and not isinstance(value, bool) and value >= 1 for value in timings):
+        fail(PATIENT_PROBE, "invalid-yaml", f"the probe's timings must be whole numbers of at least 1, not {timings}.")
+    period, timeout, threshold = timings
+    if timeout * 1000 < MARGIN * slowest_ms:
+        fail(PATIENT_PROBE, "timeout-below-load",
+             f"timeoutSeconds is {timeout}, and under load a PING took up to {slowest_ms} ms.")
+    if period * threshold + timeout > MAX_REACTION:
+        fail(PATIENT_PROBE, "stall-not-caught",
+             f"a stalled redis would be restarted only after about {period * threshold + timeout} s.")
+    passed(PATIENT_PROBE, f"timeoutSeconds {timeout} outlasts the slowest PING under load ({slowest_ms} ms) "
+                          f"{timeout * 1000 / max(slowest_ms, 1):.1f} times over, and a stalled redis is still "
+                          f"restarted after about {period * threshold + timeout} s")
+    return probe

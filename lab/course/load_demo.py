@@ -1,0 +1,77 @@
+"""Lesson 6: a liveness probe whose timeout is too short for a loaded redis. The learner
+applies k8s/lesson-06/loaded-redis.yaml (redis with lesson 4's strict probe) and starts
+the load generator, k8s/lesson-06/load-generator.yaml (slow Lua scripts from 4 clients);
+the lab samples how long a PING takes inside the pod, and the restart count, until redis
+is restarted or the load is over.
+
+container.training teaches the same pitfall on DockerCoins' rng (slides/k8s/
+healthchecks-more.md: a 1 s timeout, `ab -c 10`, restarts that cascade); here it is redis,
+and the fix is measured too."""
+import time
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from lab.core.errors import LabError
+from lab.core.json_types import Row
+from lab.core.waiting import ticks
+from lab.targets.contract import Target
+
+DEPLOYMENT = "loaded-redis"
+LOADED_MS = 1000     # a PING slower than this is slower than the strict probe's timeoutSeconds
+IDLE_MS = 200        # a PING faster than this: the load is over (an idle redis answers in a few ms)
+# The PING's own time, measured inside the pod: `timeout` kills and reaps redis-cli itself if
+# redis takes longer than that, so the lab's sample never orphans anything in redis' container.
+PING_TIMER = ("a=$(date +%s%N); timeout 12 redis-cli ping >/dev/null; "
+              "echo $(( ($(date +%s%N) - a) / 1000000 ))")
+
+LABELS = {"t": "t (s)", "ping_ms": "PING took (ms)", "restarts": "restartCount"}
+
+
+@dataclass
+class LoadResult:
+    rows: List[Row] = field(default_factory=list)   # t, ping_ms (None: no answer), restarts
+    restarts_before: int = 0
+    restarts_after: int = 0
+    seconds: float = 0.0
+
+    @property
+    def restarted(self) -> bool:
+        return self.restarts_after > self.restarts_before
+
+    @property
+    def slowest_ms(self) -> int:
+        return max((row["ping_ms"] for row in self.rows if row["ping_ms"] is not None), default=0)
+
+
+def ping_ms(target: Target, deployment: str = DEPLOYMENT) -> Optional[int]:
+    """How long one PING takes inside the pod, in ms; None when the pod does not answer."""
+    try:
+        result = target.exec(deployment, ["sh", "-c", PING_TIMER], timeout=15, quiet=True)
+        return int(result.output.strip().splitlines()[-1])
+    except (LabError, ValueError, IndexError):
+        return None
+
+
+def watch_load(target: Target, *, restarts_before: int, timeout: float = 90,
+               deployment: str = DEPLOYMENT) -> LoadResult:
+    """Sample PING's time and the restart count every 2 s (bounded by ``timeout``) until redis
+    is restarted, or the load has been seen and is over (two fast PINGs after a slow one)."""
+    started = time.monotonic()
+    result = LoadResult(restarts_before=restarts_before, restarts_after=restarts_before)
+    for _ in ticks(timeout, interval=2):
+        result.restarts_after = target.restart_count(deployment)
+        result.rows.append({"t": round(time.monotonic() - started), "ping_ms": ping_ms(target, deployment),
+                            "restarts": result.restarts_after})
+        if result.restarted or _load_over(result.rows):
+            break
+    else:
+        print(f"(stopped watching after {timeout:.0f}s: neither a restart nor the end of the load)")
+    result.seconds = round(time.monotonic() - started, 1)
+    return result
+
+
+def _load_over(rows: List[Row]) -> bool:
+    """A slow PING seen, then the last two fast: the load generator has finished."""
+    times = [row["ping_ms"] for row in rows]
+    loaded = any(ms is not None and ms > LOADED_MS for ms in times)
+    return loaded and len(times) >= 2 and all(ms is not None and ms < IDLE_MS for ms in times[-2:])

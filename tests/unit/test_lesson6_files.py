@@ -1,0 +1,70 @@
+"""Lesson 6's exercise in a file, work/06-loaded-redis.yaml: the check reads the probe's
+timing against the slowest PING measured under load, names the mistake, and under
+LAB_SOLUTIONS=1 writes the solution's timeout into an unchanged copy, comments kept."""
+import pytest
+
+from lab.core import settings
+from lab.core.errors import LabError
+from lab.course import exercises
+from lab.course.checks import CheckFailed
+from lab.course.exercises.patient_probe import PATIENT_COPY
+
+UPSTREAM = (settings.REPO_ROOT / "k8s" / "lesson-06" / "loaded-redis.yaml").read_text()
+SLOWEST_MS = 2400
+
+
+@pytest.fixture(autouse=True)
+def a_repository_of_its_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "REPO_ROOT", tmp_path)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("LAB_SOLUTIONS", raising=False)
+    exercises.reset_hints()
+    (tmp_path / "work").mkdir()
+
+
+def copy_with(old: str = "", new: str = "") -> None:
+    (settings.REPO_ROOT / PATIENT_COPY).write_text(UPSTREAM.replace(old, new) if old else UPSTREAM)
+
+
+def mistake() -> str:
+    with pytest.raises(CheckFailed) as caught:
+        exercises.check_patient_probe(SLOWEST_MS)
+    return caught.value.mistake
+
+
+PATIENT_WRONG = [
+    ("", "", "timeout-below-load"),                                               # unchanged: 1 s
+    ("timeoutSeconds: 1", "timeoutSeconds: 3", "timeout-below-load"),             # slower than 2 x 2.4 s
+    ("timeoutSeconds: 1", "timeoutSeconds: 58", "stall-not-caught"),               # 2 x 3 + 58 > 60
+    ("periodSeconds: 2\n            timeoutSeconds: 1", "periodSeconds: 30\n            timeoutSeconds: 10",
+     "stall-not-caught"),
+    ('command: ["redis-cli", "ping"]', 'command: ["sh", "-c", "redis-cli ping"]', "probe-changed"),
+    ("            timeoutSeconds: 1", "          timeoutSeconds: 10", "invalid-yaml"),  # misindented
+    ("timeoutSeconds: 1", 'timeoutSeconds: "10"', "invalid-yaml"),
+]
+PATIENT_TESTED = {m for _, _, m in PATIENT_WRONG}
+
+
+@pytest.mark.parametrize("old, new, expected", PATIENT_WRONG)
+def test_a_wrong_timing_is_named(old, new, expected):
+    copy_with(old, new)
+    assert mistake() == expected
+
+
+def test_a_patient_probe_passes_and_says_by_how_much(capsys):
+    copy_with("timeoutSeconds: 1", "timeoutSeconds: 10")
+    assert exercises.check_patient_probe(SLOWEST_MS)["timeoutSeconds"] == 10
+    assert "4.2 times over" in capsys.readouterr().out
+
+
+def test_under_solutions_an_unchanged_copy_gets_the_solution_and_keeps_its_comments(monkeypatch):
+    monkeypatch.setenv("LAB_SOLUTIONS", "1")
+    copy_with()
+    assert exercises.check_patient_probe(SLOWEST_MS)["timeoutSeconds"] == 10
+    text = (settings.REPO_ROOT / PATIENT_COPY).read_text()
+    assert text.startswith("# Lesson 6") and "timeoutSeconds: 10" in text
+
+
+def test_a_missing_copy_says_how_to_make_it():
+    with pytest.raises(LabError, match="cp -n k8s/lesson-06/loaded-redis.yaml work/06-loaded-redis.yaml"):
+        exercises.check_patient_probe(SLOWEST_MS)
