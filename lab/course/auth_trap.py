@@ -19,7 +19,7 @@ from lab.targets.contract import Target
 from lab.targets.deployed import deployed
 from lab.targets.manifests import Manifest
 
-PASSWORD = "lesson-04-secret"  # a demo value; in production it comes from a Secret (secretKeyRef)
+PASSWORD = "lesson-06-secret"  # a demo value; in production it comes from a Secret (secretKeyRef)
 ROTATED = "rotated-by-someone-else"
 NAIVE = "auth-naive"          # probe ["redis-cli", "ping"], no password
 CHECKED = "auth-checked"      # probe ["redis-cli", "-e", "ping"] with REDISCLI_AUTH

@@ -122,8 +122,11 @@ def surge_then_recreate(rows: Sequence[Row]) -> None:
     if recreate["most_pods"] != 1 or recreate["both_ready"]:
         problems.append(f"Recreate: {recreate['most_pods']} pods at once, "
                         f"both ready for {recreate['both_ready']} s")
-    _verdict(problems, f"RollingUpdate ran two redis pods at once, both ready for {rolling['both_ready']} s "
-                       "(whole seconds: 0 is under one), so a Service selecting them sends clients to either; "
+    both = (f"both ready for {rolling['both_ready']} s, so a Service selecting them sent new connections to either"
+            if rolling["both_ready"] else
+            "both ready for under a second (the old one was asked to stop as soon as the new one was ready), a "
+            "short window in which a Service selecting them may send a new connection to either")
+    _verdict(problems, f"RollingUpdate ran two redis pods at once, {both}; "
                        f"Recreate never ran two, and had no redis ready for {recreate['none_ready']} s")
 
 

@@ -392,3 +392,11 @@ def test_hints_state_the_course_facts_exactly():
 
 
 # -- lesson 4's answer in k8s/redis.yaml --------------------------------------------------------
+
+
+def test_a_long_initial_delay_passes_with_a_note_once(capsys):
+    exercises.check_liveness_probe(probe("[redis-cli, ping]", "  initialDelaySeconds: 30\n"))
+    out = capsys.readouterr().out
+    assert "initialDelaySeconds 30 holds the probe off for 30s after every start" in out and "startupProbe" in out
+    exercises.check_liveness_probe(probe("[redis-cli, ping]", "  initialDelaySeconds: 5\n"))
+    assert "Note:" not in capsys.readouterr().out
