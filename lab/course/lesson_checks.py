@@ -252,8 +252,11 @@ def your_probe_in_the_matrix(matrix: MatrixResult) -> None:
     print(f"  with redis-server as PID 1, it is the matrix's {variant} row: {rows[variant]['zombies']} zombies "
           f"after {rows[variant]['timed_out_probes']} timed-out probes")
     if "tini" in str(container.get("image")) or "my-redis" in str(container.get("image")):
+        leaks = rows[variant]["zombies"] > 0
         print(f"  in your image tini is PID 1 and reaps every orphan (the tini-pid1 row: "
-              f"{rows['tini-pid1']['zombies']} zombies): your redis was safe because of its PID 1, not its probe")
+              f"{rows['tini-pid1']['zombies']} zombies): "
+              + ("your redis was safe because of its PID 1, not its probe" if leaks else
+                 "your probe leaks nothing by itself, and your PID 1 would reap what another probe left"))
 
 
 def failed_probe_counts(target: Target, deployments: Sequence[str]) -> Dict[str, int]:

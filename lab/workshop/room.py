@@ -210,6 +210,7 @@ class Room:
         row = {"participant": participant}
         row.update({f"lesson {n}": data.get(f"lesson-{n}", "-") for n in ("03", "04", "05", "06")})
         row["exercises"] = str(len([key for key in data.get("exercises", "").split(",") if key]))
+        row["predictions right"] = data.get("predictions", "-")
         row["pods running"] = f"{running}/{len(pods)}"
         row["last check"] = data.get("updated", "not started")
         return row
