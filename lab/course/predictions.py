@@ -50,6 +50,11 @@ QUESTIONS: Dict[str, Question] = {q.key: q for q in [
              "is PID 1?",
              (("tini", "tini"), ("redis-server", "redis-server")),
              "redis-server"),
+    Question("02-healthcheck", "Docker's shell-form health check (`/bin/sh -c 'redis-cli ping'`) times out while "
+             "redis is stalled, in the container whose PID 1 is redis-server. What is left when the stall ends?",
+             (("none", "nothing: Docker cleans up what its health check started"),
+              ("leaks", "one or more zombie redis-cli under redis-server")),
+             "leaks"),
     Question("03-pid1-upstream", "k8s/redis.yaml runs the official redis image as is. In the redis pod's "
              "container, which process is PID 1?",
              (("redis-server", "redis-server"), ("pause", "pause, the pod's sandbox"),
