@@ -60,6 +60,9 @@ def _add_room_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
     who = create.add_mutually_exclusive_group(required=True)
     who.add_argument("--participants", type=int, help="how many: named p1, p2, ...")
     who.add_argument("--names", help="their names, comma-separated: ada,bob")
+    create.add_argument("--accept-risk", action="store_true",
+                        help="hand out the kubeconfigs even where a participant could leave their namespace "
+                             "(the table says so)")
     create.add_argument("--registry", default=config.current().registry,
                         help="where the nodes pull the images from (default: LAB_REGISTRY; none: loaded on the nodes)")
     status = actions.add_parser("status", help="each participant's checks passed per lesson")
@@ -78,7 +81,8 @@ def run_room(args: argparse.Namespace) -> int:
     from lab.workshop.room_objects import participant_names
     room = Room(args.room, args.context, args.kubeconfig)
     if args.action == "create":
-        print(room.create(participant_names(args.participants or 0, args.names or ""), args.registry))
+        print(room.create(participant_names(args.participants or 0, args.names), args.registry,
+                          accept_risk=args.accept_risk))
     elif args.action == "status":
         if args.watch > 0:
             room.watch_status(args.watch)
@@ -91,7 +95,7 @@ def run_room(args: argparse.Namespace) -> int:
         images = [registry_image(spec.tag, args.registry) if args.registry else spec.tag for spec in settings.ALL_IMAGES]
         return 0 if report(room, images) else 1
     elif args.action == "delete":
-        room.delete(participant_names(names=args.names) if args.names else None)
+        room.delete(None if args.names is None else participant_names(names=args.names))
     return 0
 
 

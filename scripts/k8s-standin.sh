@@ -50,6 +50,7 @@ POD_CIDR=10.244.0.0/24
 SERVICE_CIDR=10.96.0.0/16
 API_PORT=16443                            # apiserver on 127.0.0.1 (not 6443: stay out of others' way)
 ETCD_PORT=12379
+WEBHOOK_PORT=12443                        # scripts/standin-webhook.py: refuses Services with externalIPs
 CGROUP_ROOT=/redis-tini-lab-standin       # every pod's cgroup lives under this
 # What the kubelet and kube-proxy change on the host (and what `up` itself sets): recorded
 # before `up`, put back by `down`.
@@ -57,8 +58,9 @@ SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.ipv4.conf.al
          vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops
          net.netfilter.nf_conntrack_tcp_timeout_established net.netfilter.nf_conntrack_tcp_timeout_close_wait)
 SYSCTLS_SAVED=/var/lib/redis-tini-lab/k8s-standin.sysctl   # outside $STATE: kept until down restores it
+MODULES_LOADED=/var/lib/redis-tini-lab/k8s-standin.modules  # the kernel modules up loaded, for down to unload
 # Everything of ours that runs has one of these in its command line.
-OURS="$BIN/|etcd --name standin|containerd --config $STATE|-address $SOCK|dnsmasq .*--listen-address=$NODE_IP"
+OURS="$BIN/|etcd --name standin|standin-webhook.py $WEBHOOK_PORT|containerd --config $STATE|-address $SOCK|dnsmasq .*--listen-address=$NODE_IP"
 PAUSE_IMAGE=lab-standin/pause:3.2         # built here from the source's build/pause/linux/pause.c
 # The kubelet's per-pod PID limit: the same number kind-config.yaml gives its worker node
 # (a unit test keeps the two equal).
@@ -174,7 +176,8 @@ certificate() {  # name subject [subjectAltName]: signed by the stand-in's own C
     -extfile "$PKI/$name.ext" -out "$PKI/$name.crt" 2>/dev/null
 }
 
-make_pki() {
+make_pki() (  # a subshell: umask 077, so every key is private from the moment it is written
+  umask 077
   mkdir -p "$PKI"
   openssl genrsa -out "$PKI/ca.key" 2048 2>/dev/null
   openssl req -x509 -new -nodes -key "$PKI/ca.key" -subj "/CN=redis-tini-lab-standin-ca" -days 30 -out "$PKI/ca.crt" 2>/dev/null
@@ -182,15 +185,21 @@ make_pki() {
     "IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
   certificate admin "/CN=lab-standin-admin/O=system:masters"
   certificate kubelet "/CN=system:node:$NODE/O=system:nodes" "IP:$NODE_IP,DNS:$NODE"
+  # etcd serves and peers over TLS and asks every client for a certificate from this CA:
+  # a local user cannot read or write the cluster's state through it.
+  certificate etcd "/CN=standin-etcd" "IP:127.0.0.1,DNS:localhost"
+  certificate apiserver-etcd-client "/CN=kube-apiserver-etcd-client"
+  certificate webhook "/CN=standin-webhook" "IP:127.0.0.1"
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
-}
+)
 
 kubeconfig() {  # file user [name]: a kubeconfig for the apiserver with that user's certificate
   # Written by hand: kubectl 1.20 built with Go >= 1.18 crashes in `kubectl config set-*`
   # (json-iterator's sorted map encoding on an old reflect2), and it is a small YAML file.
   local file=$1 user=$2 name=${3:-standin}
-  cat > "$file" <<EOF
+  # umask 077 in a subshell: the file holds a client key, and is private from its first byte.
+  (umask 077; cat > "$file") <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -208,31 +217,91 @@ contexts:
   context: {cluster: $name, user: $name}
 current-context: $name
 EOF
-  chmod 600 "$file"
 }
 
 kubectl_admin() { "$BIN/kubectl" --kubeconfig="$ADMIN_KUBECONFIG" --request-timeout=5s "$@"; }
 
 start_control_plane() {
   start etcd etcd --name standin --data-dir "$STATE/etcd" \
-    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-    --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
-    --initial-cluster "standin=http://127.0.0.1:$((ETCD_PORT + 1))"
-  start kube-apiserver "$BIN/kube-apiserver" --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --listen-client-urls "https://127.0.0.1:$ETCD_PORT" --advertise-client-urls "https://127.0.0.1:$ETCD_PORT" \
+    --cert-file="$PKI/etcd.crt" --key-file="$PKI/etcd.key" --client-cert-auth --trusted-ca-file="$PKI/ca.crt" \
+    --listen-peer-urls "https://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-advertise-peer-urls "https://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-cluster "standin=https://127.0.0.1:$((ETCD_PORT + 1))" \
+    --peer-cert-file="$PKI/etcd.crt" --peer-key-file="$PKI/etcd.key" --peer-client-cert-auth \
+    --peer-trusted-ca-file="$PKI/ca.crt"
+  start webhook python3 "$PWD/scripts/standin-webhook.py" "$WEBHOOK_PORT" "$PKI/webhook.crt" "$PKI/webhook.key"
+  start kube-apiserver "$BIN/kube-apiserver" --etcd-servers="https://127.0.0.1:$ETCD_PORT" \
+    --etcd-cafile="$PKI/ca.crt" --etcd-certfile="$PKI/apiserver-etcd-client.crt" \
+    --etcd-keyfile="$PKI/apiserver-etcd-client.key" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" --insecure-port=0 \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local --service-cluster-ip-range="$SERVICE_CIDR" \
-    --authorization-mode=Node,RBAC --kubelet-client-certificate="$PKI/admin.crt" --kubelet-client-key="$PKI/admin.key" \
+    --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction,PodSecurityPolicy \
+    --kubelet-client-certificate="$PKI/admin.crt" --kubelet-client-key="$PKI/admin.key" \
     --kubelet-preferred-address-types=InternalIP   # kubelet 1.20 publishes the bridge address only
   wait_for 60 "the API server to be ready" kube-apiserver kubectl_admin get --raw /readyz
+  apply_admission_policies
   start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$ADMIN_KUBECONFIG" \
     --bind-address=127.0.0.1 --port=0 --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
     --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key"
   start kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$ADMIN_KUBECONFIG" --bind-address=127.0.0.1 --port=0 \
     --leader-elect=false
+}
+
+# Kubernetes 1.20 has no Pod Security Admission and no DenyServiceExternalIPs: the
+# stand-in brings their equivalent, so that a workshop room on it isolates its participants
+# (lab/workshop/room_isolation.py checks it). Every pod on the stand-in must pass a
+# baseline-like PodSecurityPolicy (no privileged, host namespaces, hostPath or host ports;
+# nothing the lessons need), and a webhook refuses Services with externalIPs.
+apply_admission_policies() {
+  kubectl_admin apply -f - >/dev/null <<EOF
+apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata: {name: redis-tini-lab-baseline}
+spec:
+  privileged: false
+  hostPID: false
+  hostIPC: false
+  hostNetwork: false
+  allowPrivilegeEscalation: true
+  volumes: [configMap, secret, emptyDir, projected, downwardAPI, persistentVolumeClaim]
+  runAsUser: {rule: RunAsAny}
+  seLinux: {rule: RunAsAny}
+  supplementalGroups: {rule: RunAsAny}
+  fsGroup: {rule: RunAsAny}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: redis-tini-lab-baseline-psp}
+rules:
+- {apiGroups: [policy], resources: [podsecuritypolicies], resourceNames: [redis-tini-lab-baseline], verbs: [use]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: redis-tini-lab-baseline-psp}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: redis-tini-lab-baseline-psp}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:authenticated"}
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: "system:serviceaccounts"}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: redis-tini-lab-deny-external-ips}
+webhooks:
+- name: deny-external-ips.standin.redis-tini-lab
+  clientConfig:
+    url: "https://127.0.0.1:$WEBHOOK_PORT/deny-external-ips"
+    caBundle: $(base64 -w0 "$PKI/ca.crt")
+  rules:
+  - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [services]}
+  admissionReviewVersions: [v1]
+  sideEffects: None
+  failurePolicy: Fail
+  timeoutSeconds: 5
+EOF
 }
 
 make_bridge() {
@@ -242,8 +311,11 @@ make_bridge() {
   }
   ip link set "$BRIDGE" up
   sysctl -qw net.ipv4.ip_forward=1
-  # Pod -> Service -> pod on one bridge goes through iptables only with br_netfilter.
-  modprobe br_netfilter 2>/dev/null || true
+  # Pod -> Service -> pod on one bridge goes through iptables only with br_netfilter. If
+  # this loads it, down unloads it again (Docker's bridge networking often loaded it first).
+  if ! grep -q '^br_netfilter ' /proc/modules 2>/dev/null && modprobe br_netfilter 2>/dev/null; then
+    echo br_netfilter > "$MODULES_LOADED"
+  fi
   sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
   mkdir -p "$STATE/cni"
   # No ipMasq and no portmap: pods talk to each other and to Services only, so the CNI
@@ -396,6 +468,15 @@ restore_sysctls() {
   rm -f "$SYSCTLS_SAVED"
 }
 
+unload_modules() {  # what up loaded, unless something else uses it now (say so, and leave it)
+  [ -e "$MODULES_LOADED" ] || return 0
+  local module
+  while read -r module; do
+    modprobe -r "$module" 2>/dev/null || say "note: $module stays loaded: something else uses it now (lsmod shows what)."
+  done < "$MODULES_LOADED"
+  rm -f "$MODULES_LOADED"
+}
+
 up() {
   need_root up
   if node_ready 2>/dev/null; then say "already up: node $NODE is Ready (context $CONTEXT)."; return 0; fi
@@ -493,7 +574,7 @@ remove_cgroup_root() {
 
 down() {
   need_root down
-  [ -e "$RUN" ] || [ -e "$STATE" ] || [ -e "$SYSCTLS_SAVED" ] || { say "not running; nothing to do."; return 0; }
+  [ -e "$RUN" ] || [ -e "$STATE" ] || [ -e "$SYSCTLS_SAVED" ] || [ -e "$MODULES_LOADED" ] || { say "not running; nothing to do."; return 0; }
   local started=$SECONDS
   stop_component dns-sync; stop_component dnsmasq
   stop_component kube-controller-manager; stop_component kube-scheduler
@@ -504,13 +585,14 @@ down() {
   stop_component containerd
   # Shims of our containerd only (their command line names our socket).
   pkill -9 -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null || true
-  stop_component kube-apiserver; stop_component etcd
+  stop_component kube-apiserver; stop_component webhook; stop_component etcd
   remove_kube_chains
   local mount
   for mount in $(our_mounts); do umount "$mount" 2>/dev/null || umount -l "$mount"; done
   remove_cgroup_root
   ip link del "$BRIDGE" 2>/dev/null || true
   restore_sysctls
+  unload_modules
   check_nothing_left   # before removing the state: a failed down can be run again
   rm -rf "$STATE" "$RUN"
   say "down in $((SECONDS - started))s: nothing of the stand-in runs, is mounted, or is left in iptables; kernel settings restored (logs kept in $LOGS)."
@@ -529,7 +611,7 @@ check_nothing_left() {
 # -- status and load -----------------------------------------------------------------------
 status() {
   local component running=0 total=0
-  for component in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy dnsmasq dns-sync; do
+  for component in etcd webhook kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy dnsmasq dns-sync; do
     total=$((total + 1))
     if [ -f "$RUN/$component.pid" ] && kill -0 "$(cat "$RUN/$component.pid")" 2>/dev/null; then
       running=$((running + 1)); printf '  %-24s running (pid %s)\n' "$component" "$(cat "$RUN/$component.pid")"

@@ -26,13 +26,13 @@ PART_OF_SELECTOR = "=".join(PART_OF)
 ROOM_CONFIGMAP = "redis-tini-lab-room"  # what the instructor read about the nodes, for the participant
 
 DEFAULT_PIDS_LIMIT = 64  # every container the lab runs gets a pids cgroup limit
-PREFIX_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")  # a namespace name, at most 20
+PREFIX_PATTERN = re.compile(r"[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?")  # a namespace name, at most 20 (a full match)
 
 
 def prefix() -> str:
     """The participant prefix: ``LAB_PREFIX``, default ``lab``."""
     value = config.current().prefix
-    if not PREFIX_PATTERN.match(value):
+    if not PREFIX_PATTERN.fullmatch(value):  # fullmatch: "alice\n" is not "alice"
         raise LabError(f"LAB_PREFIX={value!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), e.g. LAB_PREFIX=alice")
     return value
 

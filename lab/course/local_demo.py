@@ -22,7 +22,7 @@ def local_state(pid: int) -> Optional[str]:
                 return f.read().rsplit(")", 1)[1].split()[0]
         except (FileNotFoundError, ProcessLookupError):
             return None
-    result = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True)
+    result = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True, timeout=10)
     return result.stdout.strip()[:1] or None
 
 

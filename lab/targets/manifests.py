@@ -69,12 +69,25 @@ def validate(manifest: Manifest) -> None:
                        f"{manifest.body.get('apiVersion')!r}") from None
 
 
+def _read(path: Path) -> str:
+    """A manifest file's text, or a one-line LabError that names the file and the fix."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LabError(f"{path}: no such manifest. Fix: check the path (k8s/ holds the course's).") from None
+    except UnicodeDecodeError as error:
+        raise LabError(f"{path}: not UTF-8 text (byte {error.start}). Fix: save it as UTF-8, or start over "
+                       "from the course's copy in k8s/.") from None
+    except OSError as error:
+        raise LabError(f"{path}: cannot be read ({error.strerror}). Fix: check its permissions.") from None
+
+
 def load(paths: Iterable[Path] = ()) -> List[Manifest]:
     """Read and validate manifest files (default: every k8s/*.yaml)."""
     paths = list(paths) or sorted(MANIFESTS_DIR.glob("*.yaml"))
     manifests = []
     for path in paths:
-        for manifest in parse(Path(path).read_text(), Path(path).name):
+        for manifest in parse(_read(Path(path)), Path(path).name):
             validate(manifest)
             manifests.append(manifest)
     return manifests

@@ -35,11 +35,18 @@ def images_for_the_course() -> List[str]:
     return lab_images + bases + kind_node_images()
 
 
+DOCKER_CLI_TIMEOUT = 900  # seconds: `docker save` of every image, to a slow disk
+
+
 def _docker_cli(argv: List[str], what: str) -> str:
     if shutil.which("docker") is None:
         raise LabError("the docker command is not installed. Fix: install Docker's CLI (it comes with Docker Desktop).")
     show_command(*argv)
-    result = subprocess.run(argv, capture_output=True, text=True)
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=DOCKER_CLI_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise LabError(f"{what} took longer than {DOCKER_CLI_TIMEOUT // 60} minutes, and was stopped. "
+                       "Fix: check that Docker answers (docker info), then run the command again.") from None
     if result.returncode != 0:
         raise LabError(f"{what} failed: {(result.stderr or result.stdout).strip().splitlines()[-1]}")
     return result.stdout

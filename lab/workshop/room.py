@@ -21,7 +21,7 @@ from lab.course import progress
 from lab.targets.kubernetes import kubelet_readings
 from lab.targets.kubernetes.kube_api import kube_call, new_client
 from lab.views.tables import Table
-from lab.workshop import room_kubeconfig, room_objects
+from lab.workshop import room_isolation, room_kubeconfig, room_objects
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient, CoreV1Api, V1Node, V1ObjectMeta
@@ -63,11 +63,37 @@ def admin_context(context: Optional[str] = None, kubeconfig: Optional[str] = Non
     return found_context, kubeconfig or found_kubeconfig
 
 
+SHOWN_LENGTH = 24   # a status cell: a count, a ratio or a timestamp is shorter
+
+
+def shown(value: object) -> str:
+    """A participant-written value as the instructor's terminal may print it: each control
+    character (an escape sequence could rewrite the screen) as '?', at most SHOWN_LENGTH
+    characters. A participant writes only their own namespace's ConfigMap, so they cannot
+    write another participant's row."""
+    text = "".join(c if c.isprintable() else "?" for c in str(value))
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."
+
+
+ISOLATION_SUFFIX = "-isolation-check.yaml"   # the objects a participant must be refused (room/NAME/)
+
+
+class RoomNotIsolated(LabError):
+    """A participant's credentials were admitted where they must be refused: the holes."""
+
+    def __init__(self, holes: List[str]):
+        self.holes = holes
+        super().__init__("the room's participants are not isolated, so no kubeconfig was handed out:\n"
+                         + "\n".join(f"  - {hole}" for hole in holes)
+                         + "\nFix the cluster and run 'room create' again, or pass --accept-risk "
+                           "(the room's table then says so).")
+
+
 class Room:
     """The room named ``name`` on the cluster behind ``context``."""
 
     def __init__(self, name: str = "room", context: Optional[str] = None, kubeconfig: Optional[str] = None):
-        if not settings.PREFIX_PATTERN.match(name):
+        if not settings.PREFIX_PATTERN.fullmatch(name):
             raise LabError(f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last)")
         self.name = name
         self.context, self.kubeconfig = admin_context(context, kubeconfig)
@@ -91,16 +117,20 @@ class Room:
 
     # -- create ---------------------------------------------------------------------------------
     @kube_call("creating the room")
-    def create(self, participants: List[str], registry: Optional[str] = None) -> Table:
+    def create(self, participants: List[str], registry: Optional[str] = None, *, accept_risk: bool = False) -> Table:
         """Each participant's namespace, account, quota and kubeconfig (existing ones are
         brought up to date, so running it again is safe). ``registry``: where the nodes
-        pull the lab's images (`python -m lab push`), passed on in each start line."""
+        pull the lab's images (`python -m lab push`), passed on in each start line. Before
+        the kubeconfigs are handed out, a participant's credentials must be refused every
+        way out of the namespace (room_isolation.py); else RoomNotIsolated, unless
+        ``accept_risk`` (the table then says so)."""
         server, ca_data = room_kubeconfig.cluster_entry(self.context, self.kubeconfig)
         pids_limits = self.pod_pids_limits()
+        node_addresses = self.node_addresses()
         rows = []
         for participant in participants:
             self._create_namespace(participant)
-            objects = room_objects.namespaced_objects(self.name, participant, pids_limits)
+            objects = room_objects.namespaced_objects(self.name, participant, pids_limits, node_addresses)
             manifest = self._write_manifest(participant, objects)
             show_command("kubectl", "apply", "--server-side", "-f", str(manifest.relative_to(settings.REPO_ROOT)))
             self._apply(objects)
@@ -113,7 +143,35 @@ class Room:
                          "kubeconfig": str(path.relative_to(settings.REPO_ROOT)),
                          "start the course with": start_command(path, f"{self.name}-{participant}", participant,
                                                                 registry)})
+        holes = self.holes_open(participants[0])
+        if holes and not accept_risk:
+            for participant in participants:  # not handed out: the instructor fixes the cluster first
+                (self.folder / f"{participant}.kubeconfig").unlink(missing_ok=True)
+            raise RoomNotIsolated(holes)
+        for row in rows:
+            row["isolation"] = f"{len(holes)} hole(s) accepted (--accept-risk)" if holes else "checked"
         return Table(rows)
+
+    def holes_open(self, participant: str) -> List[str]:
+        """Dry-runs as ``participant`` (their kubeconfig) of what must be refused; one line per hole."""
+        from lab.targets.kubernetes.kube_api import new_client
+        path = self.folder / f"{participant}.kubeconfig"
+        if not path.is_file():
+            raise LabError(f"no kubeconfig for {participant} in {self.folder}. Fix: python -m lab room create "
+                           f"--names {participant} (it writes one)")
+        checks = self.folder / f"{participant}{ISOLATION_SUFFIX}"
+        checks.write_text(yaml.safe_dump_all([room_isolation.body(hole, participant) for hole in room_isolation.HOLES],
+                                             sort_keys=False))
+        print(f"checking that {participant}'s credentials cannot leave their namespace: the API server must refuse "
+              f"each object of {checks.relative_to(settings.REPO_ROOT)} (server-side dry-runs; by hand: kubectl "
+              f"--kubeconfig {path.relative_to(settings.REPO_ROOT)} create --dry-run=server -f "
+              f"{checks.relative_to(settings.REPO_ROOT)})")
+        return room_isolation.holes_open(new_client(f"{self.name}-{participant}", str(path)), participant)
+
+    def node_addresses(self) -> List[str]:
+        """Each node's InternalIP: where the kubelet's probes come from."""
+        return [address.address for node in self.nodes() if node.status is not None
+                for address in (node.status.addresses or []) if address.type == "InternalIP"]
 
     def _create_namespace(self, participant: str) -> None:
         from kubernetes import client
@@ -208,11 +266,11 @@ class Room:
         pods = self.core().list_namespaced_pod(participant).items
         running = sum(1 for pod in pods if pod.status is not None and pod.status.phase == "Running")
         row = {"participant": participant}
-        row.update({f"lesson {n}": data.get(f"lesson-{n}", "-") for n in ("03", "04", "05", "06")})
-        row["exercises"] = str(len([key for key in data.get("exercises", "").split(",") if key]))
-        row["predictions right"] = data.get("predictions", "-")
+        row.update({f"lesson {n}": shown(data.get(f"lesson-{n}", "-")) for n in ("03", "04", "05", "06")})
+        row["exercises"] = str(len([key for key in str(data.get("exercises", "")).split(",") if key]))
+        row["predictions right"] = shown(data.get("predictions", "-"))
         row["pods running"] = f"{running}/{len(pods)}"
-        row["last check"] = data.get("updated", "not started")
+        row["last check"] = shown(data.get("updated", "not started"))
         return row
 
     def watch_status(self, seconds: float, every: float = 5) -> Table:
@@ -241,7 +299,7 @@ class Room:
         wait_until(lambda: not set(names) & set(self._remaining()), timeout=DELETE_TIMEOUT, interval=1,
                    what=f"room {self.name}'s namespaces {', '.join(names)} to be deleted")
         for name in names:
-            for suffix in (".kubeconfig", ".yaml"):
+            for suffix in (".kubeconfig", ".yaml", ISOLATION_SUFFIX):
                 (self.folder / f"{name}{suffix}").unlink(missing_ok=True)
         if self.folder.is_dir() and not any(self.folder.iterdir()):
             self.folder.rmdir()

@@ -17,6 +17,7 @@ from lab.core.waiting import wait_until
 from lab.targets.kubernetes import kubelet_readings
 from lab.targets.kubernetes.kube_api import kube_call
 from lab.views.tables import Table
+from lab.workshop import room_isolation
 from lab.workshop.room import Room, object_name
 
 if TYPE_CHECKING:
@@ -163,5 +164,20 @@ def report(room: Room, images: List[str]) -> bool:
                   **{image.split("/")[-1]: outcome.split(":")[0] for image, outcome in r.images.items()}} for r in reports]))
     for line in what_it_will_show(reports):
         print("- " + line)
+    isolated = _isolation(room)
     print(f"room doctor: {time.monotonic() - started:.1f}s")
-    return all(outcome == "starts" for r in reports for outcome in r.images.values())
+    return isolated and all(outcome == "starts" for r in reports for outcome in r.images.values())
+
+
+def _isolation(room: Room) -> bool:
+    """The room's first participant's credentials, refused every way out (room_isolation.py)."""
+    with_kubeconfig = [p for p in room.participants(show=False) if (room.folder / f"{p}.kubeconfig").is_file()]
+    if not with_kubeconfig:
+        print("- isolation: not checked yet (no participant with a kubeconfig here; 'room create' checks it)")
+        return True
+    holes = room.holes_open(with_kubeconfig[0])
+    for hole in holes:
+        print(f"- NOT ISOLATED: {hole}")
+    if not holes:
+        print(f"- isolation: {with_kubeconfig[0]}'s credentials were refused all {len(room_isolation.HOLES)} ways out")
+    return not holes

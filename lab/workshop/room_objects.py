@@ -3,7 +3,9 @@
 One namespace per participant, and in it:
 - a ServiceAccount whose Role reaches only that namespace, and only what lessons 3 to 6
   do there (deploy, exec, read logs and events, port-forward, record progress);
-- a ResourceQuota and a LimitRange, so one runaway experiment cannot starve the room;
+- a ResourceQuota and a LimitRange (CPU, memory, ephemeral storage, pods, no node ports),
+  so one runaway experiment cannot starve the room;
+- a NetworkPolicy: only the namespace's own pods (and the nodes' probes) reach its pods;
 - a token Secret for the participant's kubeconfig (lab/workshop/room_kubeconfig.py).
 
 Every object carries the lab's participant label and the room's label: `room delete`
@@ -46,14 +48,29 @@ QUOTA = {
     "requests.cpu": "2",
     "requests.memory": "1Gi",
     "limits.memory": "2Gi",
+    "requests.ephemeral-storage": "2Gi",   # container logs and writable layers: one participant cannot fill the node's disk
+    "limits.ephemeral-storage": "4Gi",
 }
 # Every container without its own resources gets these, so the quota can count it. No CPU
 # limit: CFS throttling would stretch the probe timings lesson 5 measures.
 CONTAINER_DEFAULTS = {
-    "defaultRequest": {"cpu": "50m", "memory": "32Mi"},
-    "default": {"memory": "128Mi"},
-    "max": {"memory": "512Mi"},
+    "defaultRequest": {"cpu": "50m", "memory": "32Mi", "ephemeral-storage": "64Mi"},
+    "default": {"memory": "128Mi", "ephemeral-storage": "256Mi"},
+    "max": {"memory": "512Mi", "ephemeral-storage": "1Gi"},
 }
+NETWORK_POLICY = "room-isolation"
+
+
+def network_policy(node_addresses: List[str]) -> JsonObject:
+    """Ingress only from this namespace's pods (and from the nodes: the kubelet's tcpSocket
+    and HTTP probes come from there); egress only to this namespace's pods and to DNS. Its
+    redis has no password: no other participant may reach it. Enforced where the CNI
+    enforces NetworkPolicy (kind's kindnet does; the stand-in's bridge plugin does not)."""
+    dns = [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]
+    nodes = [{"ipBlock": {"cidr": f"{address}/32"}} for address in node_addresses]
+    return {"podSelector": {}, "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"from": [{"podSelector": {}}] + nodes}],
+            "egress": [{"to": [{"podSelector": {}}]}, {"to": [{"namespaceSelector": {}}] + nodes, "ports": dns}]}
 
 
 def room_labels(room: str, participant: str) -> Dict[str, str]:
@@ -76,10 +93,12 @@ def namespace(room: str, participant: str) -> Manifest:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
 
 
-def namespaced_objects(room: str, participant: str, pids_limits: Optional[Dict[str, int]] = None) -> Manifests:
+def namespaced_objects(room: str, participant: str, pids_limits: Optional[Dict[str, int]] = None,
+                       node_addresses: Optional[List[str]] = None) -> Manifests:
     """Everything but the namespace, in the order they must be created. ``pids_limits`` is
     each node's podPidsLimit as the instructor read it: a participant may not read the
-    kubelets' configuration, and lesson 5 shows PIDs in use beside that limit."""
+    kubelets' configuration, and lesson 5 shows PIDs in use beside that limit.
+    ``node_addresses``: the nodes' internal IPs, which the NetworkPolicy admits (probes)."""
     def meta(name: str, **extra: object) -> JsonObject:
         return _meta(name, room, participant, namespace=participant, **extra)
 
@@ -93,6 +112,8 @@ def namespaced_objects(room: str, participant: str, pids_limits: Optional[Dict[s
         {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta("room-quota"), "spec": {"hard": QUOTA}},
         {"apiVersion": "v1", "kind": "LimitRange", "metadata": meta("room-defaults"),
          "spec": {"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]}},
+        {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(NETWORK_POLICY),
+         "spec": network_policy(node_addresses or [])},
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(settings.ROOM_CONFIGMAP),
          "data": {"pod-pids-limits": json.dumps(pids_limits or {}, sort_keys=True)}},
         # A long-lived token for the kubeconfig: the token controller fills it in. (Kubernetes
@@ -102,15 +123,26 @@ def namespaced_objects(room: str, participant: str, pids_limits: Optional[Dict[s
     ]
 
 
-def participant_names(count: int = 0, names: str = "") -> List[str]:
-    """`--participants 3` gives p1, p2, p3; `--names ada,bob` gives those (checked as LAB_PREFIX is)."""
+MAX_PARTICIPANTS = 50   # a workshop room: lesson 5 runs up to 12 pods per participant, 600 in all
+
+
+def participant_names(count: int = 0, names: Optional[str] = None) -> List[str]:
+    """`--participants 3` gives p1, p2, p3; `--names ada,bob` gives those (checked as LAB_PREFIX is).
+    An empty `--names ""` is refused, never read as "everyone"."""
     from lab.core.errors import LabError
-    chosen = [name.strip() for name in names.split(",") if name.strip()] if names else \
-        [f"p{number}" for number in range(1, count + 1)]
-    if not chosen:
-        raise LabError("a room needs participants. Fix: --participants N (N >= 1) or --names ada,bob")
+    if names is not None:
+        chosen = [name.strip() for name in names.split(",") if name.strip()]
+        if not chosen:
+            raise LabError(f"--names {names!r} names nobody. Fix: --names ada,bob")
+    else:
+        if not 1 <= count <= MAX_PARTICIPANTS:
+            raise LabError(f"--participants {count}: a room has 1 to {MAX_PARTICIPANTS} participants. "
+                           f"Fix: --participants N with N from 1 to {MAX_PARTICIPANTS}, or two rooms")
+        chosen = [f"p{number}" for number in range(1, count + 1)]
+    if len(chosen) > MAX_PARTICIPANTS:
+        raise LabError(f"{len(chosen)} names: a room has at most {MAX_PARTICIPANTS} participants. Fix: two rooms")
     for name in chosen:
-        if not settings.PREFIX_PATTERN.match(name):
+        if not settings.PREFIX_PATTERN.fullmatch(name):
             raise LabError(f"participant name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), "
                            "e.g. --names ada,bob")
     if len(set(chosen)) != len(chosen):

@@ -17,8 +17,8 @@ import lab
 from lab.core import settings
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes.kube_api import new_client
-from lab.workshop import room_objects
-from lab.workshop.room import Room
+from lab.workshop import room_isolation, room_objects
+from lab.workshop.room import Room, RoomNotIsolated
 
 ARTIFACTS = settings.REPO_ROOT / "tests" / "artifacts"
 A, B = "iso-a", "iso-b"
@@ -33,7 +33,7 @@ def room(kube_target_name):
         patch.setenv("LAB_TARGET", kube_target_name)
         lab.target().prepare([lab.build_image(spec, quiet=True) for spec in settings.ALL_IMAGES])
     made = Room("iso", context, kubeconfig)
-    made.create([A, B])
+    made.create([A, B], accept_risk=kube_target_name != "standin")  # kind: externalIPs, see below
     yield made
     made.delete()
     _admin_core(made).delete_namespace(BYSTANDER, _preload_content=False) if _exists(made, BYSTANDER) else None
@@ -172,9 +172,11 @@ def test_quota_stops_a_runaway_in_its_own_namespace_only(room, kube_target_name)
         return any(c.type == "ReplicaFailure" and "exceeded quota" in (c.message or "")
                    for rs in replica_sets for c in rs.status.conditions or [])
     wait_until(refused_by_quota, timeout=60, interval=1, what="the quota to refuse the runaway's pods")
-    # What the quota counts: pods not being deleted (the 1.20 kubelet removes the objects of
-    # the previous tests' pods 10-60 s late, and they are listed meanwhile).
-    pods_in_a = len([pod for pod in a_core.list_namespaced_pod(A).items if not pod.metadata.deletion_timestamp])
+    # What the quota counts: pods in a non-terminal phase (ResourceQuota docs: a Succeeded or
+    # Failed pod is listed but not counted), not being deleted (the 1.20 kubelet removes the
+    # objects of the previous tests' pods 10-60 s late, and they are listed meanwhile).
+    pods_in_a = len([pod for pod in a_core.list_namespaced_pod(A).items if not pod.metadata.deletion_timestamp
+                     and (pod.status.phase if pod.status else None) not in ("Succeeded", "Failed")])
     assert pods_in_a <= limit, f"{pods_in_a} pods in {A}, over its quota of {limit}"
 
     b_apps.create_namespaced_deployment(B, _sleeper("still-works"))
@@ -221,13 +223,56 @@ def lab_command(argv, env) -> str:
 
 
 
-def test_room_doctor_tries_the_images_on_every_node_and_says_what_lesson_5_will_show(room):
+def test_room_doctor_tries_the_images_on_every_node_and_says_what_lesson_5_will_show(room, kube_target_name):
     where = ["--room", room.name, "--context", room.context, *(["--kubeconfig", room.kubeconfig] if room.kubeconfig else [])]
     found = subprocess.run([sys.executable, "-m", "lab", "room", *where, "doctor"], cwd=settings.REPO_ROOT,
                            capture_output=True, text=True, timeout=300)
-    assert found.returncode == 0, found.stdout[-2000:] + found.stderr[-2000:]
+    isolated = kube_target_name == "standin"   # kind: the externalIPs hole (see below) makes doctor exit 1
+    assert found.returncode == (0 if isolated else 1), found.stdout[-2000:] + found.stderr[-2000:]
     assert "starts" in found.stdout and "exhaustion run restarts the pod" in found.stdout
+    assert ("refused all 6 ways out" if isolated else "NOT ISOLATED") in found.stdout
     missing = subprocess.run([sys.executable, "-m", "lab", "room", *where, "doctor", "--registry", "registry.invalid/course"],
                              cwd=settings.REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert missing.returncode == 1 and "does not start" in missing.stdout, missing.stdout[-2000:]
     assert "Traceback" not in missing.stderr
+
+
+def test_a_participant_is_refused_every_way_out_of_their_namespace(room, kube_target_name):
+    """Privileged, hostPath, hostPID and hostNetwork pods, a NodePort and an externalIPs
+    Service, as server-side dry-runs with the participant's own credentials. On the
+    stand-in (1.20) its PodSecurityPolicy, the room's quota, --allow-privileged off and its
+    webhook refuse all six; on kind, Pod Security Admission and the quota refuse five, and
+    externalIPs needs DenyServiceExternalIPs, which kind does not enable by itself."""
+    holes = room.holes_open(A)
+    if kube_target_name == "standin":
+        assert holes == [], holes
+    else:
+        assert all("externalIPs" in hole for hole in holes), holes
+    allowed = client.CoreV1Api(_participant_api(room, A)).create_namespaced_service(  # the control: a plain
+        A, room_isolation.body(room_isolation.Hole("plain", "Service", {"selector": {"app": "none"},   # Service passes
+                                                                         "ports": [{"port": 6379}]}, ""), A),
+        dry_run="All")
+    assert allowed.metadata.name == "isolation-check"
+
+
+def test_room_create_refuses_and_hands_out_nothing_where_a_hole_is_open(room, kube_target_name):
+    """The stand-in's externalIPs webhook turned off for a moment: `room create` names the
+    hole, exits with RoomNotIsolated, and no kubeconfig is left; with the webhook back, the
+    same create succeeds again."""
+    if kube_target_name != "standin":
+        pytest.skip("turns off the stand-in's own webhook; kind's hole is shown above")
+    webhooks = client.AdmissionregistrationV1Api(room.api())
+    saved = webhooks.read_validating_webhook_configuration("redis-tini-lab-deny-external-ips")
+    saved.metadata = client.V1ObjectMeta(name=saved.metadata.name)
+    webhooks.delete_validating_webhook_configuration(saved.metadata.name)
+    try:
+        with pytest.raises(RoomNotIsolated) as refused:
+            room.create([B])
+        assert len(refused.value.holes) == 1 and "externalIPs" in refused.value.holes[0], refused.value.holes
+        assert "DenyServiceExternalIPs" in str(refused.value)
+        assert not (room.folder / f"{B}.kubeconfig").exists()
+    finally:
+        webhooks.create_validating_webhook_configuration(saved)
+    wait_until(lambda: not room.holes_open(A), timeout=30, what="the webhook to refuse externalIPs again")
+    room.create([B])
+    assert (room.folder / f"{B}.kubeconfig").exists()

@@ -27,6 +27,23 @@ def test_the_lessons_own_manifests_pass_the_schema_and_probe_as_the_lesson_says(
     shell_probe = lesson[("Deployment", "shell-probe")].body["spec"]["template"]["spec"]["containers"][0]
     assert shell_probe["image"] == settings.REDIS_BASE.official   # redis-server is PID 1
     assert shell_probe["livenessProbe"]["exec"]["command"] == ["sh", "-c", "redis-cli ping"]
+    tcp = lesson[("Deployment", "probe-tcp")].body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
+    assert tcp["tcpSocket"] == {"port": 6379} and tcp["failureThreshold"] >= 100   # counted, never restarted
+    strict = lesson[("Deployment", "loaded-redis")].body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
+    assert (strict["periodSeconds"], strict["timeoutSeconds"], strict["failureThreshold"]) == (2, 1, 3)
+    load = lesson[("Pod", "redis-load")].body["spec"]
+    assert load["restartPolicy"] == "Never" and load["activeDeadlineSeconds"] <= 120   # runs once, bounded
+    assert all(m.body["metadata"]["labels"][settings.PART_OF[0]] == settings.PART_OF[1] for m in lesson.values())
+
+
+@pytest.mark.parametrize("content, message", [(b"kind: Pod\nname: \xff\xfe\n", "not UTF-8 text"), (None, "no such manifest")])
+def test_a_bad_manifest_file_is_one_line(tmp_path, content, message):
+    path = tmp_path / "bad.yaml"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(lab.LabError, match=message) as caught:
+        manifests.load([path])
+    assert "\n" not in str(caught.value) and "Fix:" in str(caught.value)
 
 
 def test_kind_config_has_only_fields_kind_knows():

@@ -13,7 +13,7 @@ from lab.workshop import room_kubeconfig, room_objects
 
 
 def test_every_object_is_valid_kubernetes_in_the_participants_namespace():
-    objects = room_objects.namespaced_objects("room", "ada", {"node-1": 32})
+    objects = room_objects.namespaced_objects("room", "ada", {"node-1": 32}, ["10.244.0.1"])
     namespace = room_objects.namespace("room", "ada")
     for body in [namespace, *objects]:
         manifests.validate(manifests.Manifest(body=body, source="room"))
@@ -22,7 +22,27 @@ def test_every_object_is_valid_kubernetes_in_the_participants_namespace():
     assert room_objects.QUOTA["services.nodeports"] == "0"
     assert {body["metadata"]["namespace"] for body in objects} == {"ada"}
     assert {body["kind"] for body in objects} == {"ServiceAccount", "Role", "RoleBinding", "ResourceQuota",
-                                                  "LimitRange", "ConfigMap", "Secret"}
+                                                  "LimitRange", "NetworkPolicy", "ConfigMap", "Secret"}
+    quota = next(b for b in objects if b["kind"] == "ResourceQuota")["spec"]["hard"]
+    limits = next(b for b in objects if b["kind"] == "LimitRange")["spec"]["limits"][0]
+    assert "requests.ephemeral-storage" in quota and "ephemeral-storage" in limits["defaultRequest"]
+
+
+def test_the_network_policy_admits_the_namespace_the_nodes_and_dns_only():
+    spec = room_objects.network_policy(["10.244.0.1"])
+    assert spec["podSelector"] == {} and spec["policyTypes"] == ["Ingress", "Egress"]
+    assert spec["ingress"] == [{"from": [{"podSelector": {}}, {"ipBlock": {"cidr": "10.244.0.1/32"}}]}]
+    same_namespace, dns = spec["egress"]
+    assert same_namespace == {"to": [{"podSelector": {}}]}
+    assert {port["port"] for port in dns["ports"]} == {53}
+
+
+def test_the_isolation_checks_are_valid_objects_each_with_a_fix():
+    from lab.workshop import room_isolation
+    assert len(room_isolation.HOLES) == 6
+    for hole in room_isolation.HOLES:
+        manifests.validate(manifests.Manifest(body=room_isolation.body(hole, "ada"), source=hole.name))
+        assert hole.fix
 
 
 def test_the_role_covers_what_the_lessons_call_and_nothing_cluster_wide():
@@ -43,7 +63,14 @@ def test_participant_names():
     assert room_objects.participant_names(names="ada, bob") == ["ada", "bob"]
     for bad, message in ((dict(count=0), "--participants N"), (dict(names="Ada"), "not valid"),
                          (dict(names="ada-"), "not first or last"),
-                         (dict(names="ada,ada"), "repeat")):
+                         (dict(names="ada,ada"), "repeat"),
+                         (dict(names=""), "names nobody"), (dict(names=" , "), "names nobody"),
+                         (dict(names="ada\n"), None), (dict(names="ada!"), "not valid"),
+                         (dict(count=room_objects.MAX_PARTICIPANTS + 1), "1 to 50"),
+                         (dict(names=",".join(f"p{n}" for n in range(51))), "at most 50")):
+        if message is None:  # a trailing newline is stripped as space, like ' ada'
+            assert room_objects.participant_names(**bad) == ["ada"]
+            continue
         with pytest.raises(LabError, match=message):
             room_objects.participant_names(**bad)
 
@@ -66,3 +93,22 @@ def test_a_participant_kubeconfig_is_private_and_names_their_namespace(tmp_path)
     with pytest.raises(LabError, match="no context nope"):
         room_kubeconfig.cluster_entry("nope", str(admin))
 
+
+
+@pytest.mark.parametrize("prefix", ["alice\n", "alice!", "-alice", "a" * 21, ""])
+def test_a_prefix_must_match_whole(prefix, monkeypatch):
+    """`$` would let "alice\\n" through; the prefix names a namespace and containers."""
+    monkeypatch.setenv("LAB_PREFIX", prefix)
+    with pytest.raises(LabError, match="LAB_PREFIX"):
+        settings.prefix()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("3", "3"),
+    ("\x1b[2J\x1b[31mowned", "?[2J?[31mowned"),     # no escape sequence reaches the terminal
+    ("x" * 100, "x" * 21 + "..."),                   # bounded
+    (7, "7"),
+])
+def test_room_status_shows_participant_values_escaped_and_bounded(value, expected):
+    from lab.workshop.room import shown
+    assert shown(value) == expected
