@@ -14,6 +14,7 @@ import json
 import ssl
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 PATH = "/deny-external-ips"
 MAX_BODY = 1 << 20   # an AdmissionReview of one Service is a few KiB
@@ -33,8 +34,9 @@ def review(request: dict) -> dict:
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
         length = int(self.headers.get("Content-Length") or 0)
-        if self.path != PATH or not 0 < length <= MAX_BODY:
-            self.send_error(404 if self.path != PATH else 413)
+        path = urlsplit(self.path).path   # the API server adds ?timeout=5s
+        if path != PATH or not 0 < length <= MAX_BODY:
+            self.send_error(404 if path != PATH else 413)
             return
         try:
             answer = review(json.loads(self.rfile.read(length))["request"])

@@ -141,13 +141,10 @@ def test_a_participant_reaches_their_own_namespace_and_nothing_else(room, kube_t
     assert [pod.metadata.name for pod in b_core.list_namespaced_pod(B).items] == [b_pod], "B's pod was touched"
 
 
-def test_a_participant_cannot_run_a_privileged_pod_where_pod_security_exists(room):
-    """Pod Security Admission (1.23+) enforces the room's baseline: no privileged pod, so no
-    way onto the node and from there into the others' namespaces. Kubernetes 1.20 (the CI
-    stand-in) has no such admission: there the label is in place for when the cluster has it,
-    and the API server itself refuses privileged containers (its --allow-privileged is off)."""
-    version = client.VersionApi(room.api()).get_code()
-    minor = int("".join(ch for ch in version.minor if ch.isdigit()))
+def test_a_participant_cannot_run_a_privileged_pod(room):
+    """Pod Security Admission (1.23+) enforces the room's baseline label; on Kubernetes 1.20
+    (the CI stand-in) its PodSecurityPolicy does: either way the API server answers 403, so
+    there is no way onto the node and from there into the others' namespaces."""
     labels = _admin_core(room).read_namespace(A).metadata.labels
     assert labels.get("pod-security.kubernetes.io/enforce") == "baseline"
     privileged = client.V1Pod(metadata=client.V1ObjectMeta(name="root-on-the-node"), spec=client.V1PodSpec(
@@ -155,10 +152,48 @@ def test_a_participant_cannot_run_a_privileged_pod_where_pod_security_exists(roo
                                        security_context=client.V1SecurityContext(privileged=True))]))
     answer = _attempt(lambda: client.CoreV1Api(_participant_api(room, A)).create_namespaced_pod(
         A, privileged, dry_run="All"))
-    if (int(version.major), minor) >= (1, 23):
-        assert answer.startswith("403"), f"a privileged pod in a room namespace: {answer}"
-    else:  # 1.20 (the stand-in): no Pod Security Admission, but its API server refuses
-        assert answer.startswith("422"), answer  # privileged containers (--allow-privileged is off)
+    assert answer.startswith("403"), f"a privileged pod in a room namespace: {answer}"
+
+
+def test_a_participant_is_refused_every_way_out_of_their_namespace(room, kube_target_name):
+    """Privileged, hostPath, hostPID and hostNetwork pods, a NodePort and an externalIPs
+    Service, as server-side dry-runs with the participant's own credentials. On the
+    stand-in (1.20) its PodSecurityPolicy, the room's quota, --allow-privileged off and its
+    webhook refuse all six; on kind, Pod Security Admission and the quota refuse five, and
+    externalIPs needs DenyServiceExternalIPs, which kind does not enable by itself."""
+    holes = room.holes_open(A)
+    if kube_target_name == "standin":
+        assert holes == [], holes
+    else:
+        assert all("externalIPs" in hole for hole in holes), holes
+    allowed = client.CoreV1Api(_participant_api(room, A)).create_namespaced_service(  # the control: a plain
+        A, room_isolation.body(room_isolation.Hole("plain", "Service", {"selector": {"app": "none"},   # Service passes
+                                                                         "ports": [{"port": 6379}]}, ""), A),
+        dry_run="All")
+    assert allowed.metadata.name == "isolation-check"
+
+
+def test_room_create_refuses_and_hands_out_nothing_where_a_hole_is_open(room, kube_target_name):
+    """The stand-in's externalIPs webhook turned off for a moment: `room create` names the
+    hole, exits with RoomNotIsolated, and no kubeconfig is left; with the webhook back, the
+    same create succeeds again."""
+    if kube_target_name != "standin":
+        pytest.skip("turns off the stand-in's own webhook; kind's hole is shown above")
+    webhooks = client.AdmissionregistrationV1Api(room.api())
+    saved = webhooks.read_validating_webhook_configuration("redis-tini-lab-deny-external-ips")
+    saved.metadata = client.V1ObjectMeta(name=saved.metadata.name)
+    webhooks.delete_validating_webhook_configuration(saved.metadata.name)
+    try:
+        with pytest.raises(RoomNotIsolated) as refused:
+            room.create([B])
+        assert len(refused.value.holes) == 1 and "externalIPs" in refused.value.holes[0], refused.value.holes
+        assert "DenyServiceExternalIPs" in str(refused.value)
+        assert not (room.folder / f"{B}.kubeconfig").exists()
+    finally:
+        webhooks.create_validating_webhook_configuration(saved)
+    wait_until(lambda: not room.holes_open(A), timeout=30, what="the webhook to refuse externalIPs again")
+    room.create([B])
+    assert (room.folder / f"{B}.kubeconfig").exists()
 
 
 def test_quota_stops_a_runaway_in_its_own_namespace_only(room, kube_target_name):
@@ -236,43 +271,3 @@ def test_room_doctor_tries_the_images_on_every_node_and_says_what_lesson_5_will_
     assert missing.returncode == 1 and "does not start" in missing.stdout, missing.stdout[-2000:]
     assert "Traceback" not in missing.stderr
 
-
-def test_a_participant_is_refused_every_way_out_of_their_namespace(room, kube_target_name):
-    """Privileged, hostPath, hostPID and hostNetwork pods, a NodePort and an externalIPs
-    Service, as server-side dry-runs with the participant's own credentials. On the
-    stand-in (1.20) its PodSecurityPolicy, the room's quota, --allow-privileged off and its
-    webhook refuse all six; on kind, Pod Security Admission and the quota refuse five, and
-    externalIPs needs DenyServiceExternalIPs, which kind does not enable by itself."""
-    holes = room.holes_open(A)
-    if kube_target_name == "standin":
-        assert holes == [], holes
-    else:
-        assert all("externalIPs" in hole for hole in holes), holes
-    allowed = client.CoreV1Api(_participant_api(room, A)).create_namespaced_service(  # the control: a plain
-        A, room_isolation.body(room_isolation.Hole("plain", "Service", {"selector": {"app": "none"},   # Service passes
-                                                                         "ports": [{"port": 6379}]}, ""), A),
-        dry_run="All")
-    assert allowed.metadata.name == "isolation-check"
-
-
-def test_room_create_refuses_and_hands_out_nothing_where_a_hole_is_open(room, kube_target_name):
-    """The stand-in's externalIPs webhook turned off for a moment: `room create` names the
-    hole, exits with RoomNotIsolated, and no kubeconfig is left; with the webhook back, the
-    same create succeeds again."""
-    if kube_target_name != "standin":
-        pytest.skip("turns off the stand-in's own webhook; kind's hole is shown above")
-    webhooks = client.AdmissionregistrationV1Api(room.api())
-    saved = webhooks.read_validating_webhook_configuration("redis-tini-lab-deny-external-ips")
-    saved.metadata = client.V1ObjectMeta(name=saved.metadata.name)
-    webhooks.delete_validating_webhook_configuration(saved.metadata.name)
-    try:
-        with pytest.raises(RoomNotIsolated) as refused:
-            room.create([B])
-        assert len(refused.value.holes) == 1 and "externalIPs" in refused.value.holes[0], refused.value.holes
-        assert "DenyServiceExternalIPs" in str(refused.value)
-        assert not (room.folder / f"{B}.kubeconfig").exists()
-    finally:
-        webhooks.create_validating_webhook_configuration(saved)
-    wait_until(lambda: not room.holes_open(A), timeout=30, what="the webhook to refuse externalIPs again")
-    room.create([B])
-    assert (room.folder / f"{B}.kubeconfig").exists()

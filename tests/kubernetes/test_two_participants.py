@@ -1,5 +1,5 @@
 """A workshop room on one cluster: `python -m lab room create --participants 2` makes two
-participants, and each runs lessons 3 to 6 at the same time with their own room kubeconfig,
+participants, and each runs lessons 3 and 5 at the same time with their own room kubeconfig,
 whose rights end at their namespace, as a shared cluster's participants do: Services stay
 ClusterIP and the lab reaches the webui through its own port-forward. Both must pass, neither may leave
 anything behind, and `room status` shows both making progress while they work (its output
@@ -17,7 +17,11 @@ from lab.core import settings
 from lab.targets.kubernetes.kubernetes_here import context_and_kubeconfig
 from lab.workshop.room import Room
 
-LESSONS = ["notebooks/03-dockercoins.ipynb", "notebooks/04-liveness-probe.ipynb", "notebooks/05-inducing-zombies.ipynb"]
+# Lessons 3 and 5: lesson 3 deploys, lesson 5 is the heaviest (12 pods at its peak, the
+# quota's sizing) and the one that reads probe failures from Events where a participant
+# may not read the kubelet's counts. Lesson 4 ran here too until it cost CI its last 90 s;
+# every call it makes is in the room's Role (tests/unit/test_room_objects.py checks it).
+LESSONS = ["notebooks/03-dockercoins.ipynb", "notebooks/05-inducing-zombies.ipynb"]
 PARTICIPANTS = ["p1", "p2"]   # the names `room create --participants 2` gives
 ARTIFACTS = settings.REPO_ROOT / "tests" / "artifacts"
 BOUND_SECONDS = 1200
@@ -25,7 +29,7 @@ STATUS_EVERY = 20  # seconds between the instructor's looks at `room status`
 
 
 def start_participant(room: Room, participant: str, log_path) -> subprocess.Popen:
-    """The three lessons under nbval, as this participant with their room kubeconfig, in a
+    """The lessons under nbval, as this participant with their room kubeconfig, in a
     session of its own."""
     env = {**os.environ, "LAB_KUBE_CONTEXT": f"{room.name}-{participant}", "LAB_PREFIX": participant,
            "KUBECONFIG": str(room.folder / f"{participant}.kubeconfig"),
@@ -36,7 +40,7 @@ def start_participant(room: Room, participant: str, log_path) -> subprocess.Pope
                                 start_new_session=True)
 
 
-def test_two_participants_run_lessons_3_to_5_at_once_on_one_cluster(kube_target_name, tmp_path, monkeypatch):
+def test_two_participants_run_lessons_3_and_5_at_once_on_one_cluster(kube_target_name, tmp_path, monkeypatch):
     # The images on the nodes first, as an instructor does before the room (load or push).
     monkeypatch.setenv("LAB_TARGET", kube_target_name)
     lab.target().prepare([lab.build_image(spec, quiet=True) for spec in settings.ALL_IMAGES])
@@ -56,10 +60,13 @@ def test_two_participants_run_lessons_3_to_5_at_once_on_one_cluster(kube_target_
     runs = {participant: start_participant(room, participant, logs[participant]) for participant in PARTICIPANTS}
     started, results, looks = time.monotonic(), {}, []
     try:
+        next_look = started
         while any(process.poll() is None for process in runs.values()) and \
                 time.monotonic() - started < BOUND_SECONDS:
-            looks.append(f"after {time.monotonic() - started:.0f}s:\n{room.status(show=len(looks) == 0)}")
-            time.sleep(STATUS_EVERY)
+            if time.monotonic() >= next_look:  # the instructor looks every STATUS_EVERY s
+                looks.append(f"after {time.monotonic() - started:.0f}s:\n{room.status(show=len(looks) == 0)}")
+                next_look += STATUS_EVERY
+            time.sleep(1)  # and the test notices within a second when both are done
         looks.append(f"at the end, {time.monotonic() - started:.0f}s:\n{room.status(show=False)}")
         for participant, process in runs.items():
             results[participant] = process.poll() if process.poll() is not None else f"still running after {BOUND_SECONDS}s"
@@ -81,7 +88,7 @@ def test_two_participants_run_lessons_3_to_5_at_once_on_one_cluster(kube_target_
         assert results[participant] == 0, f"{participant} failed ({results[participant]}):\n{output[-3000:]}"
         assert "passed" in (output.strip().splitlines() or [""])[-1]
     for participant in PARTICIPANTS:  # the instructor saw each one's checks in every lesson
-        assert all(final[participant][f"lesson {n}"] not in ("-", "0") for n in ("03", "04", "05")), \
+        assert all(final[participant][f"lesson {n}"] not in ("-", "0") for n in ("03", "05")), \
             f"room status did not show {participant}'s progress: {final[participant]}"
     assert len(looks) >= 3
     assert left == {participant: [] for participant in PARTICIPANTS}, f"lesson 5 ends by deleting everything: {left}"

@@ -1,4 +1,5 @@
 """Reading the participant's deployments and their pods: selectors, readiness, rollout, lifetimes, events."""
+import time
 from typing import List, Optional
 
 from lab.core import settings
@@ -25,12 +26,44 @@ def wait_ready(apis: Apis, timeout: float = 180, names: Optional[List[str]] = No
     show_command("kubectl", "wait", "-n", namespace(), "--for=condition=available",
                  *([f"deployment/{name}" for name in names] if asked else ["deployment", "--all"]),
                  f"--timeout={timeout:g}s")
+    pull_failing_since: List[float] = []
+
+    def rolled_out() -> bool:
+        pending = _not_ready(apis, names)
+        errors = _pull_errors(apis, pending)
+        if not errors:
+            pull_failing_since.clear()
+        elif not pull_failing_since:
+            pull_failing_since.append(time.monotonic())
+        elif time.monotonic() - pull_failing_since[0] >= PULL_ERROR_PATIENCE:
+            raise LabError(f"not ready: {'; '.join(errors)}, for {PULL_ERROR_PATIENCE}s: the node cannot get the "
+                           "image, and waiting longer will not help. Fix: load it onto the cluster (lesson 0's "
+                           "cluster cell, or target.prepare([IMAGE])), or correct the image's name and tag")
+        return not pending
+
     try:
-        wait_until(lambda: not _not_ready(apis, names), timeout=timeout, what="every deployment to roll out",
-                   interval=1)
+        wait_until(rolled_out, timeout=timeout, what="every deployment to roll out", interval=1)
     except LabTimeout:
         raise LabTimeout(f"not ready after {timeout:g}s: {'; '.join(_why_not_ready(apis, names))}") from None
     print(f"all deployments ready: {', '.join(names)}")
+
+
+# A pull error that lasts this long does not fix itself: the image is not on the node and
+# the node has no registry that has it (kind, the stand-in), or its name is wrong.
+PULL_ERRORS = ("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName")
+PULL_ERROR_PATIENCE = 20   # seconds
+
+
+def _pull_errors(apis: Apis, names: List[str]) -> List[str]:
+    """`POD: ImagePullBackOff (IMAGE)` for each container of these deployments that cannot get its image."""
+    errors = []
+    for name in names:
+        for pod in pods_of(apis, name):
+            for status in (pod.status.container_statuses if pod.status else None) or []:
+                waiting = status.state.waiting if status.state else None
+                if waiting is not None and waiting.reason in PULL_ERRORS:
+                    errors.append(f"{pod.metadata.name}: {waiting.reason} ({status.image})")
+    return errors
 
 
 def _existing(apis: Apis, names: Optional[List[str]]) -> List[str]:
