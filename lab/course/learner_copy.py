@@ -23,13 +23,19 @@ def redis_yaml() -> Path:
     return copy if copy.is_file() else settings.REPO_ROOT / "k8s" / "redis.yaml"
 
 
-def read_redis_copy() -> str:
+def read_learner_file(path: Path, make_it: str) -> str:
+    """One of the learner's files (``path`` from the repository's root), or a one-line
+    LabError that ends with ``make_it``, the fix."""
     try:
-        return (settings.REPO_ROOT / REDIS_COPY).read_text(encoding="utf-8")
+        return (settings.REPO_ROOT / path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise LabError(f"{REDIS_COPY} does not exist yet. {MAKE_IT}") from None
+        raise LabError(f"{path} does not exist yet. {make_it}") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise LabError(f"{REDIS_COPY} could not be read ({error}). {MAKE_IT}") from None
+        raise LabError(f"{path} could not be read ({error}). {make_it}") from None
+
+
+def read_redis_copy() -> str:
+    return read_learner_file(REDIS_COPY, MAKE_IT)
 
 
 def _mapping(value: object) -> Manifest:

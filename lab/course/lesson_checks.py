@@ -283,25 +283,26 @@ def tcp_passed_while_ping_failed(target: Target, before: Dict[str, int]) -> None
              "run the stall cell, then this one")
 
 
-def load_restarted_the_strict_probe(load: LoadResult) -> None:
-    """Under load redis answered, late; the strict probe's timeouts got it restarted."""
+def _load_problems(load: LoadResult, *, restart_expected: bool) -> List[str]:
+    """What a load run did not show: slow PINGs (the load), and the restart expected or not."""
     problems = []
     if load.slowest_ms <= LOADED_MS:
         problems.append(f"the slowest PING took {load.slowest_ms} ms: was the load generator running?")
-    if not load.restarted:
-        problems.append(f"restartCount stayed {load.restarts_before}")
-    _verdict(problems, f"under load a PING took up to {load.slowest_ms} ms, over the probe's 1 s timeout: "
-                       f"redis, which answered every command, was restarted (restartCount {load.restarts_before} "
-                       f"-> {load.restarts_after})",
+    if load.restarted != restart_expected:
+        problems.append(f"restartCount went {load.restarts_before} -> {load.restarts_after}")
+    return problems
+
+
+def load_restarted_the_strict_probe(load: LoadResult) -> None:
+    """Under load redis answered, late; the strict probe's timeouts got it restarted."""
+    _verdict(_load_problems(load, restart_expected=True),
+             f"under load a PING took up to {load.slowest_ms} ms, over the probe's 1 s timeout: redis, which "
+             f"answered every command, was restarted (restartCount {load.restarts_before} -> {load.restarts_after})",
              "apply k8s/lesson-06/load-generator.yaml (the cell above), then run this cell again")
 
 
 def patient_probe_held(load: LoadResult) -> None:
     """The same load, the learner's probe: slow PINGs, and no restart."""
-    problems = []
-    if load.slowest_ms <= LOADED_MS:
-        problems.append(f"the slowest PING took {load.slowest_ms} ms: was the load generator running again?")
-    if load.restarted:
-        problems.append(f"redis was restarted (restartCount {load.restarts_before} -> {load.restarts_after})")
-    _verdict(problems, f"the same load (a PING took up to {load.slowest_ms} ms), and your probe restarted nothing",
+    _verdict(_load_problems(load, restart_expected=False),
+             f"the same load (a PING took up to {load.slowest_ms} ms), and your probe restarted nothing",
              "is your probe applied? kubectl describe pod -l app=loaded-redis | grep Liveness")

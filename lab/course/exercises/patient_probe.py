@@ -11,10 +11,9 @@ from pathlib import Path
 import yaml
 
 from lab.core import config, settings
-from lab.core.errors import LabError
 from lab.core.json_types import Manifest
 from lab.course.exercises.registry import SOLUTIONS_DIR, Exercise, Mistake, fail, passed
-from lab.course.learner_copy import replace_learner_file
+from lab.course.learner_copy import read_learner_file, replace_learner_file
 
 PATIENT_COPY = Path("work") / "06-loaded-redis.yaml"
 MAKE_IT = f"Fix: run the copy cell above (cp -n k8s/lesson-06/loaded-redis.yaml {PATIENT_COPY}), then edit it."
@@ -46,15 +45,6 @@ PATIENT_PROBE = Exercise("06-patient-probe.yaml", "06", "a liveness probe that a
                          PATIENT_MISTAKES)
 
 
-def _read() -> str:
-    try:
-        return (settings.REPO_ROOT / PATIENT_COPY).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LabError(f"{PATIENT_COPY} does not exist yet. {MAKE_IT}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise LabError(f"{PATIENT_COPY} could not be read ({error}). {MAKE_IT}") from None
-
-
 def _probe(text: str) -> Manifest:
     try:
         documents = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
@@ -78,7 +68,7 @@ def _with_solution(text: str) -> str:
 def check_patient_probe(slowest_ms: int) -> Manifest:
     """PASS when work/06-loaded-redis.yaml's probe outlasts the slowest PING measured under
     load (``slowest_ms``) twice over, and still restarts a stalled redis within a minute."""
-    text = _read()
+    text = read_learner_file(PATIENT_COPY, MAKE_IT)
     probe = _probe(text)
     if probe.get("timeoutSeconds", 1) == 1 and config.current().solutions:
         text = _with_solution(text)
