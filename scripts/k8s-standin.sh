@@ -586,6 +586,8 @@ down() {
   # Shims of our containerd only (their command line names our socket).
   pkill -9 -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null || true
   stop_component kube-apiserver; stop_component webhook; stop_component etcd
+  # A webhook started by hand for a look (no pid file) is ours too: its command line names our port.
+  pkill -f "standin-webhook.py $WEBHOOK_PORT" 2>/dev/null || true
   remove_kube_chains
   local mount
   for mount in $(our_mounts); do umount "$mount" 2>/dev/null || umount -l "$mount"; done

@@ -253,7 +253,18 @@ class Room:
         if show:
             show_command("kubectl", "get", "configmaps", "-A", "--field-selector",
                          f"metadata.name={progress.CONFIGMAP}", "-o", "yaml")
-        return Table([self._status_row(participant) for participant in self.participants(show=show)])
+        participants = self.participants(show=show)
+        if not participants:
+            raise LabError(f"room {self.name} has no participants on this cluster{self._other_rooms()}. "
+                           f"Fix: python -m lab room --room {self.name} create --participants N")
+        return Table([self._status_row(participant) for participant in participants])
+
+    def _other_rooms(self) -> str:
+        """`; the rooms here: a, b` when other rooms exist (a mistyped --room), else ''."""
+        found = {((ns.metadata.labels if ns.metadata else None) or {}).get(settings.ROOM_LABEL)
+                 for ns in self.core().list_namespace(label_selector=settings.ROOM_LABEL).items}
+        found.discard(None)
+        return f" (the rooms here: {', '.join(sorted(str(name) for name in found))}; --room NAME picks one)" if found else ""
 
     def _status_row(self, participant: str) -> Dict[str, str]:
         from kubernetes.client.exceptions import ApiException

@@ -166,6 +166,10 @@ def test_a_participant_is_refused_every_way_out_of_their_namespace(room, kube_ta
         assert holes == [], holes
     else:
         assert all("externalIPs" in hole for hole in holes), holes
+    policy = client.NetworkingV1Api(room.api()).read_namespaced_network_policy(room_objects.NETWORK_POLICY, A)
+    assert policy.spec.policy_types == ["Ingress", "Egress"]       # on the API server (the stand-in's CNI
+    quota = _admin_core(room).read_namespaced_resource_quota("room-quota", A).spec.hard   # does not enforce it)
+    assert quota["requests.ephemeral-storage"] == room_objects.QUOTA["requests.ephemeral-storage"]
     allowed = client.CoreV1Api(_participant_api(room, A)).create_namespaced_service(  # the control: a plain
         A, room_isolation.body(room_isolation.Hole("plain", "Service", {"selector": {"app": "none"},   # Service passes
                                                                          "ports": [{"port": 6379}]}, ""), A),
@@ -194,6 +198,11 @@ def test_room_create_refuses_and_hands_out_nothing_where_a_hole_is_open(room, ku
     wait_until(lambda: not room.holes_open(A), timeout=30, what="the webhook to refuse externalIPs again")
     room.create([B])
     assert (room.folder / f"{B}.kubeconfig").exists()
+
+
+def test_room_status_of_a_room_that_is_not_there_names_the_rooms_that_are(room):
+    with pytest.raises(lab.LabError, match=r"room no-such-room has no participants .*the rooms here: .*iso"):
+        Room("no-such-room", room.context, room.kubeconfig).status(show=False)
 
 
 def test_quota_stops_a_runaway_in_its_own_namespace_only(room, kube_target_name):
