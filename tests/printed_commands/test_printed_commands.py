@@ -45,7 +45,7 @@ def _write_report(engine: str, checked) -> None:
 # participants of tests/kubernetes/test_two_participants.py, each in a workshop room's namespace.
 @pytest.mark.parametrize("engine,lessons", [("docker", {"01", "02"}),
                                             ("cluster", {"00", "03", "04", "05", "06"}),
-                                            ("kubernetes", {"04", "05"})],
+                                            ("kubernetes", {"03", "05"})],
                          ids=["docker", "own-cluster", "room-participants"])
 def test_every_printed_command_runs(engine, lessons):
     if engine == "cluster":
