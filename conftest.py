@@ -61,7 +61,7 @@ def pytest_runtest_setup(item):
 def pytest_report_header(config):
     from lab.targets.kubernetes.kubernetes_here import NONE_HERE, kubernetes_target_name
     name = kubernetes_target_name()
-    return [f"lessons 0-2 run on Docker; lessons 0 and 3-5 on {name or 'no Kubernetes yet: ' + NONE_HERE}"]
+    return [f"lessons 0-2 run on Docker; lessons 0 and 3-6 on {name or 'no Kubernetes yet: ' + NONE_HERE}"]
 
 
 def _lesson(nodeid: str) -> str:
