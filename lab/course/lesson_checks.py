@@ -287,7 +287,8 @@ def _load_problems(load: LoadResult, *, restart_expected: bool) -> List[str]:
     """What a load run did not show: slow PINGs (the load), and the restart expected or not."""
     problems = []
     if load.slowest_ms <= LOADED_MS:
-        problems.append(f"the slowest PING took {load.slowest_ms} ms: was the load generator running?")
+        problems.append(f"the slowest PING took {load.slowest_ms} ms (loaded: over {LOADED_MS} ms): "
+                        f"was the load generator running?")
     if load.restarted != restart_expected:
         problems.append(f"restartCount went {load.restarts_before} -> {load.restarts_after}")
     return problems
@@ -296,8 +297,9 @@ def _load_problems(load: LoadResult, *, restart_expected: bool) -> List[str]:
 def load_restarted_the_strict_probe(load: LoadResult) -> None:
     """Under load redis answered, late; the strict probe's timeouts got it restarted."""
     _verdict(_load_problems(load, restart_expected=True),
-             f"under load a PING took up to {load.slowest_ms} ms, over the probe's 1 s timeout: redis, which "
-             f"answered every command, was restarted (restartCount {load.restarts_before} -> {load.restarts_after})",
+             f"under load a PING took up to {load.slowest_ms} ms in the lab's samples (idle: a few ms); the "
+             f"probe's runs, timed out after 1 s three times in a row, got redis, which answered every command, "
+             f"restarted (restartCount {load.restarts_before} -> {load.restarts_after})",
              "apply k8s/lesson-06/load-generator.yaml (the cell above), then run this cell again")
 
 

@@ -68,3 +68,12 @@ def test_under_solutions_an_unchanged_copy_gets_the_solution_and_keeps_its_comme
 def test_a_missing_copy_says_how_to_make_it():
     with pytest.raises(LabError, match="cp -n k8s/lesson-06/loaded-redis.yaml work/06-loaded-redis.yaml"):
         exercises.check_patient_probe(SLOWEST_MS)
+
+
+def test_a_fast_sample_does_not_lower_the_bar_below_the_loads_own_bound():
+    """A sample waits anywhere from 0 to one script per client: a probe is judged against
+    that bound (2 s) even when the slowest sample was faster (890 ms, as in a CI run)."""
+    copy_with("timeoutSeconds: 1", "timeoutSeconds: 3")
+    with pytest.raises(CheckFailed) as caught:
+        exercises.check_patient_probe(890)
+    assert caught.value.mistake == "timeout-below-load" and "2000 ms" in str(caught.value)
