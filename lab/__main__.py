@@ -50,8 +50,11 @@ def parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 def _add_room_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     room = commands.add_parser("room", help="a workshop room on one cluster (for instructors)")
-    # Options before the action: python -m lab room --context C create --participants 2
-    room.add_argument("--room", default="room", help="the room's name (default: room)")
+    # Options before the action: python -m lab room --room R --context C create --participants 2
+    # Required, not defaulted: two instructors who both kept a default would share one room's
+    # namespaces on a shared cluster (create refuses a namespace of another room).
+    room.add_argument("--room", required=True, metavar="NAME",
+                      help="the room's name, yours on this cluster: e.g. --room ws-ada (1-20 of a-z, 0-9, '-')")
     room.add_argument("--context", help="the instructor's kubeconfig context (default: LAB_KUBE_CONTEXT, "
                                         "else this machine's kind cluster or stand-in)")
     room.add_argument("--kubeconfig", help="the kubeconfig file that has the context (default: KUBECONFIG)")

@@ -4,13 +4,11 @@ Every function prints the docker command it stands for. Every container gets the
 lab's label and a pids limit. ``run`` is idempotent: a second call replaces the
 container the first one made; it never touches a container the lab did not label.
 """
-import os
 import shlex
-import signal as signals
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import docker.errors
 from docker.models.containers import Container
@@ -21,7 +19,7 @@ from lab.core.errors import LabError, LabTimeout
 from lab.core.json_types import JsonObject
 from lab.core.waiting import wait_until
 from lab.engine.docker_client import client, docker_errors
-from lab.engine.exec_result import ExecResult, ExecTimedOut
+from lab.engine.exec_result import EXEC_WRAPPER, ExecResult, ExecTimedOut, split_pid
 
 ContainerRef = Union[str, Container]
 
@@ -179,51 +177,69 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
             quiet: bool = False) -> ExecResult:
     """``docker exec``: run ``command`` (no shell unless you ask for one), bounded by ``timeout``.
 
-    On timeout the exec'd process is SIGKILLed, as containerd and Docker do to a probe
-    that overruns timeoutSeconds: only that process, not its children.
+    On timeout the exec'd process is SIGKILLed inside its container, as containerd and Docker
+    do to a probe that overruns timeoutSeconds: only that process, not its children.
     """
     container = get(ref)
     argv = shlex.split(command) if isinstance(command, str) else list(command)
     if not quiet:
         show_command("docker", "exec", container.name, *argv)
-    api = client().api
     with docker_errors(f"exec in {container.name}"):
-        exec_id = api.exec_create(container.id, argv)["Id"]
-        outcome: Dict[str, Any] = {}  # "streams": exec_start's (stdout, stderr), or "error"
-
-        def start() -> None:  # in its own daemon thread, so a stuck exec never blocks later ones
-            try:
-                outcome["streams"] = api.exec_start(exec_id, demux=True)
-            except Exception as error:  # handed to the caller below
-                outcome["error"] = error
-
-        runner = threading.Thread(target=start, name="lab-exec", daemon=True)
-        runner.start()
-        runner.join(timeout)
-        if runner.is_alive():
-            killed, what_happened = _kill_exec(exec_id)
+        exec_id, output = _start_exec(container, EXEC_WRAPPER + argv, timeout)
+        pid, stderr = split_pid(output.stderr)
+        if output.running:
+            killed = pid is not None and _kill_in_container(container, pid)
+            outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
             raise ExecTimedOut(f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; "
-                               f"{what_happened}", killed=killed)
-        if "error" in outcome:
-            raise outcome["error"]
-        stdout, stderr = outcome["streams"]
-        exit_code = api.exec_inspect(exec_id)["ExitCode"]
-    return ExecResult(exit_code, (stdout or b"").decode(errors="replace"), (stderr or b"").decode(errors="replace"))
+                               f"{outcome}", killed=killed)
+        exit_code = client().api.exec_inspect(exec_id)["ExitCode"]
+    return ExecResult(exit_code, output.stdout, stderr)
 
 
-def _kill_exec(exec_id: str) -> Tuple[bool, str]:
-    """SIGKILL the exec'd process by its host PID: (is it gone, what happened)."""
-    state = client().api.exec_inspect(exec_id)
-    pid = state.get("Pid") or 0
-    if not state.get("Running") or pid <= 1:  # not started, or already gone: nothing of ours to kill
-        return True, "it is no longer running."
+@dataclass
+class _ExecOutput:
+    """What an exec printed so far, filled in by its reader thread."""
+    stdout: str = ""
+    stderr: str = ""
+    running: bool = True
+    error: Optional[BaseException] = None
+
+
+def _start_exec(container: Container, argv: List[str], timeout: float) -> Tuple[str, _ExecOutput]:
+    """Start ``argv`` and read its output for at most ``timeout`` seconds, in a daemon thread
+    (a stuck exec never blocks later ones). The output says whether it was still running."""
+    api = client().api
+    exec_id: str = api.exec_create(container.id, argv)["Id"]
+    output = _ExecOutput()
+
+    def read() -> None:
+        try:
+            for out, err in api.exec_start(exec_id, stream=True, demux=True):
+                output.stdout += (out or b"").decode(errors="replace")
+                output.stderr += (err or b"").decode(errors="replace")
+            output.running = False
+        except Exception as error:  # handed to the caller below
+            output.error = error
+
+    reader = threading.Thread(target=read, name="lab-exec", daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if output.error is not None:
+        raise output.error
+    return exec_id, output
+
+
+def _kill_in_container(container: Container, pid: str) -> bool:
+    """SIGKILL one process by its PID inside the container, with the shell's own kill (no
+    procps needed): the host's PIDs are not the container's, and under Docker Desktop or a
+    remote DOCKER_HOST not even this machine's."""
     try:
-        os.kill(pid, signals.SIGKILL)  # host PID: works where Docker runs on this kernel
-        return True, "it was killed (SIGKILL)."
-    except PermissionError:
-        return False, "it may still be running (no permission to kill it from here)."
-    except ProcessLookupError:
-        return False, "it may still be running inside the container (Docker runs in a VM here)."
+        result = client().api.exec_create(container.id, ["sh", "-c", f"kill -KILL {int(pid)}"])
+        client().api.exec_start(result["Id"])
+        exit_code: int = client().api.exec_inspect(result["Id"])["ExitCode"]
+        return exit_code == 0
+    except (docker.errors.APIError, ValueError):
+        return False
 
 
 def logs(ref: ContainerRef, *, tail: Union[int, str] = "all", quiet: bool = False) -> str:

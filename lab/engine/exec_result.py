@@ -1,8 +1,25 @@
 """What a command run inside a container returns, through `docker exec` (lessons 1 and 2) or
 `kubectl exec` (the Kubernetes target), and the error for a command that ran out of time."""
 from dataclasses import dataclass
+from typing import Optional, Tuple
 
 from lab.core.errors import LabTimeout
+
+# The exec'd command runs behind `sh -c '...; exec "$@"'`: the shell prints its PID (as the
+# container sees it) and then becomes the command (same PID, no extra process), so a command
+# that overruns its timeout can be killed inside its container by that PID. A host PID would
+# name another process where Docker runs in a VM or on a remote DOCKER_HOST; closing the
+# stream alone would leave the command running.
+PID_MARKER = "lab-exec-pid="
+EXEC_WRAPPER = ["sh", "-c", f'echo "{PID_MARKER}$$" >&2; exec "$@"', "lab-exec"]
+
+
+def split_pid(stderr: str) -> Tuple[Optional[str], str]:
+    """(the wrapper's PID, if its line is there and complete; stderr without that line)."""
+    first, newline, rest = stderr.partition("\n")
+    if first.startswith(PID_MARKER) and newline:
+        return first[len(PID_MARKER):].strip(), rest
+    return None, stderr
 
 
 @dataclass

@@ -85,14 +85,14 @@ class RoomNotIsolated(LabError):
         self.holes = holes
         super().__init__("the room's participants are not isolated, so no kubeconfig was handed out:\n"
                          + "\n".join(f"  - {hole}" for hole in holes)
-                         + "\nFix the cluster and run 'room create' again, or pass --accept-risk "
+                         + "\nFix the cluster and run the same 'room create' again, or add --accept-risk to it "
                            "(the room's table then says so).")
 
 
 class Room:
     """The room named ``name`` on the cluster behind ``context``."""
 
-    def __init__(self, name: str = "room", context: Optional[str] = None, kubeconfig: Optional[str] = None):
+    def __init__(self, name: str, context: Optional[str] = None, kubeconfig: Optional[str] = None):
         if not settings.PREFIX_PATTERN.fullmatch(name):
             raise LabError(f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last)")
         self.name = name
@@ -157,8 +157,8 @@ class Room:
         from lab.targets.kubernetes.kube_api import new_client
         path = self.folder / f"{participant}.kubeconfig"
         if not path.is_file():
-            raise LabError(f"no kubeconfig for {participant} in {self.folder}. Fix: python -m lab room create "
-                           f"--names {participant} (it writes one)")
+            raise LabError(f"no kubeconfig for {participant} in {self.folder}. Fix: python -m lab room --room {self.name} "
+                           f"create --names {participant} (it writes one)")
         checks = self.folder / f"{participant}{ISOLATION_SUFFIX}"
         checks.write_text(yaml.safe_dump_all([room_isolation.body(hole, participant) for hole in room_isolation.HOLES],
                                              sort_keys=False))
@@ -193,7 +193,8 @@ class Room:
                            "over. Fix: choose another participant name.")
         if found.status.phase == "Terminating":
             raise LabError(f"namespace {participant} is still being deleted (an earlier 'room delete'). "
-                           "Fix: run 'room create' again once 'kubectl get namespace " + participant + "' finds nothing.")
+                           f"Fix: run 'python -m lab room --room {self.name} create --names {participant}' again once "
+                           f"'kubectl get namespace {participant}' finds nothing.")
         print(f"namespace {participant} exists in room {self.name}: bringing it up to date")
 
     def _write_manifest(self, participant: str, objects: Manifests) -> Path:

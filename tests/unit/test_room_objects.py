@@ -112,3 +112,13 @@ def test_a_prefix_must_match_whole(prefix, monkeypatch):
 def test_room_status_shows_participant_values_escaped_and_bounded(value, expected):
     from lab.workshop.room import shown
     assert shown(value) == expected
+
+
+def test_a_room_needs_a_name_of_its_own(capsys):
+    """No default room name: two instructors on one cluster who both kept it would share
+    the same participants' namespaces."""
+    from lab.__main__ import parse as parse_args
+    with pytest.raises(SystemExit):
+        parse_args(["room", "create", "--participants", "2"])
+    assert "required: --room" in capsys.readouterr().err
+    assert parse_args(["room", "--room", "ws-ada", "status"]).room == "ws-ada"

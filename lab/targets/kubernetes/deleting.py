@@ -87,7 +87,7 @@ def delete(apis: Apis, forwards: Dict[str, PortForward], deployments: Iterable[s
     _wait_pods_stopped(apis, [mine], "this participant")
     if state == "given":
         print(f"namespace {ns} is the room's: kept, with your progress in it (the instructor's "
-              "'python -m lab room delete' removes it)")
+              "'room delete' removes it)")
     else:
         show_command("kubectl", "delete", "namespace", ns)
         _delete_ignoring_gone(lambda: apis.core().delete_namespace(ns, _preload_content=False))

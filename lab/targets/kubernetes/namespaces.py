@@ -52,7 +52,7 @@ def _given_namespace(apis: Apis, ns: str) -> str:
                            "participant name your room kubeconfig was made for.") from None
         if error.status == 404:
             raise LabError(f"namespace {ns} is not a room's, and your account may not read it; the lab will "
-                           "not use it. Fix: ask the instructor to run 'python -m lab room create'.") from None
+                           f"not use it. Fix: ask the instructor to add you to the room (room create --names {ns}).") from None
         raise
     return "given"
 

@@ -7,17 +7,11 @@ import yaml
 
 from lab.core.console import show_command
 from lab.core.errors import LabError
-from lab.engine.exec_result import ExecResult, ExecTimedOut
+from lab.engine.exec_result import EXEC_WRAPPER, ExecResult, ExecTimedOut, split_pid
 from lab.targets.kubernetes.apis import Apis
 from lab.targets.kubernetes.kube_api import KubeObject, kube_call, kube_errors
 from lab.targets.kubernetes.namespaces import namespace
 from lab.targets.kubernetes.pods import running_pod
-
-# The exec'd command runs behind `sh -c '...; exec "$@"'`: the shell prints its PID and then
-# becomes the command (same PID, no extra process), so a command that overruns its timeout
-# can be killed by that PID. Closing the stream alone would leave it running.
-PID_MARKER = "lab-exec-pid="
-EXEC_WRAPPER = ["sh", "-c", f'echo "{PID_MARKER}$$" >&2; exec "$@"', "lab-exec"]
 
 Streamed = Tuple[Optional[int], str, str, bool]  # exit code (None if timed out), stdout, stderr, timed out
 
@@ -37,14 +31,6 @@ def _exit_code(session: KubeObject) -> int:
     raise LabError(f"the exec failed: {' '.join(str(status.get('message', status)).split())[:200]}")
 
 
-def _split_pid(stderr: str) -> Tuple[Optional[str], str]:
-    """(the wrapper's PID line's PID, stderr without that line)."""
-    first, _, rest = stderr.partition("\n")
-    if first.startswith(PID_MARKER):
-        return first[len(PID_MARKER):].strip(), rest
-    return None, stderr
-
-
 @kube_call("exec in the pod")
 def exec_in(apis: Apis, deployment: str, command: Union[str, Sequence[str]], *, timeout: float = 10,
             quiet: bool = False) -> ExecResult:
@@ -55,7 +41,7 @@ def exec_in(apis: Apis, deployment: str, command: Union[str, Sequence[str]], *, 
         show_command("kubectl", "exec", "-n", namespace(), f"deploy/{deployment}", "--", *argv)
     pod = running_pod(apis, deployment).metadata.name
     exit_code, stdout, stderr, timed_out = stream_exec(apis, pod, EXEC_WRAPPER + argv, timeout)
-    pid, stderr = _split_pid(stderr)
+    pid, stderr = split_pid(stderr)
     if timed_out:
         killed = pid is not None and _kill(apis, pod, pid)
         outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
