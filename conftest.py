@@ -7,6 +7,7 @@
   (tests/kubernetes/notebooks/) run on the real Kubernetes this machine has: kind, or the CI
   stand-in, which the first of them starts when it is not up yet.
 """
+
 import os
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def pytest_runtest_setup(item):
         os.environ.pop("LAB_CHECK_COMMANDS", None)
     if needs_kubernetes(item) and not os.environ.get("LAB_KUBE_CONTEXT"):
         from tests.helpers import kubernetes_or_fail
+
         os.environ["LAB_TARGET"] = kubernetes_or_fail()
     elif _LAB_TARGET_GIVEN is None:
         os.environ.pop("LAB_TARGET", None)
@@ -60,6 +62,7 @@ def pytest_runtest_setup(item):
 
 def pytest_report_header(config):
     from lab.targets.kubernetes.kubernetes_here import NONE_HERE, kubernetes_target_name
+
     name = kubernetes_target_name()
     return [f"lessons 0-2 run on Docker; lessons 0 and 3-6 on {name or 'no Kubernetes yet: ' + NONE_HERE}"]
 
@@ -80,6 +83,7 @@ def _engine(nodeid: str, kubernetes: str) -> str:
 def pytest_terminal_summary(terminalreporter):
     """Which engine ran what: each lesson under nbval, and the contract suite."""
     from lab.targets.kubernetes.kubernetes_here import kubernetes_target_name
+
     kubernetes = kubernetes_target_name() or "Kubernetes"
     counts = {}
     for outcome in ("passed", "failed", "error"):
@@ -95,8 +99,10 @@ def pytest_terminal_summary(terminalreporter):
                 continue
             counts.setdefault(group, {}).setdefault(outcome, 0)
             counts[group][outcome] += 1
-    lines = [f"{group}: " + ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items())
-             for group, by_outcome in sorted(counts.items())]
+    lines = [
+        f"{group}: " + ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items())
+        for group, by_outcome in sorted(counts.items())
+    ]
     lines += _lesson_times(terminalreporter, kubernetes)
     if lines:
         terminalreporter.section("engines")

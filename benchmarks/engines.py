@@ -8,6 +8,7 @@ lesson's wall time, and lesson 5's experiments, on the real Kubernetes this mach
 Not a test: it measures, it does not assert. Needs Docker and a Kubernetes (./course test
 sets both up; or sudo scripts/k8s-standin.sh up).
 """
+
 import argparse
 import os
 import subprocess
@@ -33,7 +34,8 @@ def standin_costs(build: bool) -> dict:
     if build:
         with tempfile.TemporaryDirectory(prefix="standin-build-") as cache:
             results["stand-in: fresh build (apt-get source, make, kubectl .deb)"] = timed(
-                [STANDIN, "build"], env={**os.environ, "LAB_STANDIN_CACHE": cache})
+                [STANDIN, "build"], env={**os.environ, "LAB_STANDIN_CACHE": cache}
+            )
     subprocess.run([STANDIN, "down"], check=True, capture_output=True)
     results["stand-in: start to a Ready node (up, binaries built)"] = timed([STANDIN, "up"])
     images = ["redis-tini-lab/redis:7.2.4-tini", "redis-tini-lab/dockercoins:1.0"]
@@ -44,9 +46,12 @@ def standin_costs(build: bool) -> dict:
 
 def lesson_times(engine: str) -> dict:
     env = {**os.environ, "LAB_TARGET": engine, "LAB_SOLUTIONS": "1"}
-    return {f"{engine}: nbval {lesson}": timed(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"notebooks/{lesson}.ipynb"], env=env)
-        for lesson in LESSONS}
+    return {
+        f"{engine}: nbval {lesson}": timed(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"notebooks/{lesson}.ipynb"], env=env
+        )
+        for lesson in LESSONS
+    }
 
 
 def experiments_on(engine: str) -> dict:
@@ -67,9 +72,16 @@ print("RESULT" + json.dumps({"matrix": matrix.seconds, "rows": matrix.rows, "exh
 target.delete()
 """
     import json
-    output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT,
-                            env={**os.environ, "LAB_TARGET": engine}).stdout
-    return json.loads(next(line for line in output.splitlines() if line.startswith("RESULT"))[len("RESULT"):])
+
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "LAB_TARGET": engine},
+    ).stdout
+    return json.loads(next(line for line in output.splitlines() if line.startswith("RESULT"))[len("RESULT") :])
 
 
 def main() -> None:
@@ -78,6 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from lab.targets.kubernetes.kubernetes_here import ensure_kubernetes
+
     kubernetes = ensure_kubernetes()
 
     results = standin_costs(args.build) if kubernetes == "standin" else {}
@@ -87,10 +100,14 @@ def main() -> None:
         print(f"| {name} | {seconds:.1f} |")
 
     found = experiments_on(kubernetes)
-    print("\n| engine | matrix s | exhaustion s | restart at s | PID limit | PIDs peak | zombies peak | failures counted | Unhealthy events |")
+    print(
+        "\n| engine | matrix s | exhaustion s | restart at s | PID limit | PIDs peak | zombies peak | failures counted | Unhealthy events |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
-    print(f"| {kubernetes} | {found['matrix']} | {found['exhaustion']} | {found['restart_at']} | {found['limit']} | "
-          f"{found['pids_peak']} | {found['zombies_peak']} | {found['failures']} | {found['events']} |")
+    print(
+        f"| {kubernetes} | {found['matrix']} | {found['exhaustion']} | {found['restart_at']} | {found['limit']} | "
+        f"{found['pids_peak']} | {found['zombies_peak']} | {found['failures']} | {found['events']} |"
+    )
     print("\n| variant | PID 1 | timed out | zombies |\n|---|---|---|---|")
     for row in found["rows"]:
         print(f"| {row['variant']} | {row['pid1']} | {row['timed_out_probes']} | {row['zombies']} |")

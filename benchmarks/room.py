@@ -8,6 +8,7 @@ inactive page cache, as the kubelet counts it) and the mean and peak CPU in core
 the room's sums. Run it beside tests/kubernetes/test_two_participants.py,
 which puts two participants through lessons 3 to 5 at once.
 """
+
 import argparse
 import statistics
 import time
@@ -15,11 +16,11 @@ from pathlib import Path
 
 from kubernetes import client
 
+from lab.core.settings import ROOM_LABEL
 from lab.targets.kubernetes.clusters import STANDIN_CONTEXT, STANDIN_KUBECONFIG
 from lab.targets.kubernetes.kube_api import new_client
-from lab.core.settings import ROOM_LABEL
 
-CGROUP_ROOT = "redis-tini-lab-standin/kubepods"   # the stand-in's cgroupRoot (scripts/k8s-standin.sh)
+CGROUP_ROOT = "redis-tini-lab-standin/kubepods"  # the stand-in's cgroupRoot (scripts/k8s-standin.sh)
 MEMORY = Path("/sys/fs/cgroup/memory") / CGROUP_ROOT
 CPU = Path("/sys/fs/cgroup/cpuacct") / CGROUP_ROOT
 
@@ -74,12 +75,16 @@ def main() -> None:
         time.sleep(args.every)
     mib = 1024 * 1024
     for name in sorted(memory):
-        print(f"{name}: memory peak {max(memory[name]) / mib:.0f} MiB, mean {statistics.mean(memory[name]) / mib:.0f} MiB; "
-              f"CPU mean {statistics.mean(cores.get(name, [0])):.2f} cores, peak {max(cores.get(name, [0])):.2f}")
+        print(
+            f"{name}: memory peak {max(memory[name]) / mib:.0f} MiB, mean {statistics.mean(memory[name]) / mib:.0f} MiB; "
+            f"CPU mean {statistics.mean(cores.get(name, [0])):.2f} cores, peak {max(cores.get(name, [0])):.2f}"
+        )
     if memory:  # the room: the sum of its participants' peaks and means (an upper bound for the peak)
-        print(f"room {args.room}: memory peak at most {sum(max(m) for m in memory.values()) / mib:.0f} MiB, "
-              f"mean {sum(statistics.mean(m) for m in memory.values()) / mib:.0f} MiB; CPU mean "
-              f"{sum(statistics.mean(c) for c in cores.values()):.2f} cores")
+        print(
+            f"room {args.room}: memory peak at most {sum(max(m) for m in memory.values()) / mib:.0f} MiB, "
+            f"mean {sum(statistics.mean(m) for m in memory.values()) / mib:.0f} MiB; CPU mean "
+            f"{sum(statistics.mean(c) for c in cores.values()):.2f} cores"
+        )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ of lessons 4 and 5 on the Kubernetes here, and each notebook under nbval.
 Not a test: it measures, it does not assert. Needs Docker and a Kubernetes (kind, or the
 stand-in: ./course test sets both up).
 """
+
 import statistics
 import subprocess
 import sys
@@ -49,21 +50,29 @@ def snapshot_times() -> dict:
     lab.make_orphans(box, 3)
     try:
         ours = median_seconds(lambda: lab.process_table(box))
-        cli_ps = median_seconds(lambda: subprocess.run(
-            ["docker", "exec", box.name, "ps", "-eo", "pid,ppid,stat,args"], check=True, capture_output=True))
-        cli_ours = median_seconds(lambda: subprocess.run(
-            ["docker", "exec", box.name, *SNAPSHOT_COMMAND], check=True, capture_output=True))
+        cli_ps = median_seconds(
+            lambda: subprocess.run(
+                ["docker", "exec", box.name, "ps", "-eo", "pid,ppid,stat,args"], check=True, capture_output=True
+            )
+        )
+        cli_ours = median_seconds(
+            lambda: subprocess.run(["docker", "exec", box.name, *SNAPSHOT_COMMAND], check=True, capture_output=True)
+        )
     finally:
         lab.remove(box)
         lab.client().images.remove(spec.tag)
-    return {"lab.process_table (SDK, one exec)": ours, "docker exec C ps -eo ... (CLI)": cli_ps,
-            "docker exec C sh -c 'exec grep ...' (CLI)": cli_ours}
+    return {
+        "lab.process_table (SDK, one exec)": ours,
+        "docker exec C ps -eo ... (CLI)": cli_ps,
+        "docker exec C sh -c 'exec grep ...' (CLI)": cli_ours,
+    }
 
 
 def dockercoins_times() -> dict:
     """From nothing to DockerCoins mining on the Kubernetes here: cold (no lab images on this
     machine, nothing deployed) and warm (images cached and on the nodes)."""
     from lab.course import dockercoins
+
     target = lab.target()
 
     def nothing_to_mining():
@@ -79,23 +88,31 @@ def dockercoins_times() -> dict:
     warm = timed(nothing_to_mining)
     samples = dockercoins.sample_hashes(target.url("webui"), seconds=20)
     target.delete()
-    return {"nothing to mining, cold (images built)": cold, "nothing to mining, warm (images cached)": warm,
-            "hash rate over 20 s (hashes/second, not seconds)": dockercoins.hash_rate(samples)}
+    return {
+        "nothing to mining, cold (images built)": cold,
+        "nothing to mining, warm (images cached)": warm,
+        "hash rate over 20 s (hashes/second, not seconds)": dockercoins.hash_rate(samples),
+    }
 
 
 def redis_with_liveness_probe() -> list:
     """k8s/redis.yaml with lesson 4's liveness probe (`redis-cli ping`, every 5 s, 3 failures)."""
     from lab.targets import manifests
+
     redis = manifests.load([manifests.MANIFESTS_DIR / "redis.yaml"])
     deployment = next(m for m in redis if m.kind == "Deployment")
     deployment.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"] = {
-        "exec": {"command": ["redis-cli", "ping"]}, "periodSeconds": 5, "failureThreshold": 3}
+        "exec": {"command": ["redis-cli", "ping"]},
+        "periodSeconds": 5,
+        "failureThreshold": 3,
+    }
     return redis
 
 
 def experiment_times() -> dict:
     """Wall time of each experiment of lessons 4 and 5 on the Kubernetes here, and its outcome."""
     from lab.course import dockercoins, experiments
+
     target = lab.target()
     url = dockercoins.ensure_running(target)
     target.apply_manifests(redis_with_liveness_probe())
@@ -113,16 +130,33 @@ def experiment_times() -> dict:
     target.delete()
     print("matrix as measured:")
     for row in matrix.rows:
-        print(f"  {row['variant']:16} PID 1 {row['pid1']:12} timed out {row['timed_out_probes']}  zombies {row['zombies']}")
+        print(
+            f"  {row['variant']:16} PID 1 {row['pid1']:12} timed out {row['timed_out_probes']}  zombies {row['zombies']}"
+        )
     return results
 
 
 def notebook_times() -> dict:
     times = {}
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-        times[f"nbval {notebook.name}"] = timed(lambda: subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "--nbval-lax", "--nbval-current-env",
-             "-p", "no:cacheprovider", str(notebook)], check=True, capture_output=True, cwd=ROOT))
+        times[f"nbval {notebook.name}"] = timed(
+            lambda notebook=notebook: subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "--nbval-lax",
+                    "--nbval-current-env",
+                    "-p",
+                    "no:cacheprovider",
+                    str(notebook),
+                ],
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+            )
+        )
     return times
 
 

@@ -10,6 +10,7 @@ scripts/k8s-standin.sh starts it on 127.0.0.1 with a certificate from the stand-
 and registers it with a ValidatingWebhookConfiguration for Services (create and update).
 It reads an AdmissionReview (admission.k8s.io/v1) and answers one, nothing else.
 """
+
 import json
 import ssl
 import sys
@@ -17,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 PATH = "/deny-external-ips"
-MAX_BODY = 1 << 20   # an AdmissionReview of one Service is a few KiB
+MAX_BODY = 1 << 20  # an AdmissionReview of one Service is a few KiB
 
 
 def review(request: dict) -> dict:
@@ -26,15 +27,18 @@ def review(request: dict) -> dict:
     external = spec.get("externalIPs") or []
     response = {"uid": request.get("uid", ""), "allowed": not external}
     if external:
-        response["status"] = {"code": 403, "message": "spec.externalIPs is not allowed on this cluster "
-                                                      "(CVE-2020-8554; the stand-in's DenyServiceExternalIPs)"}
+        response["status"] = {
+            "code": 403,
+            "message": "spec.externalIPs is not allowed on this cluster "
+            "(CVE-2020-8554; the stand-in's DenyServiceExternalIPs)",
+        }
     return {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "response": response}
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
         length = int(self.headers.get("Content-Length") or 0)
-        path = urlsplit(self.path).path   # the API server adds ?timeout=5s
+        path = urlsplit(self.path).path  # the API server adds ?timeout=5s
         if path != PATH or not 0 < length <= MAX_BODY:
             self.send_error(404 if path != PATH else 413)
             return

@@ -1,5 +1,6 @@
 """Shared fixtures. Integration tests run against the real Docker Engine: if it does not
 answer, they fail with the fix (they are never skipped)."""
+
 import os
 
 import pytest

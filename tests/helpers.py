@@ -1,4 +1,5 @@
 """Small helpers shared by the tests."""
+
 import socket
 
 
@@ -20,6 +21,7 @@ def kubernetes_or_fail() -> str:
 
     from lab import LabError
     from lab.targets.kubernetes.kubernetes_here import ensure_kubernetes
+
     if "answer" not in _KUBERNETES:
         try:
             _KUBERNETES["answer"] = ensure_kubernetes()

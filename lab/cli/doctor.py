@@ -1,4 +1,5 @@
 """Preflight: what is installed, what is missing, and the fix for each problem."""
+
 import platform
 import shlex
 import shutil
@@ -6,7 +7,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
 
 from lab.core import config, settings
 from lab.core.errors import LabError
@@ -26,10 +26,12 @@ class Finding:
 
     def line(self) -> str:
         mark = "ok  " if self.ok else ("FAIL" if self.required else "warn")
-        return f"[{mark}] {self.name}: {self.detail}" + (f"\n       fix: {self.fix}" if self.fix and not self.ok else "")
+        return f"[{mark}] {self.name}: {self.detail}" + (
+            f"\n       fix: {self.fix}" if self.fix and not self.ok else ""
+        )
 
 
-def _tool_version(argv: List[str]) -> str:
+def _tool_version(argv: list[str]) -> str:
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -49,7 +51,7 @@ def check_docker() -> Finding:
         return Finding("docker engine", False, "not reachable", str(error).split("Fix: ", 1)[-1])
 
 
-def check_cli(name: str, version_argv: List[str], fix: str) -> Finding:
+def check_cli(name: str, version_argv: list[str], fix: str) -> Finding:
     if shutil.which(name) is None:
         return Finding(name, False, "not installed (needed for the Kubernetes lessons on kind)", fix, required=False)
     return Finding(name, True, _tool_version(version_argv), required=False)
@@ -60,7 +62,9 @@ def check_base_images() -> Finding:
     if image_exists(base):
         which = "stand-in (offline)" if base == settings.REDIS_BASE.standin else "official"
         return Finding("redis base image", True, f"{base} ({which})")
-    return Finding("redis base image", True, f"{base} will be pulled from Docker Hub by the first build", required=False)
+    return Finding(
+        "redis base image", True, f"{base} will be pulled from Docker Hub by the first build", required=False
+    )
 
 
 MIN_MEMORY_GIB = 4
@@ -69,32 +73,53 @@ MIN_DISK_GIB = 10
 INOTIFY_MINIMUMS = {"max_user_watches": 524288, "max_user_instances": 512}
 
 
-def check_resources() -> List[Finding]:
+def check_resources() -> list[Finding]:
     """Memory and disk as the Docker Engine sees them (inside Docker Desktop's VM, too)."""
     from lab.engine.docker_client import client, docker_errors
+
     with docker_errors("reading docker info"):
         info = client().info()
     memory_gib = info.get("MemTotal", 0) / 2**30
-    found = [Finding("memory", memory_gib >= MIN_MEMORY_GIB, f"{memory_gib:.1f} GiB for Docker",
-                     f"give Docker at least {MIN_MEMORY_GIB} GiB (Docker Desktop: Settings > Resources)", required=False)]
+    found = [
+        Finding(
+            "memory",
+            memory_gib >= MIN_MEMORY_GIB,
+            f"{memory_gib:.1f} GiB for Docker",
+            f"give Docker at least {MIN_MEMORY_GIB} GiB (Docker Desktop: Settings > Resources)",
+            required=False,
+        )
+    ]
     root = Path(info.get("DockerRootDir", "/var/lib/docker"))
     if root.exists():
         free_gib = shutil.disk_usage(root).free / 2**30
-        found.append(Finding("disk", free_gib >= MIN_DISK_GIB, f"{free_gib:.0f} GiB free under {root}",
-                             f"free at least {MIN_DISK_GIB} GiB ('docker system df' shows what Docker uses)",
-                             required=False))
+        found.append(
+            Finding(
+                "disk",
+                free_gib >= MIN_DISK_GIB,
+                f"{free_gib:.0f} GiB free under {root}",
+                f"free at least {MIN_DISK_GIB} GiB ('docker system df' shows what Docker uses)",
+                required=False,
+            )
+        )
     return found
 
 
-def check_inotify() -> List[Finding]:
+def check_inotify() -> list[Finding]:
     found = []
     for name, minimum in INOTIFY_MINIMUMS.items():
         path = Path("/proc/sys/fs/inotify") / name
         if not path.exists():
             continue  # not Linux: Docker Desktop's VM has its own settings
         value = int(path.read_text())
-        found.append(Finding(f"inotify {name}", value >= minimum, f"{value} (kind needs >= {minimum})",
-                             f"kind needs >= {minimum}: sudo sysctl fs.inotify.{name}={minimum}", required=False))
+        found.append(
+            Finding(
+                f"inotify {name}",
+                value >= minimum,
+                f"{value} (kind needs >= {minimum})",
+                f"kind needs >= {minimum}: sudo sysctl fs.inotify.{name}={minimum}",
+                required=False,
+            )
+        )
     return found
 
 
@@ -102,16 +127,25 @@ def check_image_store() -> Finding:
     """Which image store Docker uses decides how images reach a kind node (lab/targets/kubernetes/kind_load.py)."""
     store, platform = kind_load.how_this_machine_loads()
     if store == "classic":
-        return Finding("docker image store", True, "classic (graph driver): images go to kind with 'kind load docker-image'")
-    example = " && ".join(shlex.join(argv) for argv in kind_load.load_commands(
-        settings.REDIS_TINI.tag, kind_config.cluster_name(), store, platform))
-    return Finding("docker image store", True, "containerd image store: 'kind load docker-image' fails there "
-                   f"(kind#3795), so the lab saves an archive and loads that: {example}")
+        return Finding(
+            "docker image store", True, "classic (graph driver): images go to kind with 'kind load docker-image'"
+        )
+    example = " && ".join(
+        shlex.join(argv)
+        for argv in kind_load.load_commands(settings.REDIS_TINI.tag, kind_config.cluster_name(), store, platform)
+    )
+    return Finding(
+        "docker image store",
+        True,
+        "containerd image store: 'kind load docker-image' fails there "
+        f"(kind#3795), so the lab saves an archive and loads that: {example}",
+    )
 
 
 def check_target() -> Finding:
     """Which Kubernetes lessons 3-6 will run on, or the fix when there is none."""
     from lab.targets.choice import target_name
+
     context = config.current().kube_context
     try:
         name = f"kubernetes context {context}" if context else target_name()
@@ -121,22 +155,28 @@ def check_target() -> Finding:
     return Finding("target", True, f"lessons 3-6 will run on: {name}")
 
 
-def findings() -> List[Finding]:
+def findings() -> list[Finding]:
     found = [check_python(), check_docker()]
     if found[-1].ok:
         found.append(check_base_images())
         found.append(check_image_store())
         found += check_resources()
     found += check_inotify()
-    found.append(check_cli("kind", ["kind", "version"],
-                           "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"))
-    found.append(check_cli("kubectl", ["kubectl", "version", "--client"],
-                           "install kubectl: https://kubernetes.io/docs/tasks/tools/"))
+    found.append(
+        check_cli(
+            "kind", ["kind", "version"], "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"
+        )
+    )
+    found.append(
+        check_cli(
+            "kubectl", ["kubectl", "version", "--client"], "install kubectl: https://kubernetes.io/docs/tasks/tools/"
+        )
+    )
     found.append(check_target())
     return found
 
 
-def report() -> List[Finding]:
+def report() -> list[Finding]:
     """Print every finding; return them (the required ones must all be ok)."""
     results = findings()
     for finding in results:

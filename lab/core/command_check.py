@@ -22,6 +22,7 @@ How a command is checked, so that checking never changes what the lesson measure
   read-only `$(docker ...)` in them runs for real: it must work, and give the command
   around it something to act on (`docker rm $(...)` with nothing to remove fails).
 """
+
 import json
 import os
 import re
@@ -31,7 +32,6 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Set, Tuple
 
 from lab.core import command_words, config, current_lesson, settings
 from lab.core.json_types import JsonObject
@@ -51,9 +51,10 @@ NO_CLUSTER_YET = ("no cluster chosen", False, "printed before lab.target() chose
 class Engine:
     """Where the lesson runs: Docker Engine (lessons 0 to 2) until a Kubernetes target is
     chosen, then its cluster, so that a kubectl line reaches the cluster the lab uses."""
+
     name: str = "docker"
-    context: Optional[str] = None
-    kubeconfig: Optional[str] = None
+    context: str | None = None
+    kubeconfig: str | None = None
 
     @property
     def is_kubernetes(self) -> bool:
@@ -61,10 +62,10 @@ class Engine:
 
 
 _engine = Engine()
-_checked: Set[Tuple[str, object]] = set()   # (engine, line or argv): checked once
+_checked: set[tuple[str, object]] = set()  # (engine, line or argv): checked once
 
 
-def engine_is(name: str, context: Optional[str] = None, kubeconfig: Optional[str] = None) -> None:
+def engine_is(name: str, context: str | None = None, kubeconfig: str | None = None) -> None:
     """Called when a Kubernetes target is chosen: later kubectl lines are checked against it."""
     global _engine
     _engine = Engine(name, context, kubeconfig)
@@ -74,7 +75,7 @@ def enabled() -> bool:
     return config.current().check_commands is not None
 
 
-def check_printed(argv: List[str], shell_line: Optional[str] = None) -> None:
+def check_printed(argv: list[str], shell_line: str | None = None) -> None:
     """Check one printed command once (the same line printed again is not checked again)."""
     key = (_engine.name, shell_line or tuple(argv))
     if key in _checked:
@@ -88,9 +89,17 @@ def check_printed(argv: List[str], shell_line: Optional[str] = None) -> None:
             mode, ok, detail = _check_argv(list(argv))
     except Exception as error:  # the checker must never break a lesson: record it as a failure
         mode, ok, detail = "checker error", False, f"{type(error).__name__}: {error}"
-    _record({"engine": _engine.name, "lesson": current_lesson.get() or "",
-             "command": shell_line or shlex.join(argv), "mode": mode, "ok": ok, "detail": detail[-400:],
-             "seconds": round(time.monotonic() - started, 2)})
+    _record(
+        {
+            "engine": _engine.name,
+            "lesson": current_lesson.get() or "",
+            "command": shell_line or shlex.join(argv),
+            "mode": mode,
+            "ok": ok,
+            "detail": detail[-400:],
+            "seconds": round(time.monotonic() - started, 2),
+        }
+    )
 
 
 def _record(line: JsonObject) -> None:
@@ -102,7 +111,8 @@ def _record(line: JsonObject) -> None:
 
 # -- choosing how to check ------------------------------------------------------------------
 
-def _check_argv(argv: List[str]) -> Tuple[str, bool, str]:
+
+def _check_argv(argv: list[str]) -> tuple[str, bool, str]:
     program = argv[0]
     if program == "kubectl":
         return _check_kubectl(argv) if _engine.is_kubernetes else NO_CLUSTER_YET
@@ -113,7 +123,7 @@ def _check_argv(argv: List[str]) -> Tuple[str, bool, str]:
     return _check_exists(argv)
 
 
-def _check_kubectl(argv: List[str]) -> Tuple[str, bool, str]:
+def _check_kubectl(argv: list[str]) -> tuple[str, bool, str]:
     verb = command_words.verb(argv)
     reach = _reach_cluster(argv)
     if verb in command_words.KUBECTL_READ_ONLY:
@@ -125,18 +135,18 @@ def _check_kubectl(argv: List[str]) -> Tuple[str, bool, str]:
     if verb == "port-forward":
         return _check_port_forward(reach)
     if verb == "config":  # it edits the local kubeconfig: check that the context it names is there
-        context = next((word for word in argv[argv.index("config") + 2:] if not word.startswith("-")), "")
-        return _run("config: the context exists", reach[:reach.index("config")] + ["config", "get-contexts", context])
+        context = next((word for word in argv[argv.index("config") + 2 :] if not word.startswith("-")), "")
+        return _run("config: the context exists", reach[: reach.index("config")] + ["config", "get-contexts", context])
     return "unknown verb", False, f"the checker does not know kubectl {verb}: add it to lab/core/command_check.py"
 
 
-def _reach_cluster(argv: List[str]) -> List[str]:
+def _reach_cluster(argv: list[str]) -> list[str]:
     """The printed command, run against the lab's cluster as the learner's current context."""
     flags = ["--context", _engine.context or ""] + (["--kubeconfig", _engine.kubeconfig] if _engine.kubeconfig else [])
     return [argv[0], *flags, *argv[1:]]
 
 
-def _check_docker(argv: List[str]) -> Tuple[str, bool, str]:
+def _check_docker(argv: list[str]) -> tuple[str, bool, str]:
     verb = command_words.verb(argv)
     if command_words.reads_docker_state(argv):
         return _run("ran", argv)
@@ -148,13 +158,14 @@ def _check_docker(argv: List[str]) -> Tuple[str, bool, str]:
     return mode, ok, detail
 
 
-def _containers_exist(argv: List[str], verb: str) -> Tuple[str, bool, str]:
+def _containers_exist(argv: list[str], verb: str) -> tuple[str, bool, str]:
     """`docker rm -f NAME`: typed as printed, it fails unless NAME exists at that moment."""
     names = command_words.container_names(argv, verb)
     if not names:
         return "parsed; containers exist", False, f"docker {verb} names no container"
-    mode, ok, detail = _run("parsed; containers exist", ["docker", "inspect", "--type", "container",
-                                                         "--format", "{{.Name}}", *names])
+    mode, ok, detail = _run(
+        "parsed; containers exist", ["docker", "inspect", "--type", "container", "--format", "{{.Name}}", *names]
+    )
     return mode, ok, detail
 
 
@@ -162,13 +173,18 @@ def _containers_exist(argv: List[str], verb: str) -> Tuple[str, bool, str]:
 # lesson 5 that is the lesson itself: zombies have taken the pod's PIDs), or the kubelet is
 # restarting the container (the restart that follows). Typed a moment later, the same exec
 # works, so the check tries again every NOT_YET_RETRY_SECONDS, for at most NOT_YET_SECONDS.
-NOT_YET = ("unable to start container process", "read init-p", "Resource temporarily unavailable",
-           "container not found", "is not running")
+NOT_YET = (
+    "unable to start container process",
+    "read init-p",
+    "Resource temporarily unavailable",
+    "container not found",
+    "is not running",
+)
 NOT_YET_RETRY_SECONDS = 5
 NOT_YET_SECONDS = 90
 
 
-def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
+def _check_exec(argv: list[str]) -> tuple[str, bool, str]:
     """Run the exec for real if it only reads; else check that its program is there."""
     split = argv.index("--") + 1 if "--" in argv else command_words.first_command_index(argv)
     command = argv[split:]
@@ -179,7 +195,7 @@ def _check_exec(argv: List[str]) -> Tuple[str, bool, str]:
     return _run_exec(f"exec checked with command -v {command[0]}", argv[:split] + probe)
 
 
-def _run_exec(mode: str, argv: List[str]) -> Tuple[str, bool, str]:
+def _run_exec(mode: str, argv: list[str]) -> tuple[str, bool, str]:
     ok, detail, first_detail, tries = False, "", "", 0
     for _ in ticks(NOT_YET_SECONDS, interval=NOT_YET_RETRY_SECONDS):
         _, ok, detail = _run(mode, argv)
@@ -189,10 +205,14 @@ def _run_exec(mode: str, argv: List[str]) -> Tuple[str, bool, str]:
             break
     if tries == 1:
         return mode, ok, detail
-    return f"{mode}; {tries} tries in at most {NOT_YET_SECONDS} s (not running at first: {first_detail[-80:]})", ok, detail
+    return (
+        f"{mode}; {tries} tries in at most {NOT_YET_SECONDS} s (not running at first: {first_detail[-80:]})",
+        ok,
+        detail,
+    )
 
 
-def _program_ran_and_said_no(argv: List[str], detail: str) -> bool:
+def _program_ran_and_said_no(argv: list[str], detail: str) -> bool:
     """`kubectl exec ... -- redis-cli -e ping` exiting 1 while redis loads is the lesson, not a
     typo: the pod, its container and the program were there, and the program answered.
     126 and 127 are the shell's "cannot run" and "not found"."""
@@ -202,7 +222,7 @@ def _program_ran_and_said_no(argv: List[str], detail: str) -> bool:
     return False  # docker exec: _run has only the exit code, and 125-127 mean the exec itself failed
 
 
-def _check_port_forward(argv: List[str]) -> Tuple[str, bool, str]:
+def _check_port_forward(argv: list[str]) -> tuple[str, bool, str]:
     """Forward for three seconds from a port of the kernel's choosing (the lab holds its own)."""
     argv = [f":{word.split(':', 1)[1]}" if ":" in word and word.split(":")[0].isdigit() else word for word in argv]
     try:
@@ -219,7 +239,7 @@ def _check_port_forward(argv: List[str]) -> Tuple[str, bool, str]:
     return "ran 3 s", "Forwarding from" in output, output
 
 
-def _parse_only(argv: List[str]) -> Tuple[str, bool, str]:
+def _parse_only(argv: list[str]) -> tuple[str, bool, str]:
     """Through the docker CLI's own parser: against an endpoint that refuses, the only error
     left must be the refused connection."""
     env = dict(os.environ, DOCKER_HOST=f"tcp://{REFUSING_ENDPOINT}")
@@ -230,7 +250,7 @@ def _parse_only(argv: List[str]) -> Tuple[str, bool, str]:
     return mode, ok or any(sign in detail for sign in UNREACHABLE), detail
 
 
-def _missing_build_context(argv: List[str]) -> Optional[str]:
+def _missing_build_context(argv: list[str]) -> str | None:
     """`docker build ... CONTEXT`: the CLI reads the context only once the daemon answers, so
     the parser alone would not notice a path a person cannot use (a temporary directory)."""
     if argv[:2] != ["docker", "build"]:
@@ -240,14 +260,14 @@ def _missing_build_context(argv: List[str]) -> Optional[str]:
     return None if typeable else context
 
 
-def _check_exists(argv: List[str]) -> Tuple[str, bool, str]:
+def _check_exists(argv: list[str]) -> tuple[str, bool, str]:
     """Another program (a script of this repository, kind, python): it must be there to run."""
     path = settings.REPO_ROOT / argv[0]
     found = shutil.which(argv[0]) or (path.is_file() and os.access(path, os.X_OK))
     return "program exists", bool(found), "" if found else f"{argv[0]}: not found"
 
 
-def _check_shell(line: str) -> Tuple[str, bool, str]:
+def _check_shell(line: str) -> tuple[str, bool, str]:
     mode, ok, detail = _run("shell syntax (bash -n)", ["bash", "-n", "-c", line])
     if not ok:
         return mode, ok, detail
@@ -263,11 +283,19 @@ def _check_shell(line: str) -> Tuple[str, bool, str]:
     return mode, ok, detail
 
 
-def _run(mode: str, argv: List[str], *, extra_timeout: float = 0, env: Optional[Dict[str, str]] = None,
-         cwd: Optional[Path] = None) -> Tuple[str, bool, str]:
+def _run(
+    mode: str, argv: list[str], *, extra_timeout: float = 0, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[str, bool, str]:
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=TIMEOUT_SECONDS + extra_timeout,
-                                env=env, cwd=cwd or settings.REPO_ROOT)
+        result = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=TIMEOUT_SECONDS + extra_timeout,
+            env=env,
+            cwd=cwd or settings.REPO_ROOT,
+        )
     except subprocess.TimeoutExpired:
         return mode, False, f"no answer within {TIMEOUT_SECONDS + extra_timeout:g}s"
     except OSError as error:

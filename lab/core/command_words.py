@@ -3,27 +3,74 @@ starts, which containers it names, and whether what it runs only reads.
 
 The command checker (command_check.py) decides from these how to check a line.
 """
+
 import os
 import shlex
-from typing import Dict, List, Set
 
-KUBECTL_READ_ONLY = {"get", "describe", "logs", "wait", "top", "explain", "api-resources", "version", "auth",
-                     "cluster-info"}
-KUBECTL_MUTATING = {"apply", "create", "delete", "label", "annotate", "patch", "scale", "replace", "set",
-                    "expose", "run", "rollout", "taint", "cordon", "uncordon", "drain"}
+KUBECTL_READ_ONLY = {
+    "get",
+    "describe",
+    "logs",
+    "wait",
+    "top",
+    "explain",
+    "api-resources",
+    "version",
+    "auth",
+    "cluster-info",
+}
+KUBECTL_MUTATING = {
+    "apply",
+    "create",
+    "delete",
+    "label",
+    "annotate",
+    "patch",
+    "scale",
+    "replace",
+    "set",
+    "expose",
+    "run",
+    "rollout",
+    "taint",
+    "cordon",
+    "uncordon",
+    "drain",
+}
 DOCKER_READ_ONLY = {"ps", "logs", "inspect", "stats", "images", "version", "info", "top", "history", "events"}
 DOCKER_LISTS = {("network", "ls"), ("volume", "ls"), ("container", "ls"), ("image", "ls")}
 # Verbs whose arguments are containers, and their options that take a value.
-DOCKER_ON_CONTAINERS: Dict[str, Set[str]] = {"rm": set(), "kill": {"-s", "--signal"}, "stop": {"-t", "--time"},
-                        "restart": {"-t", "--time"}, "start": set(), "pause": set(), "unpause": set()}
+DOCKER_ON_CONTAINERS: dict[str, set[str]] = {
+    "rm": set(),
+    "kill": {"-s", "--signal"},
+    "stop": {"-t", "--time"},
+    "restart": {"-t", "--time"},
+    "start": set(),
+    "pause": set(),
+    "unpause": set(),
+}
 # What an exec may run for real while checking: it reads, and it returns at once.
 READ_ONLY_REDIS = {"ping", "info", "dbsize", "get", "hlen", "hgetall", "ttl", "type", "exists"}
 READ_ONLY_PROGRAMS = {"cat", "ps", "ls", "head", "grep", "true", "hostname", "id"}
-GLOBAL_OPTIONS_WITH_VALUE = {"-n", "--namespace", "--context", "--kubeconfig", "-s", "--server", "--cluster",
-                             "--user", "-H", "--host", "-c", "--config", "-l", "--log-level"}
+GLOBAL_OPTIONS_WITH_VALUE = {
+    "-n",
+    "--namespace",
+    "--context",
+    "--kubeconfig",
+    "-s",
+    "--server",
+    "--cluster",
+    "--user",
+    "-H",
+    "--host",
+    "-c",
+    "--config",
+    "-l",
+    "--log-level",
+}
 
 
-def verb(argv: List[str]) -> str:
+def verb(argv: list[str]) -> str:
     """The first word after the program that is neither an option nor an option's value
     (kubectl -n ns get ... -> get; kubectl --context kind-lab port-forward ... -> port-forward)."""
     words, index = argv[1:], 0
@@ -38,15 +85,15 @@ def verb(argv: List[str]) -> str:
     return ""
 
 
-def reads_docker_state(argv: List[str]) -> bool:
+def reads_docker_state(argv: list[str]) -> bool:
     """`docker ps`, `docker logs ...`, `docker network ls`: a docker command that only reads."""
     return argv[:1] == ["docker"] and (verb(argv) in DOCKER_READ_ONLY or tuple(argv[1:3]) in DOCKER_LISTS)
 
 
-def container_names(argv: List[str], docker_verb: str) -> List[str]:
+def container_names(argv: list[str], docker_verb: str) -> list[str]:
     """`docker rm -f a b` -> [a, b]: the arguments after the verb that are neither options nor
     an option's value."""
-    words, names = argv[argv.index(docker_verb) + 1:], []
+    words, names = argv[argv.index(docker_verb) + 1 :], []
     while words:
         word, words = words[0], words[1:]
         if word in DOCKER_ON_CONTAINERS[docker_verb]:
@@ -56,7 +103,7 @@ def container_names(argv: List[str], docker_verb: str) -> List[str]:
     return names
 
 
-def wait_timeout(argv: List[str]) -> float:
+def wait_timeout(argv: list[str]) -> float:
     units = {"s": 1, "m": 60, "h": 3600}
     for word in argv:
         if word.startswith("--timeout="):
@@ -65,7 +112,7 @@ def wait_timeout(argv: List[str]) -> float:
     return 0
 
 
-def first_command_index(argv: List[str]) -> int:
+def first_command_index(argv: list[str]) -> int:
     """`docker exec [flags] CONTAINER COMMAND...`: the command starts after the container."""
     words = argv[2:]
     flags_with_values = {"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file"}
@@ -75,7 +122,7 @@ def first_command_index(argv: List[str]) -> int:
     return 2 + index + 1
 
 
-def reads_only(command: List[str]) -> bool:
+def reads_only(command: list[str]) -> bool:
     """True only for a program that reads and returns at once; anything else is not run."""
     if not command:
         return False

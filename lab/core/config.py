@@ -14,10 +14,11 @@
 variable sees it take effect. The terminal's ``--participant`` does not write to
 os.environ: it installs a Config with ``use()``.
 """
+
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
 
 BASE_IMAGE_VARIABLES = ("REDIS_IMAGE", "PYTHON_IMAGE")
 
@@ -26,13 +27,13 @@ BASE_IMAGE_VARIABLES = ("REDIS_IMAGE", "PYTHON_IMAGE")
 class Config:
     prefix: str = "lab"
     target: str = "auto"
-    kube_context: Optional[str] = None
-    registry: Optional[str] = None
-    kubernetes: Optional[str] = None
+    kube_context: str | None = None
+    registry: str | None = None
+    kubernetes: str | None = None
     solutions: bool = False
-    check_commands: Optional[str] = None
-    base_images: Dict[str, str] = field(default_factory=dict)   # build argument -> image
-    kubeconfig: List[Path] = field(default_factory=list)       # KUBECONFIG's files, else ~/.kube/config
+    check_commands: str | None = None
+    base_images: dict[str, str] = field(default_factory=dict)  # build argument -> image
+    kubeconfig: list[Path] = field(default_factory=list)  # KUBECONFIG's files, else ~/.kube/config
     state_home: Path = Path.home() / ".local" / "state"
 
     @classmethod
@@ -47,11 +48,12 @@ class Config:
             check_commands=environ.get("LAB_CHECK_COMMANDS") or None,
             base_images={name: environ[name] for name in BASE_IMAGE_VARIABLES if environ.get(name)},
             kubeconfig=[Path(p).expanduser() for p in environ.get("KUBECONFIG", "").split(os.pathsep) if p]
-            or [Path.home() / ".kube" / "config"],   # as kubectl reads them
-            state_home=Path(environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"))
+            or [Path.home() / ".kube" / "config"],  # as kubectl reads them
+            state_home=Path(environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"),
+        )
 
 
-_installed: List[Optional[Config]] = [None]
+_installed: list[Config | None] = [None]
 
 
 def current() -> Config:
@@ -59,7 +61,7 @@ def current() -> Config:
     return _installed[0] or Config.from_environment(os.environ)
 
 
-def use(config: Optional[Config]) -> None:
+def use(config: Config | None) -> None:
     """Install ``config`` for this process (None: back to the environment)."""
     _installed[0] = config
 

@@ -1,4 +1,5 @@
 """What the learner sees: the command a person would type, and pass lines."""
+
 import shlex
 
 from lab.core import command_check

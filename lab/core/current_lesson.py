@@ -3,14 +3,13 @@
 The checks count their PASS lines under it and the printed-commands record files each
 command under it. It lives here, below both, so that neither has to import the other.
 """
-from typing import List, Optional
 
-_lesson: List[Optional[str]] = [None]
+_lesson: list[str | None] = [None]
 
 
 def set_to(number: str) -> None:
     _lesson[0] = str(number)
 
 
-def get() -> Optional[str]:
+def get() -> str | None:
     return _lesson[0]

@@ -4,9 +4,10 @@ A manifest is what yaml.safe_load gives for one Kubernetes object; a row is one 
 experiment's table. Both are dicts with string keys and mixed values, so they are typed
 here once instead of as ``dict`` (which mypy --strict rightly refuses) in every module.
 """
-from typing import Any, Dict, List
 
-Manifest = Dict[str, Any]      # one Kubernetes object: {"apiVersion": ..., "kind": ..., ...}
-Manifests = List[Manifest]
-Row = Dict[str, Any]           # one row of a measurement, keyed by identifiers
-JsonObject = Dict[str, Any]    # any other JSON object: a probe, a healthcheck, an API answer
+from typing import Any
+
+Manifest = dict[str, Any]  # one Kubernetes object: {"apiVersion": ..., "kind": ..., ...}
+Manifests = list[Manifest]
+Row = dict[str, Any]  # one row of a measurement, keyed by identifiers
+JsonObject = dict[str, Any]  # any other JSON object: a probe, a healthcheck, an API answer

@@ -4,10 +4,10 @@ Everything the lab creates carries ``LABEL`` with the participant's prefix as it
 value, so ``lab.reset()`` removes exactly that and nothing else. Several people can
 share one Docker host by choosing different prefixes (``LAB_PREFIX``).
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict
 
 from lab.core import config
 from lab.core.errors import LabError
@@ -16,9 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 IMAGES_DIR = REPO_ROOT / "images"
 WORK_DIR = REPO_ROOT / "work"  # what the lab writes for the learner to read and re-apply (not in git)
 
-LABEL = "io.redis-tini-lab.participant"   # on containers, networks and volumes
-IMAGE_LABEL = "io.redis-tini-lab.image"   # on images the lab builds (shared by participants)
-ROOM_LABEL = "io.redis-tini-lab.workshop.room"   # on a workshop room's namespaces
+LABEL = "io.redis-tini-lab.participant"  # on containers, networks and volumes
+IMAGE_LABEL = "io.redis-tini-lab.image"  # on images the lab builds (shared by participants)
+ROOM_LABEL = "io.redis-tini-lab.workshop.room"  # on a workshop room's namespaces
 # On every object of the course in a participant's namespace: written in k8s/, so what the
 # learner applies with kubectl carries it too (the namespace itself carries LABEL).
 PART_OF = ("app.kubernetes.io/part-of", "redis-tini-lab")
@@ -33,7 +33,9 @@ def prefix() -> str:
     """The participant prefix: ``LAB_PREFIX``, default ``lab``."""
     value = config.current().prefix
     if not PREFIX_PATTERN.fullmatch(value):  # fullmatch: "alice\n" is not "alice"
-        raise LabError(f"LAB_PREFIX={value!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), e.g. LAB_PREFIX=alice")
+        raise LabError(
+            f"LAB_PREFIX={value!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last), e.g. LAB_PREFIX=alice"
+        )
     return value
 
 
@@ -42,7 +44,7 @@ def container_name(short_name: str) -> str:
     return f"{prefix()}-{short_name}"
 
 
-def labels() -> Dict[str, str]:
+def labels() -> dict[str, str]:
     return {LABEL: prefix()}
 
 
@@ -53,6 +55,7 @@ class BaseImage:
     ``official`` is what learners pull from Docker Hub; ``standin`` is what
     scripts/standin-bases.sh builds from Debian packages where Hub is unreachable.
     """
+
     build_arg: str
     official: str
     standin: str
@@ -65,8 +68,9 @@ PYTHON_BASE = BaseImage("PYTHON_IMAGE", "python:3.11-slim-bookworm", "lab-standi
 @dataclass(frozen=True)
 class ImageSpec:
     """An image the lab builds from a folder of images/."""
+
     tag: str
-    context: str          # folder under images/
+    context: str  # folder under images/
     base: BaseImage
 
 

@@ -1,8 +1,10 @@
 """Bounded polling: the lab's one loop that waits. Every wait, watch, sampler and live view
 iterates over ``ticks``, so every one of them ends, and a wait that gives up says what it
 was waiting for."""
+
 import time
-from typing import Callable, Iterator, Optional, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from lab.core.errors import LabTimeout
 
@@ -23,7 +25,7 @@ def ticks(seconds: float, *, interval: float) -> Iterator[float]:
         time.sleep(min(interval, left))
 
 
-def wait_until(check: Callable[[], Optional[T]], *, timeout: float, what: str, interval: float = 0.1) -> T:
+def wait_until(check: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.1) -> T:
     """Call ``check`` until it returns something truthy, for at most ``timeout`` seconds
     (so what it returns is never None)."""
     for _ in ticks(timeout, interval=interval):

@@ -10,8 +10,8 @@ The experiment runs two redis pods with a password, one with each probe, then ch
 password inside redis (as a rotation done wrong would): clients that still use the old
 one are refused. The naive probe keeps passing; the checked probe starts failing.
 """
+
 import time
-from typing import Dict, List
 
 from lab.core.json_types import Row
 from lab.course.deployments import redis_deployment
@@ -21,12 +21,12 @@ from lab.targets.manifests import Manifest
 
 PASSWORD = "lesson-06-secret"  # a demo value; in production it comes from a Secret (secretKeyRef)
 ROTATED = "rotated-by-someone-else"
-NAIVE = "auth-naive"          # probe ["redis-cli", "ping"], no password
-CHECKED = "auth-checked"      # probe ["redis-cli", "-e", "ping"] with REDISCLI_AUTH
+NAIVE = "auth-naive"  # probe ["redis-cli", "ping"], no password
+CHECKED = "auth-checked"  # probe ["redis-cli", "-e", "ping"] with REDISCLI_AUTH
 WORK_FILE = "06-auth-trap.yaml"
 
 
-def _redis_with_password(name: str, probe: List[str], *, probe_has_password: bool) -> Manifest:
+def _redis_with_password(name: str, probe: list[str], *, probe_has_password: bool) -> Manifest:
     manifest = redis_deployment(name, probe, period=2, failure_threshold=1000)
     container = manifest.body["spec"]["template"]["spec"]["containers"][0]
     container["args"] = container["args"] + ["--requirepass", PASSWORD]
@@ -36,34 +36,47 @@ def _redis_with_password(name: str, probe: List[str], *, probe_has_password: boo
     return manifest
 
 
-def deployments() -> List[Manifest]:
-    return [_redis_with_password(NAIVE, ["redis-cli", "ping"], probe_has_password=False),
-            _redis_with_password(CHECKED, ["redis-cli", "-e", "ping"], probe_has_password=True)]
+def deployments() -> list[Manifest]:
+    return [
+        _redis_with_password(NAIVE, ["redis-cli", "ping"], probe_has_password=False),
+        _redis_with_password(CHECKED, ["redis-cli", "-e", "ping"], probe_has_password=True),
+    ]
 
 
-def _probe_reply(target: Target, name: str, probe: List[str]) -> Row:
+def _probe_reply(target: Target, name: str, probe: list[str]) -> Row:
     """Run the pod's probe command by hand, as the kubelet does: what it prints, how it exits."""
     result = target.exec(name, probe)
     return {"reply": result.output.strip().splitlines()[-1] if result.output.strip() else "", "exit": result.exit_code}
 
 
 # A row's fields, and the column each is shown under: Table(rows, labels=LABELS).
-LABELS = {"pod": "pod", "probe": "probe", "probe_has_password": "probe has the password",
-          "probe_reply": "probe reply", "probe_exit": "probe exit code",
-          "client_without_password": "client without password", "reply_after": "reply after the change",
-          "exit_after": "exit after", "failures_after": "probe failures after"}
+LABELS = {
+    "pod": "pod",
+    "probe": "probe",
+    "probe_has_password": "probe has the password",
+    "probe_reply": "probe reply",
+    "probe_exit": "probe exit code",
+    "client_without_password": "client without password",
+    "reply_after": "reply after the change",
+    "exit_after": "exit after",
+    "failures_after": "probe failures after",
+}
 
 
-def run(target: Target, *, watch_seconds: float = 8) -> List[Row]:
+def run(target: Target, *, watch_seconds: float = 8) -> list[Row]:
     """Deploy both, read each probe's reply, rotate the password, count failures for a while.
     Removes what it deployed, also when interrupted."""
     objects = deployments()
     names = [manifest.name for manifest in objects]
-    probes = {manifest.name: manifest.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["exec"]
-              ["command"] for manifest in objects}
+    probes = {
+        manifest.name: manifest.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["exec"]["command"]
+        for manifest in objects
+    }
     with deployed(target, objects, work_file=WORK_FILE):
-        rows: Dict[str, Row] = {name: {"pod": name, "probe": " ".join(probes[name]),
-                                       "probe_has_password": name == CHECKED} for name in names}
+        rows: dict[str, Row] = {
+            name: {"pod": name, "probe": " ".join(probes[name]), "probe_has_password": name == CHECKED}
+            for name in names
+        }
         for name in names:
             before = _probe_reply(target, name, probes[name])
             rows[name].update({"probe_reply": before["reply"], "probe_exit": before["exit"]})
@@ -72,11 +85,18 @@ def run(target: Target, *, watch_seconds: float = 8) -> List[Row]:
         failures_before = {name: target.failed_probes(name) for name in names}
         for name in names:
             # Authenticated through the environment (REDISCLI_AUTH), not -a, which warns on stderr.
-            target.exec(name, ["env", f"REDISCLI_AUTH={PASSWORD}", "redis-cli", "CONFIG", "SET", "requirepass", ROTATED])
+            target.exec(
+                name, ["env", f"REDISCLI_AUTH={PASSWORD}", "redis-cli", "CONFIG", "SET", "requirepass", ROTATED]
+            )
         print(f"password changed inside both redis; watching the probes for {watch_seconds:g}s...")
         time.sleep(watch_seconds)
         for name in names:
             after = _probe_reply(target, name, probes[name])
-            rows[name].update({"reply_after": after["reply"], "exit_after": after["exit"],
-                               "failures_after": len(target.failed_probes(name) - failures_before[name])})
+            rows[name].update(
+                {
+                    "reply_after": after["reply"],
+                    "exit_after": after["exit"],
+                    "failures_after": len(target.failed_probes(name) - failures_before[name]),
+                }
+            )
         return list(rows.values())

@@ -2,8 +2,8 @@
 
 Under nbval a failed check fails the notebook's test, so the same call teaches and tests.
 """
+
 from dataclasses import dataclass
-from typing import Optional
 
 from lab.core.console import passed as print_pass
 from lab.core.errors import LabTimeout
@@ -21,8 +21,9 @@ def passed(message: str) -> None:
 
 class CheckFailed(AssertionError):
     """A lesson's expectation did not hold; the message says what and hints why."""
-    mistake: Optional[str] = None      # an exercise's: which kind of wrong answer (lab.course.exercises)
-    hint_level: Optional[int] = None   # and the hint shown with it, 1 to 3
+
+    mistake: str | None = None  # an exercise's: which kind of wrong answer (lab.course.exercises)
+    hint_level: int | None = None  # and the hint shown with it, 1 to 3
 
 
 @dataclass
@@ -30,11 +31,12 @@ class _Snapshots:
     """What a bounded wait has read of a container's processes: the latest table, and why
     the latest snapshot failed. One failed snapshot is not a failed check: a check retries
     until its own deadline instead of failing on one slow exec."""
-    ref: ContainerRef
-    table: Optional[ProcessTable] = None
-    error: Optional[str] = None
 
-    def read(self, *, keep_last: bool = False) -> Optional[ProcessTable]:
+    ref: ContainerRef
+    table: ProcessTable | None = None
+    error: str | None = None
+
+    def read(self, *, keep_last: bool = False) -> ProcessTable | None:
         """A new snapshot; when it fails, None (or with ``keep_last``, the last one read)."""
         try:
             self.table = process_table(self.ref)
@@ -44,21 +46,23 @@ class _Snapshots:
         return self.table
 
 
-def expect_zombies(ref: ContainerRef, count: int, *, timeout: float = 5,
-                   hint: str = "") -> ProcessTable:
+def expect_zombies(ref: ContainerRef, count: int, *, timeout: float = 5, hint: str = "") -> ProcessTable:
     """Wait (bounded) until the container has exactly ``count`` zombies."""
     name = get(ref).name
     latest = _Snapshots(ref)
 
-    def settled() -> Optional[ProcessTable]:
+    def settled() -> ProcessTable | None:
         table = latest.read()
         return table if table is not None and len(table.zombies) == count else None
 
     try:
         table = wait_until(settled, timeout=timeout, what=f"{count} zombies in {name}", interval=0.2)
     except LabTimeout:
-        found = (f"found {len(latest.table.zombies)}" if latest.table
-                 else f"could not read its process table ({latest.error})")
+        found = (
+            f"found {len(latest.table.zombies)}"
+            if latest.table
+            else f"could not read its process table ({latest.error})"
+        )
         raise CheckFailed(f"expected {count} zombies in {name}, {found} after {timeout:g}s. {hint}".strip()) from None
     parents = sorted({p.ppid for p in table.zombies})
     owner = f", all children of PID {parents[0]} ({table.pid1().comm})" if parents == [1] else ""
@@ -95,7 +99,7 @@ def expect_log_count(ref: ContainerRef, text: str, count: int, *, timeout: float
     return count
 
 
-def expect(condition: bool, success: str, failure: str, hint: Optional[str] = None) -> None:
+def expect(condition: bool, success: str, failure: str, hint: str | None = None) -> None:
     """A general check: print ``success`` or fail with ``failure`` and the hint."""
     if not condition:
         raise CheckFailed(f"{failure}" + (f" Hint: {hint}" if hint else ""))
@@ -107,7 +111,7 @@ def expect_reaped(ref: ContainerRef, comm: str, *, timeout: float = 10) -> Proce
     name = get(ref).name
     latest = _Snapshots(ref)
 
-    def gone() -> Optional[ProcessTable]:
+    def gone() -> ProcessTable | None:
         table = latest.read(keep_last=True)
         return table if table is not None and not any(p.comm == comm for p in table.processes) else None
 
@@ -118,7 +122,9 @@ def expect_reaped(ref: ContainerRef, comm: str, *, timeout: float = 10) -> Proce
             raise CheckFailed(f"could not read the process table of {name}: {latest.error}") from None
         left = [p for p in latest.table.processes if p.comm == comm]
         zombies = sum(p.is_zombie for p in left)
-        raise CheckFailed(f"{len(left)} {comm} process(es) remain in {name} after {timeout:g}s, {zombies} of them zombies. "
-                          "Hint: is PID 1 a process that reaps (tini, docker-init)?") from None
+        raise CheckFailed(
+            f"{len(left)} {comm} process(es) remain in {name} after {timeout:g}s, {zombies} of them zombies. "
+            "Hint: is PID 1 a process that reaps (tini, docker-init)?"
+        ) from None
     passed(f"every {comm} in {name} exited and was reaped by PID 1 ({table.pid1().comm})")
     return table

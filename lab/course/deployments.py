@@ -3,7 +3,6 @@
 Every pod the lessons deploy outside k8s/ is built here, so a Deployment's shape (labels,
 selector, grace period) is written once.
 """
-from typing import List
 
 from lab.core import settings
 from lab.core.json_types import JsonObject
@@ -18,21 +17,47 @@ REDIS_AS_PID1 = ["docker-entrypoint.sh"]
 def deployment(name: str, pod_spec: JsonObject, *, source: str) -> Manifest:
     """A one-replica Deployment ``name`` running ``pod_spec``, its pods labelled app=<name>.
     ``source`` names it in messages, e.g. "(your answer)"."""
-    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": {"app": name}},
-            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
-                     "template": {"metadata": {"labels": {"app": name}}, "spec": pod_spec}}}
+    body = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {"metadata": {"labels": {"app": name}}, "spec": pod_spec},
+        },
+    }
     return Manifest(source, body)
 
 
-def redis_deployment(name: str, probe: List[str], *, redis_is_pid1: bool = True, share_process_namespace: bool = False,
-                     period: int = 2, timeout: int = 1, failure_threshold: int = 1000) -> Manifest:
+def redis_deployment(
+    name: str,
+    probe: list[str],
+    *,
+    redis_is_pid1: bool = True,
+    share_process_namespace: bool = False,
+    period: int = 2,
+    timeout: int = 1,
+    failure_threshold: int = 1000,
+) -> Manifest:
     """A one-replica redis Deployment with an exec liveness probe, as the learner would write it."""
     container: JsonObject = {
-        "name": "redis", "image": settings.REDIS_TINI.tag, "imagePullPolicy": "IfNotPresent", "args": REDIS_COMMAND,
-        "livenessProbe": {"exec": {"command": probe}, "periodSeconds": period,
-                          "timeoutSeconds": timeout, "failureThreshold": failure_threshold}}
+        "name": "redis",
+        "image": settings.REDIS_TINI.tag,
+        "imagePullPolicy": "IfNotPresent",
+        "args": REDIS_COMMAND,
+        "livenessProbe": {
+            "exec": {"command": probe},
+            "periodSeconds": period,
+            "timeoutSeconds": timeout,
+            "failureThreshold": failure_threshold,
+        },
+    }
     if redis_is_pid1:
         container["command"] = REDIS_AS_PID1
-    spec = {"shareProcessNamespace": share_process_namespace, "terminationGracePeriodSeconds": 5,
-            "containers": [container]}
+    spec = {
+        "shareProcessNamespace": share_process_namespace,
+        "terminationGracePeriodSeconds": 5,
+        "containers": [container],
+    }
     return deployment(name, spec, source=f"(experiment {name})")

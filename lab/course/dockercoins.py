@@ -1,8 +1,9 @@
 """Watching DockerCoins mine: its webui's /json, sampled in the foreground for a bounded time."""
+
 import json
 import urllib.error
 import urllib.request
-from typing import Callable, Dict, List, Optional, Tuple
+from collections.abc import Callable
 
 from lab.core.console import show_command
 from lab.core.errors import LabTimeout
@@ -22,10 +23,10 @@ def stats(url: str) -> JsonObject:
         return {}
 
 
-def sample_hashes(url: str, seconds: float = 10, interval: float = 1) -> List[Tuple[float, int]]:
+def sample_hashes(url: str, seconds: float = 10, interval: float = 1) -> list[tuple[float, int]]:
     """(elapsed seconds, total hashes) every ``interval`` for ``seconds``."""
     show_command("curl", "-s", f"{url}/json")
-    samples: List[Tuple[float, int]] = []
+    samples: list[tuple[float, int]] = []
     for elapsed in ticks(seconds, interval=interval):
         data = stats(url)
         if "hashes" in data:
@@ -33,7 +34,7 @@ def sample_hashes(url: str, seconds: float = 10, interval: float = 1) -> List[Tu
     return samples
 
 
-def hash_rate(samples: List[Tuple[float, int]]) -> float:
+def hash_rate(samples: list[tuple[float, int]]) -> float:
     if len(samples) < 2:
         return 0.0
     (t0, h0), (t1, h1) = samples[0], samples[-1]
@@ -42,21 +43,28 @@ def hash_rate(samples: List[Tuple[float, int]]) -> float:
 
 def expect_mining(url: str, *, at_least: int = 5, timeout: float = 60) -> int:
     """Wait (bounded) until the hash counter has grown by ``at_least``."""
-    def hashes_when(condition: Callable[[int], bool]) -> Callable[[], Optional[Dict[str, int]]]:
+
+    def hashes_when(condition: Callable[[int], bool]) -> Callable[[], dict[str, int] | None]:
         """The hash count once ``condition(count)`` holds: one /json request per try."""
-        def check() -> Optional[Dict[str, int]]:
+
+        def check() -> dict[str, int] | None:
             count = stats(url).get("hashes")
             return {"hashes": count} if count is not None and condition(count) else None
+
         return check
 
-    first = wait_until(hashes_when(lambda count: True), timeout=timeout,
-                       what=f"the webui at {url}/json to answer")["hashes"]
+    first = wait_until(hashes_when(lambda count: True), timeout=timeout, what=f"the webui at {url}/json to answer")[
+        "hashes"
+    ]
     try:
-        latest = wait_until(hashes_when(lambda count: count >= first + at_least), timeout=timeout,
-                            what="hashes to grow", interval=0.5)["hashes"]
+        latest = wait_until(
+            hashes_when(lambda count: count >= first + at_least), timeout=timeout, what="hashes to grow", interval=0.5
+        )["hashes"]
     except LabTimeout:
-        raise CheckFailed(f"hashes stayed near {first} for {timeout:g}s: is the worker running? "
-                          "Look at its logs (target.logs('worker')).") from None
+        raise CheckFailed(
+            f"hashes stayed near {first} for {timeout:g}s: is the worker running? "
+            "Look at its logs (target.logs('worker'))."
+        ) from None
     passed(f"DockerCoins is mining: hashes went from {first} to {latest}")
     return latest - first
 

@@ -5,7 +5,8 @@ process only. With the shell form, sh is killed and redis-cli is orphaned to PID
 The learner starts the containers (docker run, docker compose) and stalls redis; this
 module reads the outcome: a health check that timed out, then the zombies once redis
 answers again."""
-from typing import Dict, List, Optional
+
+import functools
 
 from lab.core.errors import LabError, LabTimeout
 from lab.core.json_types import Row
@@ -18,8 +19,13 @@ from lab.engine.processes import ProcessTable, process_table
 TIMED_OUT = "Health check exceeded timeout"
 # The lesson's three containers, as the learner names them, and whether PID 1 reaps.
 CONTAINERS = {"lab-hc-shell": False, "lab-hc-init": True, "lab-compose-redis": True}
-LABELS = {"container": "container", "pid1": "PID 1", "timed_out_checks": "health checks timed out",
-          "zombies": "zombies", "zombie_commands": "zombie commands"}
+LABELS = {
+    "container": "container",
+    "pid1": "PID 1",
+    "timed_out_checks": "health checks timed out",
+    "zombies": "zombies",
+    "zombie_commands": "zombie commands",
+}
 
 
 def timed_out_checks(name: str) -> int:
@@ -42,7 +48,8 @@ def _answers(name: str) -> bool:
 def _settled(name: str, *, leaks: bool) -> ProcessTable:
     """The process table once the orphaned redis-cli had its moment to exit after the pause
     (up to 3 s where zombies are expected; at once where PID 1 reaps)."""
-    def with_a_zombie() -> Optional[ProcessTable]:
+
+    def with_a_zombie() -> ProcessTable | None:
         table = process_table(named(name))
         return table if table.zombies else None
 
@@ -55,11 +62,11 @@ def _settled(name: str, *, leaks: bool) -> ProcessTable:
     return process_table(named(name))
 
 
-def after_the_stall(timeout: float = 15) -> List[Row]:
+def after_the_stall(timeout: float = 15) -> list[Row]:
     """Once every container's health log shows a check that timed out (one pass over the
     three: Docker keeps only the last 5 results, about 5 s after the pause) and redis answers
     again: per container, PID 1 and the zombies left."""
-    timed_out: Dict[str, int] = {}
+    timed_out: dict[str, int] = {}
 
     def each_one_timed_out() -> bool:
         for name in CONTAINERS:
@@ -70,20 +77,33 @@ def after_the_stall(timeout: float = 15) -> List[Row]:
     try:
         wait_until(each_one_timed_out, timeout=timeout, interval=0.5, what="a timed-out health check in each container")
         for name in CONTAINERS:
-            wait_until(lambda: _answers(name), timeout=timeout, interval=0.5, what=f"redis in {name} to answer again")
+            wait_until(
+                functools.partial(_answers, name),
+                timeout=timeout,
+                interval=0.5,
+                what=f"redis in {name} to answer again",
+            )
     except LabTimeout as error:
-        raise CheckFailed(f"{error}. Fix: run the stall cell above, then this one within a few seconds (Docker's "
-                          "health log keeps only the last 5 checks).") from None
+        raise CheckFailed(
+            f"{error}. Fix: run the stall cell above, then this one within a few seconds (Docker's "
+            "health log keeps only the last 5 checks)."
+        ) from None
     rows = []
     for name, reaps in CONTAINERS.items():
         table = _settled(name, leaks=not reaps)
-        rows.append({"container": name, "pid1": table.pid1().comm, "timed_out_checks": timed_out[name],
-                     "zombies": len(table.zombies),
-                     "zombie_commands": ", ".join(sorted({p.comm for p in table.zombies})) or "-"})
+        rows.append(
+            {
+                "container": name,
+                "pid1": table.pid1().comm,
+                "timed_out_checks": timed_out[name],
+                "zombies": len(table.zombies),
+                "zombie_commands": ", ".join(sorted({p.comm for p in table.zombies})) or "-",
+            }
+        )
     return rows
 
 
-def only_a_reaping_pid1_leaves_none(rows: List[Row]) -> None:
+def only_a_reaping_pid1_leaves_none(rows: list[Row]) -> None:
     """The shell-form health check leaked under redis-server; --init and Compose's init did not."""
     problems = []
     for row in rows:
@@ -91,16 +111,20 @@ def only_a_reaping_pid1_leaves_none(rows: List[Row]) -> None:
         if reaps and row["zombies"]:
             problems.append(f"{row['container']} (PID 1 {row['pid1']}) has {row['zombies']} zombies")
         if not reaps and (row["zombies"] < 1 or row["zombie_commands"] != "redis-cli"):
-            problems.append(f"{row['container']} (PID 1 {row['pid1']}) has {row['zombies']} zombies "
-                            f"({row['zombie_commands']}), expected at least one redis-cli")
+            problems.append(
+                f"{row['container']} (PID 1 {row['pid1']}) has {row['zombies']} zombies "
+                f"({row['zombie_commands']}), expected at least one redis-cli"
+            )
     if problems:
         raise CheckFailed("; ".join(problems))
     leaked = next(row for row in rows if not CONTAINERS[row["container"]])
-    passed(f"Docker's shell-form healthcheck left {leaked['zombies']} zombie redis-cli under redis-server; "
-           "docker run --init and Compose's init: true (docker-init as PID 1) left none")
+    passed(
+        f"Docker's shell-form healthcheck left {leaked['zombies']} zombie redis-cli under redis-server; "
+        "docker run --init and Compose's init: true (docker-init as PID 1) left none"
+    )
 
 
-def outcome_as_is(rows: List[Row]) -> str:
+def outcome_as_is(rows: list[Row]) -> str:
     """02-healthcheck: what the stall left in the container whose PID 1 is redis-server."""
     as_is = next(row for row in rows if not CONTAINERS[row["container"]])
     return "leaks" if as_is["zombies"] else "none"

@@ -3,6 +3,7 @@
 
 k8s/ stays as upstream ships it; the lessons' exercises are edits of the copy, which the
 learner applies with `kubectl apply -f work/k8s/`."""
+
 import os
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from lab.core import settings
 from lab.core.errors import LabError
 from lab.core.json_types import Manifest
 
-REDIS_COPY = Path("work") / "k8s" / "redis.yaml"   # as the learner types it, from the repository's root
+REDIS_COPY = Path("work") / "k8s" / "redis.yaml"  # as the learner types it, from the repository's root
 START_OVER = "Fix: start over with: cp k8s/redis.yaml work/k8s/redis.yaml"
 MAKE_IT = "Fix: run the copy cell above (mkdir -p work && cp -Rn k8s work/), then edit work/k8s/redis.yaml."
 
@@ -47,8 +48,10 @@ def redis_container(text: str) -> Manifest:
     try:
         documents = [_mapping(d) for d in yaml.safe_load_all(text)]
     except yaml.YAMLError as error:
-        raise LabError(f"{REDIS_COPY} is not valid YAML any more ({getattr(error, 'problem', None) or error}). "
-                       f"Fix: undo your last edit. Or {START_OVER[5:]}") from None
+        raise LabError(
+            f"{REDIS_COPY} is not valid YAML any more ({getattr(error, 'problem', None) or error}). "
+            f"Fix: undo your last edit. Or {START_OVER[5:]}"
+        ) from None
     for document in documents:
         if document.get("kind") == "Deployment" and _mapping(document.get("metadata")).get("name") == "redis":
             pod_spec = _mapping(_mapping(_mapping(document.get("spec")).get("template")).get("spec"))

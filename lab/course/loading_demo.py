@@ -12,10 +12,10 @@ The demonstration: a redis run with `--enable-debug-command yes` (this demo only
 with `DEBUG POPULATE`, then `DEBUG RELOAD`, which saves the dataset and loads it again,
 answering LOADING meanwhile. Both probe commands are run by hand until redis answers PONG.
 """
+
 import copy
 import threading
 import time
-from typing import List
 
 import yaml
 
@@ -31,17 +31,25 @@ from lab.targets.manifests import MANIFESTS_DIR, Manifest, write_work_file
 NAME = "loading-demo"
 WORK_FILE = "06-loading.yaml"
 STARTUP_FILE = "06-redis-startup.yaml"
-KEYS = 2_000_000   # about 1.3 s to load on 2 cores, about 190 MB (the first sample waits out the save)
+KEYS = 2_000_000  # about 1.3 s to load on 2 cores, about 190 MB (the first sample waits out the save)
 PROBES = {"plain_ping": ["redis-cli", "ping"], "checked_ping": ["redis-cli", "-e", "ping"]}
-LABELS = {"t": "t (s)", "plain_ping": "redis-cli ping", "checked_ping": "redis-cli -e ping"}  # Table(rows, labels=LABELS)
+LABELS = {
+    "t": "t (s)",
+    "plain_ping": "redis-cli ping",
+    "checked_ping": "redis-cli -e ping",
+}  # Table(rows, labels=LABELS)
 
 
 def _checked_probe(failure_threshold: int) -> JsonObject:
-    return {"exec": {"command": ["redis-cli", "-e", "ping"]}, "periodSeconds": 5, "timeoutSeconds": 1,
-            "failureThreshold": failure_threshold}
+    return {
+        "exec": {"command": ["redis-cli", "-e", "ping"]},
+        "periodSeconds": 5,
+        "timeoutSeconds": 1,
+        "failureThreshold": failure_threshold,
+    }
 
 
-STARTUP_PROBE = _checked_probe(60)   # up to 60 x 5 s = 5 minutes to load, then the liveness probe starts
+STARTUP_PROBE = _checked_probe(60)  # up to 60 x 5 s = 5 minutes to load, then the liveness probe starts
 LIVENESS_PROBE = _checked_probe(3)
 
 
@@ -63,24 +71,27 @@ def _replies(target: Target, started: float, *, quiet: bool = True) -> Row:
     return row
 
 
-def _redis_says_ok(target: Target, command: List[str]) -> None:
+def _redis_says_ok(target: Target, command: list[str]) -> None:
     result = target.exec(NAME, command, timeout=60)
     if result.output.strip() != "OK":
-        raise LabError(f"{' '.join(command)} answered {result.output.strip()!r}, not OK. Fix: re-run the cell; "
-                       "if it says DEBUG is not allowed, the container was not started with --enable-debug-command.")
+        raise LabError(
+            f"{' '.join(command)} answered {result.output.strip()!r}, not OK. Fix: re-run the cell; "
+            "if it says DEBUG is not allowed, the container was not started with --enable-debug-command."
+        )
 
 
-def run(target: Target, *, keys: int = KEYS, timeout: float = 60) -> List[Row]:
+def run(target: Target, *, keys: int = KEYS, timeout: float = 60) -> list[Row]:
     """Fill a redis, reload it, and sample both probe commands while it loads; one row per sample.
     Removes what it deployed, also when interrupted."""
     with deployed(target, [deployment()], work_file=WORK_FILE):
         _redis_says_ok(target, ["redis-cli", "DEBUG", "POPULATE", str(keys)])
-        reload = threading.Thread(target=target.exec, args=(NAME, ["redis-cli", "DEBUG", "RELOAD"]),
-                                  kwargs={"timeout": timeout}, daemon=True)
+        reload = threading.Thread(
+            target=target.exec, args=(NAME, ["redis-cli", "DEBUG", "RELOAD"]), kwargs={"timeout": timeout}, daemon=True
+        )
         started = time.monotonic()
         reload.start()  # prints its command as it starts
         time.sleep(0.2)
-        rows: List[Row] = []
+        rows: list[Row] = []
         for _ in ticks(timeout - (time.monotonic() - started), interval=0.2):
             try:
                 rows.append(_replies(target, started, quiet=bool(rows)))  # the commands printed once

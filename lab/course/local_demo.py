@@ -5,15 +5,15 @@ its entry (exit status, PID) until the parent calls wait(): in between, it is a
 zombie. Here the parent is this notebook's Python kernel, and only one process is
 ever created, so no pids limit is needed.
 """
+
 import os
 import subprocess
-from typing import Optional
 
 from lab.core.console import show_command
 from lab.core.waiting import wait_until
 
 
-def local_state(pid: int) -> Optional[str]:
+def local_state(pid: int) -> str | None:
     """The one-letter state of a local process, or None once it is gone (Linux or macOS)."""
     stat = f"/proc/{pid}/stat"
     if os.path.exists("/proc/self/stat"):
@@ -34,9 +34,10 @@ def start_short_child() -> "subprocess.Popen[bytes]":
     return child
 
 
-def wait_for_state(pid: int, state: Optional[str], timeout: float = 5) -> Optional[str]:
-    wait_until(lambda: local_state(pid) == state, timeout=timeout,
-               what=f"local process {pid} to be in state {state or 'gone'}")
+def wait_for_state(pid: int, state: str | None, timeout: float = 5) -> str | None:
+    wait_until(
+        lambda: local_state(pid) == state, timeout=timeout, what=f"local process {pid} to be in state {state or 'gone'}"
+    )
     return state
 
 

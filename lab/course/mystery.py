@@ -11,10 +11,12 @@ evidence. The learner finds this with the commands a person would type, then fix
 pod spec, and the fix is measured: the job keeps pausing redis, yet nothing restarts and
 no zombie is left.
 """
+
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, List, NoReturn, Optional
+from typing import NoReturn
 
 import yaml
 
@@ -42,12 +44,23 @@ MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 4.5 CLIENT PAUSE 2500 ALL >/dev/
 
 def pod_spec() -> json_types.Manifest:
     """The pod spec as the other team wrote it."""
-    return {"terminationGracePeriodSeconds": 5,
-            "containers": [{
-                "name": "redis", "image": settings.REDIS_TINI.tag, "imagePullPolicy": "IfNotPresent",
+    return {
+        "terminationGracePeriodSeconds": 5,
+        "containers": [
+            {
+                "name": "redis",
+                "image": settings.REDIS_TINI.tag,
+                "imagePullPolicy": "IfNotPresent",
                 "command": ["sh", "-c", f"({MAINTENANCE}) & exec docker-entrypoint.sh redis-server --save ''"],
-                "livenessProbe": {"exec": {"command": ["sh", "-c", "redis-cli ping"]},
-                                  "periodSeconds": 1, "timeoutSeconds": 1, "failureThreshold": 3}}]}
+                "livenessProbe": {
+                    "exec": {"command": ["sh", "-c", "redis-cli ping"]},
+                    "periodSeconds": 1,
+                    "timeoutSeconds": 1,
+                    "failureThreshold": 3,
+                },
+            }
+        ],
+    }
 
 
 def spec_yaml() -> str:
@@ -58,7 +71,7 @@ def deployment(spec: json_types.Manifest) -> Manifest:
     return deployments.deployment(NAME, copy.deepcopy(spec), source=NAME)
 
 
-def start(target: Target, spec: Optional[json_types.Manifest] = None, work_file: str = WORK_FILE) -> None:
+def start(target: Target, spec: json_types.Manifest | None = None, work_file: str = WORK_FILE) -> None:
     """Deploy redis-cache from work/FILE. Deleted first: server-side apply on Kubernetes 1.20
     cannot drop every field a fix removes (a probe's defaulted fields stay behind)."""
     if NAME in target.deployments():
@@ -69,32 +82,35 @@ def start(target: Target, spec: Optional[json_types.Manifest] = None, work_file:
 
 # -- the clues --------------------------------------------------------------------------------------
 
+
 @dataclass
 class Clues:
     restarts: int
     probe_failures: int
     failure_events: int
     zombies: int
-    zombie_commands: List[str]
+    zombie_commands: list[str]
     zombie_parent: str
     pid1: str
-    pids_in_use: Optional[int]
+    pids_in_use: int | None
     pids_limit: int
     described: str = ""
-    timeline: List[Row] = field(default_factory=list)
+    timeline: list[Row] = field(default_factory=list)
 
-    def rows(self) -> List[Row]:
+    def rows(self) -> list[Row]:
         """The clues as a table, one per line."""
-        return [{"clue": "restarts so far", "value": self.restarts},
-                {"clue": "liveness failures counted", "value": self.probe_failures},
-                {"clue": "PID 1", "value": self.pid1},
-                {"clue": "zombies now (a few seconds after the restart)", "value": self.zombies},
-                {"clue": "the zombies' command", "value": ", ".join(self.zombie_commands) or "-"},
-                {"clue": "the zombies' parent", "value": self.zombie_parent},
-                {"clue": "PIDs in use / the pod's limit", "value": f"{self.pids_in_use} / {self.pids_limit}"}]
+        return [
+            {"clue": "restarts so far", "value": self.restarts},
+            {"clue": "liveness failures counted", "value": self.probe_failures},
+            {"clue": "PID 1", "value": self.pid1},
+            {"clue": "zombies now (a few seconds after the restart)", "value": self.zombies},
+            {"clue": "the zombies' command", "value": ", ".join(self.zombie_commands) or "-"},
+            {"clue": "the zombies' parent", "value": self.zombie_parent},
+            {"clue": "PIDs in use / the pod's limit", "value": f"{self.pids_in_use} / {self.pids_limit}"},
+        ]
 
 
-def wait_for_a_restart(target: Target, timeout: float = 150) -> List[Row]:
+def wait_for_a_restart(target: Target, timeout: float = 150) -> list[Row]:
     """The complaint: it restarts. Watch until it has (at once if it already did)."""
     if target.restart_count(NAME) > 0:
         print(f"{NAME} has restarted {target.restart_count(NAME)} time(s) already")
@@ -115,7 +131,7 @@ def _process_table(target: Target, attempts: int = 3) -> ProcessTable:
     return pod_process_table(target, NAME)  # the last attempt: its error is the one to show
 
 
-def gather_clues(target: Target, timeline: List[Row], settle_seconds: float = 8) -> Clues:
+def gather_clues(target: Target, timeline: list[Row], settle_seconds: float = 8) -> Clues:
     """What `kubectl describe pod` and a process table show a few seconds after a restart."""
     # After a few restarts the kubelet waits before the next start (back-off, 10 s doubling
     # up to 5 minutes): wait until the container runs again before looking inside it.
@@ -128,14 +144,23 @@ def gather_clues(target: Target, timeline: List[Row], settle_seconds: float = 8)
     zombies = table.zombies
     by_pid = {process.pid: process for process in table.processes}
     parents = {by_pid[z.ppid].comm if z.ppid in by_pid else str(z.ppid) for z in zombies}
-    return Clues(restarts=target.restart_count(NAME), probe_failures=len(target.failed_probes(NAME)),
-                 failure_events=target.unhealthy_events(NAME), zombies=len(zombies),
-                 zombie_commands=sorted({z.comm for z in zombies}), zombie_parent=", ".join(sorted(parents)) or "-",
-                 pid1=table.pid1().comm, pids_in_use=target.pids_in_use(NAME), pids_limit=target.pids_limit(NAME),
-                 described=described, timeline=timeline)
+    return Clues(
+        restarts=target.restart_count(NAME),
+        probe_failures=len(target.failed_probes(NAME)),
+        failure_events=target.unhealthy_events(NAME),
+        zombies=len(zombies),
+        zombie_commands=sorted({z.comm for z in zombies}),
+        zombie_parent=", ".join(sorted(parents)) or "-",
+        pid1=table.pid1().comm,
+        pids_in_use=target.pids_in_use(NAME),
+        pids_limit=target.pids_limit(NAME),
+        described=described,
+        timeline=timeline,
+    )
 
 
 # -- the fix, measured -----------------------------------------------------------------------------
+
 
 def measure_fix(target: Target, spec: json_types.Manifest, seconds: float = 20) -> Row:
     """Deploy the fixed spec as redis-cache and watch it for ``seconds`` while its job keeps
@@ -155,12 +180,16 @@ def measure_fix(target: Target, spec: json_types.Manifest, seconds: float = 20) 
         at_the_end = len(pod_process_table(target, NAME, quiet=True).zombies)
     except LabError:  # no PID left even for the snapshot: a leak, which the verdict reports
         at_the_end = most[0] or 1
-    return {"restarts": target.restart_count(NAME),
-            "timed_out_probes": sum(row["event"] == "probe failed" for row in timeline),
-            "most_zombies": most[0], "zombies": at_the_end}
+    return {
+        "restarts": target.restart_count(NAME),
+        "timed_out_probes": sum(row["event"] == "probe failed" for row in timeline),
+        "most_zombies": most[0],
+        "zombies": at_the_end,
+    }
 
 
 # -- the check ----------------------------------------------------------------------------------------
+
 
 def _fail(mistake: str, what: str) -> NoReturn:
     fail(EXERCISE, mistake, what)
@@ -187,15 +216,17 @@ def _static_checks(spec: json_types.Manifest) -> json_types.Manifest:
         value = probe.get(name, 1)  # absent: the default, a number; present but null: a mistake
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             _fail("bad-number", f"{name} is {value!r}.")
-    loosened = [f"{name} {probe.get(name, default)}" for name, default in
-                (("periodSeconds", 10), ("timeoutSeconds", 1), ("failureThreshold", 3))
-                if probe.get(name, default) > original[name]]
+    loosened = [
+        f"{name} {probe.get(name, default)}"
+        for name, default in (("periodSeconds", 10), ("timeoutSeconds", 1), ("failureThreshold", 3))
+        if probe.get(name, default) > original[name]
+    ]
     if loosened:
         _fail("probe-loosened", f"the probe is looser ({', '.join(loosened)}) than the other team's.")
     return container
 
 
-def check_fix(answer: str, measure: Optional[Callable[[json_types.Manifest], Row]] = None) -> Row:
+def check_fix(answer: str, measure: Callable[[json_types.Manifest], Row] | None = None) -> Row:
     """Check a fixed pod spec for redis-cache; with ``measure``, deploy and watch it: passes
     only when the job still pauses redis (probes time out), nothing restarts and no zombie
     is left."""
@@ -208,8 +239,13 @@ def check_fix(answer: str, measure: Optional[Callable[[json_types.Manifest], Row
     if measured["timed_out_probes"] == 0:
         _fail("nothing-timed-out", "no probe timed out while watching, so the fix was not tested.")
     if measured["restarts"] or measured["zombies"] or measured["most_zombies"]:
-        _fail("still-leaking", f"measured {measured['restarts']} restart(s) and up to {measured['most_zombies']} "
-                               f"zombies ({measured['zombies']} at the end).")
-    passed(EXERCISE, f"the job paused redis and {measured['timed_out_probes']} probes timed out, "
-                     "yet 0 restarts and 0 zombies")
+        _fail(
+            "still-leaking",
+            f"measured {measured['restarts']} restart(s) and up to {measured['most_zombies']} "
+            f"zombies ({measured['zombies']} at the end).",
+        )
+    passed(
+        EXERCISE,
+        f"the job paused redis and {measured['timed_out_probes']} probes timed out, yet 0 restarts and 0 zombies",
+    )
     return measured

@@ -5,12 +5,13 @@ also mirrored into a ConfigMap in the participant's own namespace, which is wher
 instructor's `python -m lab room status` reads it: the participant needs no rights
 beyond their namespace, and the instructor needs no access to their machine.
 """
+
 import datetime
 import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from lab.core import config, current_lesson, settings
 from lab.core.json_types import Manifest
@@ -19,22 +20,24 @@ if TYPE_CHECKING:
     from kubernetes.client import CoreV1Api
 
 CONFIGMAP = "redis-tini-lab-progress"
-_mirror_failed: List[bool] = [False]
+_mirror_failed: list[bool] = [False]
 
 
 class Guess(TypedDict):
     """A prediction: the answer committed before the demonstration, and what it measured
     (None until the measurement is in)."""
+
     predicted: str
-    measured: Optional[str]
+    measured: str | None
 
 
 class State(TypedDict):
     """The progress file: the exercises passed (their keys), each lesson's checks passed
     (by check_key, under the lesson's number), and the predictions (by question key)."""
-    exercises: List[str]
-    checks: Dict[str, List[str]]
-    predictions: Dict[str, Guess]
+
+    exercises: list[str]
+    checks: dict[str, list[str]]
+    predictions: dict[str, Guess]
 
 
 def _path() -> Path:
@@ -48,8 +51,11 @@ def _load() -> State:
         saved = {}
     if isinstance(saved, list):  # the first format: a list of exercise keys
         saved = {"exercises": saved}
-    return {"exercises": saved.get("exercises", []), "checks": saved.get("checks", {}),
-            "predictions": saved.get("predictions", {})}
+    return {
+        "exercises": saved.get("exercises", []),
+        "checks": saved.get("checks", {}),
+        "predictions": saved.get("predictions", {}),
+    }
 
 
 def _save(state: State) -> None:
@@ -59,7 +65,7 @@ def _save(state: State) -> None:
     _mirror(state)
 
 
-def passed_keys() -> List[str]:
+def passed_keys() -> list[str]:
     return _load()["exercises"]
 
 
@@ -98,33 +104,33 @@ def record_check(message: str) -> None:
         _save(state)
 
 
-def record_prediction(key: str, predicted: str, measured: Optional[str] = None) -> None:
+def record_prediction(key: str, predicted: str, measured: str | None = None) -> None:
     """A prediction committed (measured None), or its measurement in."""
     state = _load()
     state["predictions"][key] = {"predicted": predicted, "measured": measured}
     _save(state)
 
 
-def predictions() -> Dict[str, Guess]:
+def predictions() -> dict[str, Guess]:
     return _load()["predictions"]
 
 
-def predictions_right(guesses: Dict[str, Guess]) -> str:
+def predictions_right(guesses: dict[str, Guess]) -> str:
     """`3/4`: predictions that matched their measurement, of those measured."""
     measured = [guess for guess in guesses.values() if guess["measured"] is not None]
     return f"{sum(guess['predicted'] == guess['measured'] for guess in measured)}/{len(measured)}"
 
 
-def checks_passed() -> Dict[str, int]:
+def checks_passed() -> dict[str, int]:
     return {number: len(messages) for number, messages in sorted(_load()["checks"].items())}
 
 
-def configmap_data(state: State) -> Dict[str, str]:
+def configmap_data(state: State) -> dict[str, str]:
     """The ConfigMap's data (strings only): `lesson-03: "3"`, the exercises, and when."""
     data = {f"lesson-{number}": str(len(messages)) for number, messages in state["checks"].items()}
     data["exercises"] = ",".join(state["exercises"])
     data["predictions"] = predictions_right(state.get("predictions", {}))
-    data["updated"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    data["updated"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return data
 
 
@@ -137,8 +143,13 @@ def _mirror(state: State) -> None:
 
     from lab.core.errors import LabError
     from lab.targets.kubernetes.kube_api import kube_errors, new_client
-    body: Manifest = {"apiVersion": "v1", "kind": "ConfigMap",
-                      "metadata": {"name": CONFIGMAP, "labels": settings.labels()}, "data": configmap_data(state)}
+
+    body: Manifest = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": CONFIGMAP, "labels": settings.labels()},
+        "data": configmap_data(state),
+    }
     try:
         with kube_errors("recording your progress for the instructor"):
             core = client.CoreV1Api(new_client(context))
@@ -153,6 +164,7 @@ def _mirror(state: State) -> None:
 
 def _exists(core: "CoreV1Api") -> bool:
     from kubernetes.client.exceptions import ApiException
+
     try:
         core.read_namespaced_config_map(CONFIGMAP, settings.prefix())
         return True

@@ -4,6 +4,7 @@ Redis runs with ``--save ""`` in the lessons: no automatic BGSAVE, because while
 a BGSAVE child runs redis calls waitpid(-1) and would reap our zombies by accident
 (lesson 1 shows that on purpose).
 """
+
 from docker.models.containers import Container
 
 from lab.core.waiting import wait_until
@@ -26,8 +27,12 @@ def wait_for_redis(ref: ContainerRef, timeout: float = 20) -> Container:
     """Until redis in the container answers PING (bounded): a container just started runs
     its entrypoint first."""
     container = get(ref)
-    wait_until(lambda: exec_in(container, ["redis-cli", "ping"], quiet=True).stdout.strip() == "PONG",
-               timeout=timeout, what=f"redis in {container.name} to answer PING", interval=0.2)
+    wait_until(
+        lambda: exec_in(container, ["redis-cli", "ping"], quiet=True).stdout.strip() == "PONG",
+        timeout=timeout,
+        what=f"redis in {container.name} to answer PING",
+        interval=0.2,
+    )
     return container
 
 

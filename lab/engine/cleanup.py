@@ -1,6 +1,7 @@
 """Reset: remove what the lab labelled for this participant, and nothing else."""
+
 from dataclasses import dataclass, field
-from typing import Callable, List
+from typing import Any
 
 import docker.errors
 
@@ -11,10 +12,10 @@ from lab.engine.docker_client import client, docker_errors
 
 @dataclass
 class Leftovers:
-    containers: List[str] = field(default_factory=list)
-    networks: List[str] = field(default_factory=list)
-    volumes: List[str] = field(default_factory=list)
-    images: List[str] = field(default_factory=list)
+    containers: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         return not (self.containers or self.networks or self.volumes or self.images)
@@ -29,8 +30,10 @@ def labelled(*, images: bool = True) -> Leftovers:
             containers=[c.name for c in engine.containers.list(all=True, filters=mine, ignore_removed=True)],
             networks=[n.name for n in engine.networks.list(filters=mine)],
             volumes=[v.name for v in engine.volumes.list(filters=mine)],
-            images=[tag for image in engine.images.list(filters={"label": settings.IMAGE_LABEL})
-                    for tag in image.tags] if images else [])
+            images=[tag for image in engine.images.list(filters={"label": settings.IMAGE_LABEL}) for tag in image.tags]
+            if images
+            else [],
+        )
 
 
 def reset(*, images: bool = True) -> Leftovers:
@@ -45,15 +48,15 @@ def reset(*, images: bool = True) -> Leftovers:
         if found.containers:
             show_shell(f"docker rm -f -v $(docker ps -aq --filter {mine})")
         for name in found.containers:
-            _ignore_gone(lambda: engine.containers.get(name).remove(force=True, v=True))
+            _ignore_gone(engine.containers, name, force=True, v=True)
         if found.networks:
             show_shell(f"docker network rm $(docker network ls -q --filter {mine})")
         for name in found.networks:
-            _ignore_gone(lambda: engine.networks.get(name).remove())
+            _ignore_gone(engine.networks, name)
         if found.volumes:
             show_shell(f"docker volume rm -f $(docker volume ls -q --filter {mine})")
         for name in found.volumes:
-            _ignore_gone(lambda: engine.volumes.get(name).remove(force=True))
+            _ignore_gone(engine.volumes, name, force=True)
     if images and found.images:
         show_shell(f"docker rmi $(docker images -q --filter label={settings.IMAGE_LABEL})")
         for tag in found.images:
@@ -62,13 +65,16 @@ def reset(*, images: bool = True) -> Leftovers:
                     engine.images.remove(tag, noprune=False)
                 except docker.errors.APIError as error:  # e.g. still used by another participant
                     print(f"  kept {tag}: {getattr(error, 'explanation', error)}")
-    print(f"reset: removed {len(found.containers)} containers, {len(found.networks)} networks, "
-          f"{len(found.volumes)} volumes, {len(found.images)} images")
+    print(
+        f"reset: removed {len(found.containers)} containers, {len(found.networks)} networks, "
+        f"{len(found.volumes)} volumes, {len(found.images)} images"
+    )
     return found
 
 
-def _ignore_gone(remove: Callable[[], object]) -> None:
+def _ignore_gone(collection: Any, name: str, **remove_options: Any) -> None:
+    """``collection.get(name).remove(...)`` (containers, networks, volumes); gone is fine."""
     try:
-        remove()
+        collection.get(name).remove(**remove_options)
     except docker.errors.NotFound:
         pass  # removed meanwhile: that is what we wanted

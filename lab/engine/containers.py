@@ -4,11 +4,13 @@ Every function prints the docker command it stands for. Every container gets the
 lab's label and a pids limit. ``run`` is idempotent: a second call replaces the
 container the first one made; it never touches a container the lab did not label.
 """
+
 import shlex
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import TypeAlias
 
 import docker.errors
 from docker.models.containers import Container
@@ -21,16 +23,27 @@ from lab.core.waiting import wait_until
 from lab.engine.docker_client import client, docker_errors
 from lab.engine.exec_result import EXEC_WRAPPER, ExecResult, ExecTimedOut, split_pid
 
-ContainerRef = Union[str, Container]
+ContainerRef: TypeAlias = str | Container  # docker has no types: TypeAlias tells mypy
 
 
-def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
-        entrypoint: Optional[Sequence[str]] = None, init: bool = False,
-        pids_limit: int = settings.DEFAULT_PIDS_LIMIT, ports: Optional[Dict[int, int]] = None,
-        environment: Optional[Dict[str, str]] = None, network: Optional[str] = None,
-        aliases: Sequence[str] = (), healthcheck: Optional[JsonObject] = None,
-        extra_labels: Optional[Dict[str, str]] = None, pid_mode: Optional[str] = None,
-        memory_limit: Optional[int] = None, quiet: bool = False) -> Container:
+def run(
+    short_name: str,
+    image: str,
+    command: Sequence[str] | None = None,
+    *,
+    entrypoint: Sequence[str] | None = None,
+    init: bool = False,
+    pids_limit: int = settings.DEFAULT_PIDS_LIMIT,
+    ports: dict[int, int] | None = None,
+    environment: dict[str, str] | None = None,
+    network: str | None = None,
+    aliases: Sequence[str] = (),
+    healthcheck: JsonObject | None = None,
+    extra_labels: dict[str, str] | None = None,
+    pid_mode: str | None = None,
+    memory_limit: int | None = None,
+    quiet: bool = False,
+) -> Container:
     """``docker run -d`` a fresh container named ``<prefix>-<short_name>``.
 
     ``ports`` maps container port to host port, always published on 127.0.0.1.
@@ -44,12 +57,28 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
     if not quiet:
         if replacing:  # as typed: `docker run --name` refuses a name in use
             show_command("docker", "rm", "-f", name)
-        show_command(*_run_argv(name, image, command, entrypoint, init, pids_limit, ports, environment,
-                                network, aliases, pid_mode, memory_limit))
+        show_command(
+            *_run_argv(
+                name,
+                image,
+                command,
+                entrypoint,
+                init,
+                pids_limit,
+                ports,
+                environment,
+                network,
+                aliases,
+                pid_mode,
+                memory_limit,
+            )
+        )
         if healthcheck:
-            print(f"  healthcheck, the probe's command as is (no shell added): {healthcheck['test'][1:]} every "
-                  f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
-                  f"{healthcheck['retries']} retries")
+            print(
+                f"  healthcheck, the probe's command as is (no shell added): {healthcheck['test'][1:]} every "
+                f"{healthcheck['interval'] // 10**9}s, timeout {healthcheck['timeout'] // 10**9}s, "
+                f"{healthcheck['retries']} retries"
+            )
     _ensure_image(image)
     if replacing:
         with docker_errors(f"replacing {name}"):
@@ -57,22 +86,51 @@ def run(short_name: str, image: str, command: Optional[Sequence[str]] = None, *,
     with docker_errors(f"starting {name}"):
         endpoints = {network: client().api.create_endpoint_config(aliases=list(aliases))} if network else None
         container = client().containers.run(
-            image, command=list(command) if command else None, name=name, detach=True,
-            entrypoint=list(entrypoint) if entrypoint else None, init=init,
-            pids_limit=pids_limit, labels={**settings.labels(), **(extra_labels or {})},
-            environment=environment, network=network, networking_config=endpoints, healthcheck=healthcheck,
-            pid_mode=pid_mode, mem_limit=memory_limit,
-            ports={f"{port}/tcp": ("127.0.0.1", host) for port, host in ports.items()})
+            image,
+            command=list(command) if command else None,
+            name=name,
+            detach=True,
+            entrypoint=list(entrypoint) if entrypoint else None,
+            init=init,
+            pids_limit=pids_limit,
+            labels={**settings.labels(), **(extra_labels or {})},
+            environment=environment,
+            network=network,
+            networking_config=endpoints,
+            healthcheck=healthcheck,
+            pid_mode=pid_mode,
+            mem_limit=memory_limit,
+            ports={f"{port}/tcp": ("127.0.0.1", host) for port, host in ports.items()},
+        )
     _wait_running(container)
     return container
 
 
-def _run_argv(name: str, image: str, command: Optional[Sequence[str]], entrypoint: Optional[Sequence[str]],
-              init: bool, pids_limit: int, ports: Dict[int, int], environment: Optional[Dict[str, str]],
-              network: Optional[str] = None, aliases: Sequence[str] = (), pid_mode: Optional[str] = None,
-              memory_limit: Optional[int] = None) -> List[str]:
-    argv = ["docker", "run", "-d", "--name", name, "--label", f"{settings.LABEL}={settings.prefix()}",
-            "--pids-limit", str(pids_limit)]
+def _run_argv(
+    name: str,
+    image: str,
+    command: Sequence[str] | None,
+    entrypoint: Sequence[str] | None,
+    init: bool,
+    pids_limit: int,
+    ports: dict[int, int],
+    environment: dict[str, str] | None,
+    network: str | None = None,
+    aliases: Sequence[str] = (),
+    pid_mode: str | None = None,
+    memory_limit: int | None = None,
+) -> list[str]:
+    argv = [
+        "docker",
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--label",
+        f"{settings.LABEL}={settings.prefix()}",
+        "--pids-limit",
+        str(pids_limit),
+    ]
     if memory_limit:
         argv += ["--memory", str(memory_limit)]  # bytes, as resources.limits.memory said
     if init:
@@ -108,12 +166,14 @@ def _ensure_image(image: str) -> None:
         try:
             client().images.pull(image)
         except (docker.errors.APIError, docker.errors.DockerException) as error:
-            raise LabError(f"image {image} is not on this machine and could not be pulled "
-                           f"({' '.join(str(getattr(error, 'explanation', error)).split())[:120]}). Fix: check the tag; "
-                           "the lab's own images are built by notebook 00 or 'python -m lab build'.") from None
+            raise LabError(
+                f"image {image} is not on this machine and could not be pulled "
+                f"({' '.join(str(getattr(error, 'explanation', error)).split())[:120]}). Fix: check the tag; "
+                "the lab's own images are built by notebook 00 or 'python -m lab build'."
+            ) from None
 
 
-def _ours_to_replace(name: str) -> Optional[Container]:
+def _ours_to_replace(name: str) -> Container | None:
     """The container the lab made under this name, to replace; refuse to touch anyone else's."""
     existing = _find(name)
     if existing is None:
@@ -121,8 +181,10 @@ def _ours_to_replace(name: str) -> Optional[Container]:
     owner = existing.labels.get(settings.LABEL)
     if owner != settings.prefix():
         whose = f"participant {owner!r}" if owner else "something other than this lab"
-        raise LabError(f"a container named {name} already exists and belongs to {whose}; the lab will not touch it. "
-                       f"Fix: remove or rename it yourself ('docker rm -f {name}'), or set another LAB_PREFIX.")
+        raise LabError(
+            f"a container named {name} already exists and belongs to {whose}; the lab will not touch it. "
+            f"Fix: remove or rename it yourself ('docker rm -f {name}'), or set another LAB_PREFIX."
+        )
     return existing
 
 
@@ -135,8 +197,11 @@ def _wait_running(container: Container, timeout: float = 30) -> None:
             code = container.attrs["State"]["ExitCode"]
             with docker_errors(f"reading logs of {container.name}"):
                 tail = container.logs(tail=5).decode(errors="replace").strip()
-            raise LabError(f"{container.name} exited with code {code} right after starting. Its last log lines:\n{tail}")
+            raise LabError(
+                f"{container.name} exited with code {code} right after starting. Its last log lines:\n{tail}"
+            )
         return status == "running"
+
     wait_until(started, timeout=timeout, what=f"{container.name} to be running")
 
 
@@ -150,8 +215,10 @@ def get(ref: ContainerRef) -> Container:
         container = _find(name)
         if container is not None and container.labels.get(settings.LABEL) == settings.prefix():
             return container
-    raise LabError(f"there is no container {settings.container_name(ref)} made by this lab. "
-                   "Fix: run the cell that starts it first.")
+    raise LabError(
+        f"there is no container {settings.container_name(ref)} made by this lab. "
+        "Fix: run the cell that starts it first."
+    )
 
 
 def named(name: str) -> Container:
@@ -160,12 +227,14 @@ def named(name: str) -> Container:
     found by the exact name typed, whichever participant runs the lesson."""
     container = _find(name)
     if container is None or settings.LABEL not in container.labels:
-        raise LabError(f"there is no container {name} with the lab's label. Fix: run the docker run cell above "
-                       "(it names and labels it).")
+        raise LabError(
+            f"there is no container {name} with the lab's label. Fix: run the docker run cell above "
+            "(it names and labels it)."
+        )
     return container
 
 
-def _find(name: str) -> Optional[Container]:
+def _find(name: str) -> Container | None:
     with docker_errors(f"looking up {name}"):
         try:
             return client().containers.get(name)
@@ -173,8 +242,7 @@ def _find(name: str) -> Optional[Container]:
             return None
 
 
-def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: float = 10,
-            quiet: bool = False) -> ExecResult:
+def exec_in(ref: ContainerRef, command: str | Sequence[str], *, timeout: float = 10, quiet: bool = False) -> ExecResult:
     """``docker exec``: run ``command`` (no shell unless you ask for one), bounded by ``timeout``.
 
     On timeout the exec'd process is SIGKILLed inside its container, as containerd and Docker
@@ -190,8 +258,9 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
         if output.running:
             killed = pid is not None and _kill_in_container(container, pid)
             outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
-            raise ExecTimedOut(f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; "
-                               f"{outcome}", killed=killed)
+            raise ExecTimedOut(
+                f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; {outcome}", killed=killed
+            )
         exit_code = client().api.exec_inspect(exec_id)["ExitCode"]
     return ExecResult(exit_code, output.stdout, stderr)
 
@@ -199,13 +268,14 @@ def exec_in(ref: ContainerRef, command: Union[str, Sequence[str]], *, timeout: f
 @dataclass
 class _ExecOutput:
     """What an exec printed so far, filled in by its reader thread."""
+
     stdout: str = ""
     stderr: str = ""
     running: bool = True
-    error: Optional[BaseException] = None
+    error: BaseException | None = None
 
 
-def _start_exec(container: Container, argv: List[str], timeout: float) -> Tuple[str, _ExecOutput]:
+def _start_exec(container: Container, argv: list[str], timeout: float) -> tuple[str, _ExecOutput]:
     """Start ``argv`` and read its output for at most ``timeout`` seconds, in a daemon thread
     (a stuck exec never blocks later ones). The output says whether it was still running."""
     api = client().api
@@ -242,7 +312,7 @@ def _kill_in_container(container: Container, pid: str) -> bool:
         return False
 
 
-def logs(ref: ContainerRef, *, tail: Union[int, str] = "all", quiet: bool = False) -> str:
+def logs(ref: ContainerRef, *, tail: int | str = "all", quiet: bool = False) -> str:
     container = get(ref)
     if not quiet:
         show_command("docker", "logs", *(["--tail", str(tail)] if tail != "all" else []), container.name)
@@ -300,7 +370,9 @@ def is_running(ref: ContainerRef) -> bool:
 def remove(ref: ContainerRef) -> None:
     """``docker rm -f`` one of the lab's own containers (and only those)."""
     if isinstance(ref, Container) and ref.labels.get(settings.LABEL) != settings.prefix():
-        raise LabError(f"{ref.name} was not made by this lab (prefix {settings.prefix()!r}); the lab will not remove it.")
+        raise LabError(
+            f"{ref.name} was not made by this lab (prefix {settings.prefix()!r}); the lab will not remove it."
+        )
     try:
         container = get(ref)
     except LabError:
@@ -310,5 +382,18 @@ def remove(ref: ContainerRef) -> None:
         container.remove(force=True)
 
 
-__all__ = ["ExecResult", "StopResult", "run", "get", "exec_in", "logs", "send_signal", "stop",
-           "is_running", "pids_in_use", "pids_limit", "remove", "LabTimeout"]
+__all__ = [
+    "ExecResult",
+    "StopResult",
+    "run",
+    "get",
+    "exec_in",
+    "logs",
+    "send_signal",
+    "stop",
+    "is_running",
+    "pids_in_use",
+    "pids_limit",
+    "remove",
+    "LabTimeout",
+]

@@ -1,7 +1,7 @@
 """What a command run inside a container returns, through `docker exec` (lessons 1 and 2) or
 `kubectl exec` (the Kubernetes target), and the error for a command that ran out of time."""
+
 from dataclasses import dataclass
-from typing import Optional, Tuple
 
 from lab.core.errors import LabTimeout
 
@@ -14,11 +14,11 @@ PID_MARKER = "lab-exec-pid="
 EXEC_WRAPPER = ["sh", "-c", f'echo "{PID_MARKER}$$" >&2; exec "$@"', "lab-exec"]
 
 
-def split_pid(stderr: str) -> Tuple[Optional[str], str]:
+def split_pid(stderr: str) -> tuple[str | None, str]:
     """(the wrapper's PID, if its line is there and complete; stderr without that line)."""
     first, newline, rest = stderr.partition("\n")
     if first.startswith(PID_MARKER) and newline:
-        return first[len(PID_MARKER):].strip(), rest
+        return first[len(PID_MARKER) :].strip(), rest
     return None, stderr
 
 

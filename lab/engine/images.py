@@ -5,9 +5,10 @@ machines without Hub (CI, an offline workshop room) get the stand-in that
 scripts/standin-bases.sh made from Debian packages. The lab picks the stand-in only
 when the official image is not present locally and the stand-in is.
 """
+
 import os
 import time
-from typing import Iterable, List
+from collections.abc import Iterable
 
 import docker.errors
 
@@ -42,15 +43,28 @@ def build_image(spec: ImageSpec = settings.REDIS_TINI, *, quiet: bool = False) -
     """Build ``spec`` (cached layers make a re-run take about a second); return its tag."""
     base = resolve_base(spec.base)
     context = settings.IMAGES_DIR / spec.context
-    show_command("docker", "build", "--build-arg", f"{spec.base.build_arg}={base}",
-                 "-t", spec.tag, os.path.relpath(context, settings.REPO_ROOT))
+    show_command(
+        "docker",
+        "build",
+        "--build-arg",
+        f"{spec.base.build_arg}={base}",
+        "-t",
+        spec.tag,
+        os.path.relpath(context, settings.REPO_ROOT),
+    )
     if base == spec.base.standin:
         print(f"  (base: stand-in {base}, because {spec.base.official} is not available here)")
     started = time.monotonic()
     with docker_errors(f"building {spec.tag}"):
         stream = client().api.build(
-            path=str(context), tag=spec.tag, buildargs={spec.base.build_arg: base},
-            labels={settings.IMAGE_LABEL: spec.context}, rm=True, forcerm=True, decode=True)
+            path=str(context),
+            tag=spec.tag,
+            buildargs={spec.base.build_arg: base},
+            labels={settings.IMAGE_LABEL: spec.context},
+            rm=True,
+            forcerm=True,
+            decode=True,
+        )
         _follow_build(stream, spec.tag, quiet=quiet)
     print(f"  built {spec.tag} in {time.monotonic() - started:.1f}s")
     return spec.tag
@@ -58,14 +72,16 @@ def build_image(spec: ImageSpec = settings.REDIS_TINI, *, quiet: bool = False) -
 
 def _follow_build(stream: Iterable[JsonObject], tag: str, *, quiet: bool) -> None:
     """Print each build step as it starts; raise a LabError with the failing output."""
-    recent: List[str] = []
+    recent: list[str] = []
     for chunk in stream:
         if "error" in chunk:
             detail = "".join(recent[-8:]).strip()
             message = chunk["error"].strip()
             if any(word in message for word in ("pull access", "manifest", "dial tcp", "TLS handshake")):
-                message += (". Fix: check the internet connection to Docker Hub, or build offline "
-                            "stand-in bases with 'bash scripts/standin-bases.sh'")
+                message += (
+                    ". Fix: check the internet connection to Docker Hub, or build offline "
+                    "stand-in bases with 'bash scripts/standin-bases.sh'"
+                )
             raise LabError(f"building {tag} failed: {message}" + (f"\n{detail}" if detail else ""))
         text = chunk.get("stream", "")
         if not text:
@@ -85,8 +101,9 @@ def pull_if_missing(name: str) -> str:
     return name
 
 
-def build_course_images(*, quiet: bool = True) -> List[str]:
+def build_course_images(*, quiet: bool = True) -> list[str]:
     """Every image the course deploys: the official redis that k8s/redis.yaml names (pulled),
     then the tini redis and DockerCoins (built, or found in the cache)."""
-    return [pull_if_missing(settings.REDIS_BASE.official)] + [build_image(spec, quiet=quiet)
-                                                              for spec in settings.ALL_IMAGES]
+    return [pull_if_missing(settings.REDIS_BASE.official)] + [
+        build_image(spec, quiet=quiet) for spec in settings.ALL_IMAGES
+    ]

@@ -4,9 +4,10 @@ Works in images without `ps` (the official redis image has no procps). The kerne
 writes /proc/<pid>/stat as ``pid (comm) state ppid ...``; comm may itself contain
 spaces and parentheses, so we split on the *last* ')'.
 """
+
 import html
 from dataclasses import dataclass
-from typing import Dict, List, Protocol
+from typing import Protocol
 
 from lab.core.console import show_command
 from lab.core.errors import LabError
@@ -19,16 +20,24 @@ from lab.engine.exec_result import ExecResult
 SNAPSHOT_SCRIPT = 'exec grep -a -s -H "" /proc/self/stat /proc/[0-9]*/stat /proc/[0-9]*/cmdline'
 SNAPSHOT_COMMAND = ["sh", "-c", SNAPSHOT_SCRIPT]
 
-STATE_NAMES = {"R": "running", "S": "sleeping", "D": "disk sleep", "Z": "zombie",
-               "T": "stopped", "t": "tracing stop", "X": "dead", "I": "idle"}
+STATE_NAMES = {
+    "R": "running",
+    "S": "sleeping",
+    "D": "disk sleep",
+    "Z": "zombie",
+    "T": "stopped",
+    "t": "tracing stop",
+    "X": "dead",
+    "I": "idle",
+}
 
 
 @dataclass(frozen=True)
 class Process:
     pid: int
     ppid: int
-    state: str     # one letter: Z is a zombie
-    comm: str      # the kernel's short name (15 characters at most)
+    state: str  # one letter: Z is a zombie
+    comm: str  # the kernel's short name (15 characters at most)
     args: str = ""  # the full command line; empty for zombies, whose memory is gone
 
     @property
@@ -51,10 +60,10 @@ def parse_stat(line: str) -> Process:
         raise ValueError(f"not a /proc/<pid>/stat line: {line[:80]!r}") from error
 
 
-def parse_snapshot(text: str) -> List[Process]:
+def parse_snapshot(text: str) -> list[Process]:
     """Parse the snapshot script's output into processes, leaving out the snapshot itself."""
-    stats: Dict[int, Process] = {}
-    args: Dict[int, str] = {}
+    stats: dict[int, Process] = {}
+    args: dict[int, str] = {}
     own_pid = None
     for line in text.splitlines():
         path, sep, content = line.partition(":")
@@ -71,19 +80,22 @@ def parse_snapshot(text: str) -> List[Process]:
                 stats[process.pid] = process
         elif parts[3] == "cmdline":
             args[int(parts[2])] = " ".join(content.replace("\0", " ").split())
-    return [Process(p.pid, p.ppid, p.state, p.comm, args.get(p.pid, ""))
-            for pid, p in sorted(stats.items()) if pid != own_pid]
+    return [
+        Process(p.pid, p.ppid, p.state, p.comm, args.get(p.pid, ""))
+        for pid, p in sorted(stats.items())
+        if pid != own_pid
+    ]
 
 
 class ProcessTable:
     """The processes of one container at one moment."""
 
-    def __init__(self, container_name: str, processes: List[Process]):
+    def __init__(self, container_name: str, processes: list[Process]):
         self.container_name = container_name
         self.processes = processes
 
     @property
-    def zombies(self) -> List[Process]:
+    def zombies(self) -> list[Process]:
         return [p for p in self.processes if p.is_zombie]
 
     def pid1(self) -> Process:
@@ -92,7 +104,7 @@ class ProcessTable:
                 return process
         raise LabError(f"no PID 1 in {self.container_name}'s process table: is it running?")
 
-    def children_of(self, pid: int) -> List[Process]:
+    def children_of(self, pid: int) -> list[Process]:
         return [p for p in self.processes if p.ppid == pid]
 
     def __str__(self) -> str:
@@ -108,14 +120,18 @@ class ProcessTable:
         body = "".join(
             f"<tr style='{'background:#fdd;font-weight:bold' if p.is_zombie else ''}'>"
             f"<td>{p.pid}</td><td>{p.ppid}</td><td>{p.state} {STATE_NAMES.get(p.state, '')}</td>"
-            f"<td><code>{html.escape(p.command)}</code></td></tr>" for p in self.processes)
-        summary = f"{len(self.processes)} processes, <b>{len(self.zombies)} zombies</b> in {html.escape(self.container_name)}"
+            f"<td><code>{html.escape(p.command)}</code></td></tr>"
+            for p in self.processes
+        )
+        summary = (
+            f"{len(self.processes)} processes, <b>{len(self.zombies)} zombies</b> in {html.escape(self.container_name)}"
+        )
         return f"<table>{head}{body}</table><p>{summary}</p>"
 
     def tree(self) -> str:
         """An indented tree, from the processes whose parent is outside the container."""
         pids = {p.pid for p in self.processes}
-        lines: List[str] = []
+        lines: list[str] = []
 
         def add(process: Process, depth: int) -> None:
             marker = "  (zombie)" if process.is_zombie else ""
@@ -131,8 +147,7 @@ class ProcessTable:
 class Execs(Protocol):
     """What pod_process_table needs of a target (lab.targets.contract.Target, a layer above)."""
 
-    def exec(self, deployment: str, command: List[str], *, timeout: float = 10, quiet: bool = False) -> ExecResult:
-        ...
+    def exec(self, deployment: str, command: list[str], *, timeout: float = 10, quiet: bool = False) -> ExecResult: ...
 
 
 def process_table(ref: ContainerRef, *, quiet: bool = True) -> ProcessTable:
@@ -155,5 +170,5 @@ def _table(name: str, result: ExecResult) -> ProcessTable:
     return ProcessTable(name, processes)
 
 
-def zombies(ref: ContainerRef) -> List[Process]:
+def zombies(ref: ContainerRef) -> list[Process]:
     return process_table(ref).zombies

@@ -8,6 +8,7 @@
 - unset (auto): the same answer as the tests' (kubernetes_here.kubernetes_target_name):
   kind when it is installed, else the stand-in when it is up, else a LabError with the fix.
 """
+
 from typing import TYPE_CHECKING, Optional
 
 from lab.core import config
@@ -23,13 +24,12 @@ DOCKER_RETIRED = f"LAB_TARGET=docker is gone: lessons 3-6 need Kubernetes. Fix: 
 
 
 def target_name() -> str:
-    """"kind" or "standin": the one LAB_TARGET asks for, with auto resolved."""
+    """ "kind" or "standin": the one LAB_TARGET asks for, with auto resolved."""
     wanted = config.current().target
     if wanted == "docker":
         raise LabError(DOCKER_RETIRED)
     if wanted not in TARGETS:
-        raise LabError(f"LAB_TARGET={wanted!r} is not a target. Fix: LAB_TARGET=kind, LAB_TARGET=standin, "
-                       "or unset it.")
+        raise LabError(f"LAB_TARGET={wanted!r} is not a target. Fix: LAB_TARGET=kind, LAB_TARGET=standin, or unset it.")
     found = wanted if wanted != "auto" else kubernetes_target_name()
     if found is None:
         raise LabError(NONE_HERE)
@@ -49,13 +49,17 @@ def target() -> "KubernetesTarget":
     context = config.current().kube_context
     if context:
         from lab.targets.kubernetes.target import namespace, shared_target
+
         registry = config.current().registry
-        print(f"target: kubernetes context {context}, namespace {namespace()} (LAB_KUBE_CONTEXT)"
-              + (f", images from {registry}" if registry else ""))
+        print(
+            f"target: kubernetes context {context}, namespace {namespace()} (LAB_KUBE_CONTEXT)"
+            + (f", images from {registry}" if registry else "")
+        )
         return shared_target(context, registry)
     name = target_name()
     print(f"target: {name} ({_why(name)})")
     from lab.targets.kubernetes.target import kind_target, standin_target
+
     return kind_target() if name == "kind" else standin_target()
 
 

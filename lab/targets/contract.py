@@ -5,16 +5,11 @@ shared cluster, all through `KubernetesTarget`. The course's code calls these me
 nothing cluster-specific, so a notebook cell reads and behaves the same on each.
 tests/contract/ proves each promise on the Kubernetes this machine has.
 """
+
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import (
-    Callable,
-    Iterable,
-    List,
-    Optional,
     Protocol,
-    Sequence,
-    Set,
-    Union,
     runtime_checkable,
 )
 
@@ -32,34 +27,36 @@ class Target(Protocol):
     def prepare(self, images: Iterable[str]) -> None:
         """Make the lab's images available to the pods (kind load, stand-in load, registry)."""
 
-    def apply(self, paths: Iterable[Path] = ()) -> List[str]:
+    def apply(self, paths: Iterable[Path] = ()) -> list[str]:
         """`kubectl apply -f` the files (default: every k8s/*.yaml); one line per object."""
 
-    def apply_manifests(self, objects: List[Manifest]) -> List[str]:
+    def apply_manifests(self, objects: list[Manifest]) -> list[str]:
         """Apply objects already parsed and validated."""
 
-    def deployments(self) -> List[str]:
+    def deployments(self) -> list[str]:
         """The names of this participant's Deployments."""
 
-    def wait_ready(self, timeout: float = 180, names: Optional[List[str]] = None) -> None:
+    def wait_ready(self, timeout: float = 180, names: list[str] | None = None) -> None:
         """Every Deployment (or those `names`) rolled out: its current pod running and
         ready. A name that does not exist is a LabError at once; the timeout a LabTimeout
         that says which pod is not ready and why."""
 
-    def exec(self, deployment: str, command: Union[str, Sequence[str]], *, timeout: float = 10, quiet: bool = False) -> ExecResult:
+    def exec(
+        self, deployment: str, command: str | Sequence[str], *, timeout: float = 10, quiet: bool = False
+    ) -> ExecResult:
         """Run `command` (a list, or a string split like a shell would) in the pod; the process
         is the command itself (a `sh -c '...; exec "$@"'` first notes its PID and then
         becomes the command, so the image needs `sh`). Past `timeout`: raises
         ExecTimedOut after SIGKILLing that process."""
 
-    def logs(self, deployment: str, *, tail: Union[int, str] = "all") -> str:
+    def logs(self, deployment: str, *, tail: int | str = "all") -> str:
         """The current container's log."""
 
     def restart(self, deployment: str, *, reason: str = "") -> None:
         """`kubectl delete pod`: a new pod replaces the current one (its restart count
         starts at 0). Returns once the old pod has stopped and the new one is ready."""
 
-    def pod_lifetimes(self, deployment: str) -> List[PodLifetime]:
+    def pod_lifetimes(self, deployment: str) -> list[PodLifetime]:
         """The deployment's pods, also those being deleted: when each was created, since when
         it is ready, when its deletion was asked (what a rollout is made of)."""
 
@@ -73,7 +70,7 @@ class Target(Protocol):
         waits for the next run: at most what is left of initialDelaySeconds, plus one
         period and the timeout."""
 
-    def failed_probes(self, deployment: str) -> Set[str]:
+    def failed_probes(self, deployment: str) -> set[str]:
         """One identifier per failed liveness probe run of the current pod, stable across
         calls."""
 
@@ -82,17 +79,23 @@ class Target(Protocol):
         shows): the kubelet stops recording them after a burst of about 25 per pod
         (client-go's event spam filter)."""
 
-    def pids_in_use(self, deployment: str) -> Optional[int]:
+    def pids_in_use(self, deployment: str) -> int | None:
         """PIDs the pod's pids cgroup counts (processes, threads, zombies); None when they
         cannot be read, e.g. because no PID is left to read them with."""
 
     def pids_limit(self, deployment: str) -> int:
         """The pod's PID limit (the kubelet's podPidsLimit); 0 when none or unknown."""
 
-    def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
-              on_tick: Optional[Callable[[float], None]] = None,
-              on_event: Optional[Callable[[Row], None]] = None, interval: float = 1,
-              deployments: Optional[Iterable[str]] = None) -> List[Row]:
+    def watch(
+        self,
+        seconds: float,
+        *,
+        until: Callable[[], bool] | None = None,
+        on_tick: Callable[[float], None] | None = None,
+        on_event: Callable[[Row], None] | None = None,
+        interval: float = 1,
+        deployments: Iterable[str] | None = None,
+    ) -> list[Row]:
         """Follow every Deployment (or those `deployments`) for at most `seconds`, or until
         `until()`: one row per failed probe run ("probe failed") and per restart
         ("restarted"), counted from the source of truth, not from Events; and one row per
@@ -105,7 +108,7 @@ class Target(Protocol):
         """What `kubectl describe pod` shows of a probe's story: the probe, restartCount,
         and the latest events."""
 
-    def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
+    def endpoints(self, service: str, *, quiet: bool = False) -> list[str]:
         """The ready pod addresses behind a Service; ``quiet``: without printing the kubectl
         command (for samplers)."""
 

@@ -1,19 +1,26 @@
 """Deploy these, measure, always delete: how every experiment and exercise borrows pods.
 
-    with deployed(target, [manifest], work_file="05-matrix.yaml") as names:
-        ...measure...
-    # deleted here, also when the measurement failed or the cell was interrupted
+with deployed(target, [manifest], work_file="05-matrix.yaml") as names:
+    ...measure...
+# deleted here, also when the measurement failed or the cell was interrupted
 """
+
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, List, Optional, Sequence
 
 from lab.targets.contract import Target
 from lab.targets.manifests import Manifest, write_work_file
 
 
 @contextmanager
-def deployed(target: Target, objects: Sequence[Manifest], *, work_file: Optional[str] = None,
-             ready_timeout: float = 120, wait_ready: bool = True) -> Iterator[List[str]]:
+def deployed(
+    target: Target,
+    objects: Sequence[Manifest],
+    *,
+    work_file: str | None = None,
+    ready_timeout: float = 120,
+    wait_ready: bool = True,
+) -> Iterator[list[str]]:
     """Apply ``objects`` (written to work/``work_file`` first when given, so that the printed
     `kubectl apply -f` names a file the learner can open), wait until their Deployments are
     ready, yield their names; delete those Deployments when the block ends, however it ends."""

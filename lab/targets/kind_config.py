@@ -1,5 +1,6 @@
 """kind-config.yaml, read in one place: the cluster's name, and the PID limit its worker
 gives each pod."""
+
 import functools
 
 import yaml
@@ -10,7 +11,7 @@ from lab.core.settings import REPO_ROOT
 PATH = REPO_ROOT / "kind-config.yaml"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _config() -> Manifest:
     config: Manifest = yaml.safe_load(PATH.read_text())
     return config

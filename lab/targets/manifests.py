@@ -1,9 +1,10 @@
 """Read the Kubernetes manifests in k8s/: YAML errors and schema errors become one line
 that names the file and the problem. The Kubernetes target applies what this module returns."""
+
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Union
 
 import yaml
 
@@ -14,7 +15,7 @@ MANIFESTS_DIR = settings.REPO_ROOT / "k8s"
 KUBERNETES_VERSION = "1.33.0"  # the schema version manifests are checked against (kind's node)
 
 
-def shown_path(path: Union[str, Path]) -> str:
+def shown_path(path: str | Path) -> str:
     """A manifest's path as a person types it from the repository's root (work/05-matrix.yaml)."""
     path = Path(path)
     try:
@@ -25,7 +26,7 @@ def shown_path(path: Union[str, Path]) -> str:
 
 @dataclass
 class Manifest:
-    source: str    # file name, for messages
+    source: str  # file name, for messages
     body: json_types.Manifest
 
     @property
@@ -39,7 +40,7 @@ class Manifest:
         return name
 
 
-def parse(text: str, source: str) -> List[Manifest]:
+def parse(text: str, source: str) -> list[Manifest]:
     """Parse one YAML file (several documents allowed) into manifests."""
     try:
         documents = [d for d in yaml.safe_load_all(text) if d is not None]
@@ -47,8 +48,9 @@ def parse(text: str, source: str) -> List[Manifest]:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise LabError(f"{source}{where}: invalid YAML ({problem}). Fix: check the indentation and the "
-                       "colon after each key.") from None
+        raise LabError(
+            f"{source}{where}: invalid YAML ({problem}). Fix: check the indentation and the colon after each key."
+        ) from None
     for document in documents:
         if not isinstance(document, dict) or "kind" not in document:
             raise LabError(f"{source}: every YAML document must be a Kubernetes object with a 'kind'.")
@@ -65,8 +67,9 @@ def validate(manifest: Manifest) -> None:
         path = ".".join(str(p) for p in error.path) or "(top level)"
         raise LabError(f"{manifest.source}: {manifest.kind} {manifest.name}: {path}: {error.message}") from None
     except kubernetes_validate.SchemaNotFoundError:
-        raise LabError(f"{manifest.source}: unknown kind {manifest.kind!r} / apiVersion "
-                       f"{manifest.body.get('apiVersion')!r}") from None
+        raise LabError(
+            f"{manifest.source}: unknown kind {manifest.kind!r} / apiVersion {manifest.body.get('apiVersion')!r}"
+        ) from None
 
 
 def _read(path: Path) -> str:
@@ -76,13 +79,15 @@ def _read(path: Path) -> str:
     except FileNotFoundError:
         raise LabError(f"{path}: no such manifest. Fix: check the path (k8s/ holds the course's).") from None
     except UnicodeDecodeError as error:
-        raise LabError(f"{path}: not UTF-8 text (byte {error.start}). Fix: save it as UTF-8, or start over "
-                       "from the course's copy in k8s/.") from None
+        raise LabError(
+            f"{path}: not UTF-8 text (byte {error.start}). Fix: save it as UTF-8, or start over "
+            "from the course's copy in k8s/."
+        ) from None
     except OSError as error:
         raise LabError(f"{path}: cannot be read ({error.strerror}). Fix: check its permissions.") from None
 
 
-def load(paths: Iterable[Path] = ()) -> List[Manifest]:
+def load(paths: Iterable[Path] = ()) -> list[Manifest]:
     """Read and validate manifest files (default: every k8s/*.yaml)."""
     paths = list(paths) or sorted(MANIFESTS_DIR.glob("*.yaml"))
     manifests = []
@@ -104,7 +109,7 @@ def _labelled(body: json_types.Manifest) -> json_types.Manifest:
     return body
 
 
-def write_work_file(file_name: str, objects: List[Manifest]) -> Path:
+def write_work_file(file_name: str, objects: list[Manifest]) -> Path:
     """Write manifests the lab made to work/FILE (there to read, and to apply by hand: the
     lab applies this file, so the printed `kubectl apply -f work/FILE` is the real command)."""
     settings.WORK_DIR.mkdir(exist_ok=True)

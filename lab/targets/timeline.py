@@ -1,31 +1,44 @@
 """What a watch saw, as rows, printed as it happens."""
+
 import time
-from typing import Callable, List, Optional
+from collections.abc import Callable
 
 from lab.core.json_types import Row
 from lab.core.waiting import ticks
 
 
 class Timeline:
-    def __init__(self, on_event: Optional[Callable[[Row], None]] = None):
+    def __init__(self, on_event: Callable[[Row], None] | None = None):
         self.started = time.monotonic()
-        self.rows: List[Row] = []
+        self.rows: list[Row] = []
         self.on_event = on_event
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
     def note(self, deployment: str, event: str, detail: str, restarts: int) -> Row:
-        row: Row = {"t": round(self.elapsed(), 1), "deployment": deployment, "event": event,
-               "detail": detail, "restarts": restarts}
+        row: Row = {
+            "t": round(self.elapsed(), 1),
+            "deployment": deployment,
+            "event": event,
+            "detail": detail,
+            "restarts": restarts,
+        }
         self.rows.append(row)
         print(f"{row['t']:6.1f}s  {deployment}: {event}: {detail}")
         if self.on_event is not None:
             self.on_event(row)
         return row
 
-    def follow(self, seconds: float, look: Callable[[], None], *, on_tick: Optional[Callable[[float], None]] = None,
-               until: Optional[Callable[[], bool]] = None, interval: float = 0.5) -> List[Row]:
+    def follow(
+        self,
+        seconds: float,
+        look: Callable[[], None],
+        *,
+        on_tick: Callable[[float], None] | None = None,
+        until: Callable[[], bool] | None = None,
+        interval: float = 0.5,
+    ) -> list[Row]:
         """Call ``look`` (which notes what it sees) every ``interval`` for at most ``seconds``,
         or until ``until()``; return the rows noted."""
         for _ in ticks(seconds - self.elapsed(), interval=interval):

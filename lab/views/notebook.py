@@ -2,8 +2,9 @@
 not a traceback. The cell still fails (so nbval still fails the test); only the
 display changes.
 """
+
 from types import TracebackType
-from typing import TYPE_CHECKING, List, Optional, Type
+from typing import TYPE_CHECKING
 
 from lab.core.errors import LabError
 from lab.course.checks import CheckFailed
@@ -21,8 +22,13 @@ def show_lab_errors_as_one_line() -> None:
     if shell is None:
         return
 
-    def one_line(shell: "InteractiveShell", etype: Type[BaseException], value: BaseException,
-                 tb: Optional[TracebackType], tb_offset: Optional[int] = None) -> List[str]:
+    def one_line(
+        shell: "InteractiveShell",
+        etype: type[BaseException],
+        value: BaseException,
+        tb: TracebackType | None,
+        tb_offset: int | None = None,
+    ) -> list[str]:
         short_traceback = [f"\N{CROSS MARK} {etype.__name__}: {value}"]
         # Publish it as the cell's error output: Jupyter shows it, and nbval fails the cell.
         shell._showtraceback(etype, value, short_traceback)

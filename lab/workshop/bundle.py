@@ -7,11 +7,11 @@
 On each laptop, with the folder copied into the clone: `./course lab` installs the Python
 side from bundle/wheels with pip --no-index, and `python -m lab load bundle` loads the images.
 """
+
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
 
 from lab.core import settings
 from lab.core.console import show_command
@@ -20,7 +20,7 @@ from lab.engine.docker_client import client, docker_errors
 from lab.engine.images import build_course_images, build_image, resolve_base
 
 
-def kind_node_images() -> List[str]:
+def kind_node_images() -> list[str]:
     """The kind node image(s) present locally (kind pulls kindest/node on its first cluster)."""
     if shutil.which("kind") is None:
         return []
@@ -28,7 +28,7 @@ def kind_node_images() -> List[str]:
         return [tag for image in client().images.list(name="kindest/node") for tag in image.tags]
 
 
-def images_for_the_course() -> List[str]:
+def images_for_the_course() -> list[str]:
     """The lab's images (built now if missing), their bases, and kind's node image."""
     lab_images = build_course_images()
     bases = sorted({resolve_base(spec.base) for spec in settings.ALL_IMAGES})
@@ -38,26 +38,28 @@ def images_for_the_course() -> List[str]:
 DOCKER_CLI_TIMEOUT = 900  # seconds: `docker save` of every image, to a slow disk
 
 
-def _docker_cli(argv: List[str], what: str) -> str:
+def _docker_cli(argv: list[str], what: str) -> str:
     if shutil.which("docker") is None:
         raise LabError("the docker command is not installed. Fix: install Docker's CLI (it comes with Docker Desktop).")
     show_command(*argv)
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=DOCKER_CLI_TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise LabError(f"{what} took longer than {DOCKER_CLI_TIMEOUT // 60} minutes, and was stopped. "
-                       "Fix: check that Docker answers (docker info), then run the command again.") from None
+        raise LabError(
+            f"{what} took longer than {DOCKER_CLI_TIMEOUT // 60} minutes, and was stopped. "
+            "Fix: check that Docker answers (docker info), then run the command again."
+        ) from None
     if result.returncode != 0:
         raise LabError(f"{what} failed: {(result.stderr or result.stdout).strip().splitlines()[-1]}")
     return result.stdout
 
 
-BUNDLE = settings.REPO_ROOT / "bundle"   # where ./course looks for wheels (git-ignored)
+BUNDLE = settings.REPO_ROOT / "bundle"  # where ./course looks for wheels (git-ignored)
 # pip itself (./course runs it from its wheel), and what installing the lab (pyproject.toml) needs.
 INSTALL_REQUIREMENTS = ["pip==25.3", "setuptools==84.2.1", "wheel==0.48.0"]
 
 
-def bundle(folder: Path = BUNDLE) -> List[str]:
+def bundle(folder: Path = BUNDLE) -> list[str]:
     """The images into ``folder``/images.tar and the wheels into ``folder``/wheels."""
     folder.mkdir(parents=True, exist_ok=True)
     images = save_images(folder / "images.tar")
@@ -65,7 +67,7 @@ def bundle(folder: Path = BUNDLE) -> List[str]:
     return images
 
 
-def save_images(archive: Path) -> List[str]:
+def save_images(archive: Path) -> list[str]:
     """`docker save` every image into ``archive`` (one archive, layers shared between images)."""
     images = images_for_the_course()
     _docker_cli(["docker", "save", "-o", str(archive), *images], "saving the images")
@@ -73,10 +75,20 @@ def save_images(archive: Path) -> List[str]:
     return images
 
 
-def download_wheels(wheels: Path) -> List[Path]:
+def download_wheels(wheels: Path) -> list[Path]:
     """`pip download` the pinned requirements, the tests' too (and what installing needs)."""
-    argv = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(wheels),
-            "-r", str(settings.REPO_ROOT / "requirements-test.txt"), *INSTALL_REQUIREMENTS]
+    argv = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--dest",
+        str(wheels),
+        "-r",
+        str(settings.REPO_ROOT / "requirements-test.txt"),
+        *INSTALL_REQUIREMENTS,
+    ]
     show_command("pip", "download", "--dest", str(wheels), "-r", "requirements-test.txt", *INSTALL_REQUIREMENTS)
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=900)
@@ -86,26 +98,31 @@ def download_wheels(wheels: Path) -> List[Path]:
         last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise LabError(f"pip download failed: {last[0]}")
     found = sorted(wheels.glob("*"))
-    print(f"{wheels}: {len(found)} packages, {sum(f.stat().st_size for f in found) / 2**20:.0f} MiB "
-          f"(for Python {sys.version_info.major}.{sys.version_info.minor} on this platform)")
+    print(
+        f"{wheels}: {len(found)} packages, {sum(f.stat().st_size for f in found) / 2**20:.0f} MiB "
+        f"(for Python {sys.version_info.major}.{sys.version_info.minor} on this platform)"
+    )
     return found
 
 
-def load(archive: Path) -> List[str]:
+def load(archive: Path) -> list[str]:
     """`docker load` the images (a bundle folder, or its images.tar); returns their names."""
     if archive.is_dir():
         archive = archive / "images.tar"
     if not archive.exists():
-        raise LabError(f"{archive} does not exist. Fix: make it with 'python -m lab bundle' (it writes bundle/images.tar).")
+        raise LabError(
+            f"{archive} does not exist. Fix: make it with 'python -m lab bundle' (it writes bundle/images.tar)."
+        )
     out = _docker_cli(["docker", "load", "-i", str(archive)], "loading the images")
     names = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Loaded image: ")]
     print(f"loaded {len(names)} images: {', '.join(names)}")
     return names
 
 
-def push(registry: str) -> List[str]:
+def push(registry: str) -> list[str]:
     """Tag and push the lab's images to ``registry``, for a shared cluster (LAB_REGISTRY)."""
     from lab.targets.kubernetes.clusters import registry_image
+
     pushed = []
     for spec in settings.ALL_IMAGES:
         build_image(spec, quiet=True)
@@ -117,6 +134,8 @@ def push(registry: str) -> List[str]:
             client().images.get(spec.tag).tag(repository, tag)
             for line in client().images.push(repository, tag, stream=True, decode=True):
                 if "error" in line:
-                    raise LabError(f"pushing {target} failed: {line['error']}. Fix: 'docker login {registry.split('/')[0]}'.")
+                    raise LabError(
+                        f"pushing {target} failed: {line['error']}. Fix: 'docker login {registry.split('/')[0]}'."
+                    )
         pushed.append(target)
     return pushed

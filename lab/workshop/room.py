@@ -5,10 +5,11 @@ shared cluster's admin context). Each participant gets a namespace, credentials 
 only that namespace, and a quota (lab/workshop/room_objects.py); their kubeconfig is written under
 room/ (git-ignored). Every step prints the kubectl command that does the same.
 """
+
 import base64
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Protocol, Tuple
+from typing import TYPE_CHECKING, Optional, Protocol
 
 import yaml
 
@@ -27,13 +28,14 @@ if TYPE_CHECKING:
     from kubernetes.client import ApiClient, CoreV1Api, V1Node, V1ObjectMeta
 
 ROOM_DIR = settings.REPO_ROOT / "room"
-TOKEN_TIMEOUT = 30     # seconds for the token controller to fill a participant's token in
-DELETE_TIMEOUT = 180   # seconds for the room's namespaces to be gone
+TOKEN_TIMEOUT = 30  # seconds for the token controller to fill a participant's token in
+DELETE_TIMEOUT = 180  # seconds for the room's namespaces to be gone
 FIELD_MANAGER = "redis-tini-lab-room"
 
 
 class ApiObject(Protocol):
     """Any object the API server returns (V1Node, V1Namespace, ...)."""
+
     @property
     def metadata(self) -> Optional["V1ObjectMeta"]: ...
 
@@ -44,7 +46,7 @@ def object_name(found: ApiObject) -> str:
     return found.metadata.name
 
 
-def admin_context(context: Optional[str] = None, kubeconfig: Optional[str] = None) -> Tuple[str, Optional[str]]:
+def admin_context(context: str | None = None, kubeconfig: str | None = None) -> tuple[str, str | None]:
     """(context, kubeconfig) the instructor works in: named, LAB_KUBE_CONTEXT, or this
     machine's own Kubernetes (kind, or the stand-in)."""
     if context:
@@ -56,6 +58,7 @@ def admin_context(context: Optional[str] = None, kubeconfig: Optional[str] = Non
         context_and_kubeconfig,
         kubernetes_target_name,
     )
+
     name = kubernetes_target_name()
     if name is None:
         raise LabError("which cluster is the room on? Fix: --context NAME (see 'kubectl config get-contexts').")
@@ -63,7 +66,7 @@ def admin_context(context: Optional[str] = None, kubeconfig: Optional[str] = Non
     return found_context, kubeconfig or found_kubeconfig
 
 
-SHOWN_LENGTH = 24   # a status cell: a count, a ratio or a timestamp is shorter
+SHOWN_LENGTH = 24  # a status cell: a count, a ratio or a timestamp is shorter
 
 
 def shown(value: object) -> str:
@@ -72,32 +75,36 @@ def shown(value: object) -> str:
     characters. A participant writes only their own namespace's ConfigMap, so they cannot
     write another participant's row."""
     text = "".join(c if c.isprintable() else "?" for c in str(value))
-    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "..."
 
 
-ISOLATION_SUFFIX = "-isolation-check.yaml"   # the objects a participant must be refused (room/NAME/)
+ISOLATION_SUFFIX = "-isolation-check.yaml"  # the objects a participant must be refused (room/NAME/)
 
 
 class RoomNotIsolated(LabError):
     """A participant's credentials were admitted where they must be refused: the holes."""
 
-    def __init__(self, holes: List[str]):
+    def __init__(self, holes: list[str]):
         self.holes = holes
-        super().__init__("the room's participants are not isolated, so no kubeconfig was handed out:\n"
-                         + "\n".join(f"  - {hole}" for hole in holes)
-                         + "\nFix the cluster and run the same 'room create' again, or add --accept-risk to it "
-                           "(the room's table then says so).")
+        super().__init__(
+            "the room's participants are not isolated, so no kubeconfig was handed out:\n"
+            + "\n".join(f"  - {hole}" for hole in holes)
+            + "\nFix the cluster and run the same 'room create' again, or add --accept-risk to it "
+            "(the room's table then says so)."
+        )
 
 
 class Room:
     """The room named ``name`` on the cluster behind ``context``."""
 
-    def __init__(self, name: str, context: Optional[str] = None, kubeconfig: Optional[str] = None):
+    def __init__(self, name: str, context: str | None = None, kubeconfig: str | None = None):
         if not settings.PREFIX_PATTERN.fullmatch(name):
-            raise LabError(f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last)")
+            raise LabError(
+                f"room name {name!r} is not valid: use 1-20 lowercase letters, digits or '-' (not first or last)"
+            )
         self.name = name
         self.context, self.kubeconfig = admin_context(context, kubeconfig)
-        self._api: Optional["ApiClient"] = None
+        self._api: ApiClient | None = None
 
     @property
     def folder(self) -> Path:
@@ -110,6 +117,7 @@ class Room:
 
     def core(self) -> "CoreV1Api":
         from kubernetes import client
+
         return client.CoreV1Api(self.api())
 
     def selector(self) -> str:
@@ -117,7 +125,7 @@ class Room:
 
     # -- create ---------------------------------------------------------------------------------
     @kube_call("creating the room")
-    def create(self, participants: List[str], registry: Optional[str] = None, *, accept_risk: bool = False) -> Table:
+    def create(self, participants: list[str], registry: str | None = None, *, accept_risk: bool = False) -> Table:
         """Each participant's namespace, account, quota and kubeconfig (existing ones are
         brought up to date, so running it again is safe). ``registry``: where the nodes
         pull the lab's images (`python -m lab push`), passed on in each start line. Before
@@ -136,13 +144,24 @@ class Room:
             self._apply(objects)
             token = self._wait_for_token(participant)
             path = self.folder / f"{participant}.kubeconfig"
-            room_kubeconfig.write_private(path, room_kubeconfig.participant_kubeconfig(
-                server=server, ca_data=ca_data, token=token, context_name=f"{self.name}-{participant}",
-                namespace=participant))
-            rows.append({"participant": participant, "namespace": participant,
-                         "kubeconfig": str(path.relative_to(settings.REPO_ROOT)),
-                         "start the course with": start_command(path, f"{self.name}-{participant}", participant,
-                                                                registry)})
+            room_kubeconfig.write_private(
+                path,
+                room_kubeconfig.participant_kubeconfig(
+                    server=server,
+                    ca_data=ca_data,
+                    token=token,
+                    context_name=f"{self.name}-{participant}",
+                    namespace=participant,
+                ),
+            )
+            rows.append(
+                {
+                    "participant": participant,
+                    "namespace": participant,
+                    "kubeconfig": str(path.relative_to(settings.REPO_ROOT)),
+                    "start the course with": start_command(path, f"{self.name}-{participant}", participant, registry),
+                }
+            )
         holes = self.holes_open(participants[0])
         if holes and not accept_risk:
             for participant in participants:  # not handed out: the instructor fixes the cluster first
@@ -152,30 +171,44 @@ class Room:
             row["isolation"] = f"{len(holes)} hole(s) accepted (--accept-risk)" if holes else "checked"
         return Table(rows)
 
-    def holes_open(self, participant: str) -> List[str]:
+    def holes_open(self, participant: str) -> list[str]:
         """Dry-runs as ``participant`` (their kubeconfig) of what must be refused; one line per hole."""
         from lab.targets.kubernetes.kube_api import new_client
+
         path = self.folder / f"{participant}.kubeconfig"
         if not path.is_file():
-            raise LabError(f"no kubeconfig for {participant} in {self.folder}. Fix: python -m lab room --room {self.name} "
-                           f"create --names {participant} (it writes one)")
+            raise LabError(
+                f"no kubeconfig for {participant} in {self.folder}. Fix: python -m lab room --room {self.name} "
+                f"create --names {participant} (it writes one)"
+            )
         checks = self.folder / f"{participant}{ISOLATION_SUFFIX}"
-        checks.write_text(yaml.safe_dump_all([room_isolation.body(hole, participant) for hole in room_isolation.HOLES],
-                                             sort_keys=False))
-        print(f"checking that {participant}'s credentials cannot leave their namespace: the API server must refuse "
-              f"each object of {checks.relative_to(settings.REPO_ROOT)} (server-side dry-runs; by hand: kubectl "
-              f"--kubeconfig {path.relative_to(settings.REPO_ROOT)} create --dry-run=server -f "
-              f"{checks.relative_to(settings.REPO_ROOT)})")
+        checks.write_text(
+            yaml.safe_dump_all(
+                [room_isolation.body(hole, participant) for hole in room_isolation.HOLES], sort_keys=False
+            )
+        )
+        print(
+            f"checking that {participant}'s credentials cannot leave their namespace: the API server must refuse "
+            f"each object of {checks.relative_to(settings.REPO_ROOT)} (server-side dry-runs; by hand: kubectl "
+            f"--kubeconfig {path.relative_to(settings.REPO_ROOT)} create --dry-run=server -f "
+            f"{checks.relative_to(settings.REPO_ROOT)})"
+        )
         return room_isolation.holes_open(new_client(f"{self.name}-{participant}", str(path)), participant)
 
-    def node_addresses(self) -> List[str]:
+    def node_addresses(self) -> list[str]:
         """Each node's InternalIP: where the kubelet's probes come from."""
-        return [address.address for node in self.nodes() if node.status is not None
-                for address in (node.status.addresses or []) if address.type == "InternalIP"]
+        return [
+            address.address
+            for node in self.nodes()
+            if node.status is not None
+            for address in (node.status.addresses or [])
+            if address.type == "InternalIP"
+        ]
 
     def _create_namespace(self, participant: str) -> None:
         from kubernetes import client
         from kubernetes.client.exceptions import ApiException
+
         try:
             found = self.core().read_namespace(participant)
         except ApiException as error:
@@ -183,18 +216,27 @@ class Room:
                 raise
             body = room_objects.namespace(self.name, participant)
             show_command("kubectl", "create", "namespace", participant)
-            show_command("kubectl", "label", "namespace", participant,
-                         *(f"{key}={value}" for key, value in body["metadata"]["labels"].items()))
+            show_command(
+                "kubectl",
+                "label",
+                "namespace",
+                participant,
+                *(f"{key}={value}" for key, value in body["metadata"]["labels"].items()),
+            )
             self.core().create_namespace(client.V1Namespace.model_validate(body))  # what the client makes of a dict
             return
         assert found.metadata is not None and found.status is not None  # the API server always sends both
         if (found.metadata.labels or {}).get(settings.ROOM_LABEL) != self.name:
-            raise LabError(f"namespace {participant} exists and is not room {self.name}'s; the lab will not take it "
-                           "over. Fix: choose another participant name.")
+            raise LabError(
+                f"namespace {participant} exists and is not room {self.name}'s; the lab will not take it "
+                "over. Fix: choose another participant name."
+            )
         if found.status.phase == "Terminating":
-            raise LabError(f"namespace {participant} is still being deleted (an earlier 'room delete'). "
-                           f"Fix: run 'python -m lab room --room {self.name} create --names {participant}' again once "
-                           f"'kubectl get namespace {participant}' finds nothing.")
+            raise LabError(
+                f"namespace {participant} is still being deleted (an earlier 'room delete'). "
+                f"Fix: run 'python -m lab room --room {self.name} create --names {participant}' again once "
+                f"'kubectl get namespace {participant}' finds nothing."
+            )
         print(f"namespace {participant} exists in room {self.name}: bringing it up to date")
 
     def _write_manifest(self, participant: str, objects: Manifests) -> Path:
@@ -204,14 +246,15 @@ class Room:
         path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
         return path
 
-    def nodes(self) -> List["V1Node"]:
+    def nodes(self) -> list["V1Node"]:
         show_command("kubectl", "get", "nodes", "-o", "wide")
         return self.core().list_node().items
 
-    def pod_pids_limits(self) -> Dict[str, int]:
+    def pod_pids_limits(self) -> dict[str, int]:
         """Each node's kubelet podPidsLimit (0: none), where the instructor may read it."""
         from kubernetes.client.exceptions import ApiException
-        limits: Dict[str, int] = {}
+
+        limits: dict[str, int] = {}
         for node in self.nodes():
             name = object_name(node)
             show_shell(f"kubectl get --raw /api/v1/nodes/{name}/proxy/configz | grep -o '\"podPidsLimit\":[0-9-]*'")
@@ -223,26 +266,35 @@ class Room:
 
     def _apply(self, objects: Manifests) -> None:
         from kubernetes.dynamic import DynamicClient
+
         # kubernetes.dynamic, unlike kubernetes.client, has no annotations.
         dynamic = DynamicClient(self.api())  # type: ignore[no-untyped-call]
         for body in objects:
             resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
-            dynamic.server_side_apply(resource, body=body, namespace=body["metadata"]["namespace"],  # type: ignore[no-untyped-call]
-                                      field_manager=FIELD_MANAGER, force_conflicts=True)
+            dynamic.server_side_apply(
+                resource,
+                body=body,
+                namespace=body["metadata"]["namespace"],  # type: ignore[no-untyped-call]
+                field_manager=FIELD_MANAGER,
+                force_conflicts=True,
+            )
 
     def _wait_for_token(self, participant: str) -> str:
-        show_shell(f"kubectl get secret {room_objects.TOKEN_SECRET} -n {participant} "
-                   "-o jsonpath='{.data.token}' | base64 -d")
+        show_shell(
+            f"kubectl get secret {room_objects.TOKEN_SECRET} -n {participant} -o jsonpath='{{.data.token}}' | base64 -d"
+        )
 
-        def token() -> Optional[str]:
+        def token() -> str | None:
             secret = self.core().read_namespaced_secret(room_objects.TOKEN_SECRET, participant)
             value = (secret.data or {}).get("token")
             return base64.b64decode(value).decode() if value else None
-        return wait_until(token, timeout=TOKEN_TIMEOUT, interval=0.5,
-                          what=f"the token controller to fill in {participant}'s token")
+
+        return wait_until(
+            token, timeout=TOKEN_TIMEOUT, interval=0.5, what=f"the token controller to fill in {participant}'s token"
+        )
 
     # -- status -----------------------------------------------------------------------------------
-    def participants(self, *, show: bool = True) -> List[str]:
+    def participants(self, *, show: bool = True) -> list[str]:
         if show:
             show_command("kubectl", "get", "namespaces", "-l", self.selector())
         return sorted(object_name(ns) for ns in self.core().list_namespace(label_selector=self.selector()).items)
@@ -252,23 +304,40 @@ class Room:
         """One row per participant: checks passed per lesson, exercises, pods running
         (``show=False``: without printing the kubectl commands again)."""
         if show:
-            show_command("kubectl", "get", "configmaps", "-A", "--field-selector",
-                         f"metadata.name={progress.CONFIGMAP}", "-o", "yaml")
+            show_command(
+                "kubectl",
+                "get",
+                "configmaps",
+                "-A",
+                "--field-selector",
+                f"metadata.name={progress.CONFIGMAP}",
+                "-o",
+                "yaml",
+            )
         participants = self.participants(show=show)
         if not participants:
-            raise LabError(f"room {self.name} has no participants on this cluster{self._other_rooms()}. "
-                           f"Fix: python -m lab room --room {self.name} create --participants N")
+            raise LabError(
+                f"room {self.name} has no participants on this cluster{self._other_rooms()}. "
+                f"Fix: python -m lab room --room {self.name} create --participants N"
+            )
         return Table([self._status_row(participant) for participant in participants])
 
     def _other_rooms(self) -> str:
         """`; the rooms here: a, b` when other rooms exist (a mistyped --room), else ''."""
-        found = {((ns.metadata.labels if ns.metadata else None) or {}).get(settings.ROOM_LABEL)
-                 for ns in self.core().list_namespace(label_selector=settings.ROOM_LABEL).items}
+        found = {
+            ((ns.metadata.labels if ns.metadata else None) or {}).get(settings.ROOM_LABEL)
+            for ns in self.core().list_namespace(label_selector=settings.ROOM_LABEL).items
+        }
         found.discard(None)
-        return f" (the rooms here: {', '.join(sorted(str(name) for name in found))}; --room NAME picks one)" if found else ""
+        return (
+            f" (the rooms here: {', '.join(sorted(str(name) for name in found))}; --room NAME picks one)"
+            if found
+            else ""
+        )
 
-    def _status_row(self, participant: str) -> Dict[str, str]:
+    def _status_row(self, participant: str) -> dict[str, str]:
         from kubernetes.client.exceptions import ApiException
+
         try:
             data = self.core().read_namespaced_config_map(progress.CONFIGMAP, participant).data or {}
         except ApiException as error:
@@ -287,7 +356,7 @@ class Room:
 
     def watch_status(self, seconds: float, every: float = 5) -> Table:
         """The status table, printed again every ``every`` seconds for ``seconds`` at most."""
-        shown: List[Table] = []
+        shown: list[Table] = []
         for _ in ticks(seconds, interval=every):
             shown.append(self.status(show=not shown))  # the kubectl command printed once
             print(time.strftime("%H:%M:%S"), f"room {self.name}", shown[-1], sep="\n", flush=True)
@@ -295,7 +364,7 @@ class Room:
 
     # -- delete -----------------------------------------------------------------------------------
     @kube_call("deleting the room")
-    def delete(self, only: Optional[List[str]] = None) -> List[str]:
+    def delete(self, only: list[str] | None = None) -> list[str]:
         """The room's namespaces (all, or ``only`` these participants) and their kubeconfigs.
         Only namespaces with this room's label: nothing else is touched."""
         names = self.participants()
@@ -308,8 +377,12 @@ class Room:
             show_command("kubectl", "delete", "namespace", name, "--wait=false")
             self._delete_namespace(name)
         started = time.monotonic()
-        wait_until(lambda: not set(names) & set(self._remaining()), timeout=DELETE_TIMEOUT, interval=1,
-                   what=f"room {self.name}'s namespaces {', '.join(names)} to be deleted")
+        wait_until(
+            lambda: not set(names) & set(self._remaining()),
+            timeout=DELETE_TIMEOUT,
+            interval=1,
+            what=f"room {self.name}'s namespaces {', '.join(names)} to be deleted",
+        )
         for name in names:
             for suffix in (".kubeconfig", ".yaml", ISOLATION_SUFFIX):
                 (self.folder / f"{name}{suffix}").unlink(missing_ok=True)
@@ -320,17 +393,18 @@ class Room:
 
     def _delete_namespace(self, name: str) -> None:
         from kubernetes.client.exceptions import ApiException
+
         try:
             self.core().delete_namespace(name, _preload_content=False)
         except ApiException as error:
             if error.status not in (404, 409):  # gone, or already being deleted: that is what we want
                 raise
 
-    def _remaining(self) -> List[str]:
+    def _remaining(self) -> list[str]:
         return [object_name(ns) for ns in self.core().list_namespace(label_selector=self.selector()).items]
 
 
-def start_command(kubeconfig: Path, context: str, participant: str, registry: Optional[str] = None) -> str:
+def start_command(kubeconfig: Path, context: str, participant: str, registry: str | None = None) -> str:
     """What a participant types, in their copy of the course, to work in the room."""
     relative = kubeconfig.relative_to(settings.REPO_ROOT)
     images = f" LAB_REGISTRY={registry}" if registry else ""

@@ -1,10 +1,10 @@
 """A participant's kubeconfig: the instructor's cluster entry (server and CA), the
 participant's ServiceAccount token, and a context whose namespace is theirs, so their own
 `kubectl get pods` shows their pods."""
+
 import base64
 import os
 from pathlib import Path
-from typing import Optional, Tuple
 
 import yaml
 
@@ -26,13 +26,15 @@ def _kubeconfig_with(context: str) -> Path:
     return paths[0]
 
 
-def cluster_entry(context: str, kubeconfig: Optional[str] = None) -> Tuple[str, str]:
+def cluster_entry(context: str, kubeconfig: str | None = None) -> tuple[str, str]:
     """(server URL, CA bundle as base64) of the cluster behind ``context``."""
     path = Path(kubeconfig) if kubeconfig else _kubeconfig_with(context)
     try:
         config = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError) as error:
-        raise LabError(f"cannot read the kubeconfig {path}: {error}. Fix: set KUBECONFIG to the instructor's kubeconfig.") from None
+        raise LabError(
+            f"cannot read the kubeconfig {path}: {error}. Fix: set KUBECONFIG to the instructor's kubeconfig."
+        ) from None
     contexts = {c.get("name"): c.get("context", {}) for c in config.get("contexts") or []}
     if context not in contexts:
         raise LabError(f"no context {context} in {path}. Fix: 'kubectl config get-contexts' lists them.")
@@ -50,11 +52,14 @@ def cluster_entry(context: str, kubeconfig: Optional[str] = None) -> Tuple[str, 
 
 def participant_kubeconfig(*, server: str, ca_data: str, token: str, context_name: str, namespace: str) -> JsonObject:
     return {
-        "apiVersion": "v1", "kind": "Config", "current-context": context_name,
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": context_name,
         "clusters": [{"name": context_name, "cluster": {"server": server, "certificate-authority-data": ca_data}}],
         "users": [{"name": context_name, "user": {"token": token}}],
-        "contexts": [{"name": context_name,
-                      "context": {"cluster": context_name, "user": context_name, "namespace": namespace}}],
+        "contexts": [
+            {"name": context_name, "context": {"cluster": context_name, "user": context_name, "namespace": namespace}}
+        ],
     }
 
 

@@ -1,6 +1,7 @@
 """The live views really render and update in a browser: headless Chromium (Debian's
 package) driven by Playwright against a running JupyterLab. The screenshot is kept as a
 test artefact in tests/artifacts/."""
+
 import os
 import secrets
 import shutil
@@ -20,8 +21,16 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shuti
 ARTIFACTS = settings.REPO_ROOT / "tests" / "artifacts"
 SCREENSHOT = ARTIFACTS / "widgets-in-chromium.png"
 # Chromium on a closed network, as root, headless (the flags the workplace documents).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 DEMO_CELLS = [
     "import lab\nfrom lab.views.widgets import ProcessTableView\n"
@@ -49,13 +58,29 @@ def jupyterlab(tmp_path, docker_engine):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, tmp_path / "demo.ipynb")
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "LAB_PREFIX": "browser", "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    env = {
+        **os.environ,
+        "LAB_PREFIX": "browser",
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
-         f"--ServerApp.root_dir={tmp_path}", "--allow-root"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "jupyterlab.log", "w"))
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            "--LabApp.expose_app_in_browser=True",
+            f"--ServerApp.root_dir={tmp_path}",
+            "--allow-root",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "jupyterlab.log", "w"),
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -64,13 +89,16 @@ def jupyterlab(tmp_path, docker_engine):
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail(f"JupyterLab did not start within 60s:\n{(tmp_path / 'jupyterlab.log').read_text()[-2000:]}")
+                    pytest.fail(
+                        f"JupyterLab did not start within 60s:\n{(tmp_path / 'jupyterlab.log').read_text()[-2000:]}"
+                    )
                 time.sleep(0.5)
         yield f"http://127.0.0.1:{port}/lab/tree/demo.ipynb?token={token}"
     finally:
         server.terminate()
         server.wait(timeout=30)
         import lab
+
         os.environ["LAB_PREFIX"] = "browser"
         try:
             lab.reset(images=False)
@@ -86,15 +114,20 @@ def test_process_table_widget_renders_and_updates_in_chromium(jupyterlab):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(jupyterlab)
-        page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.sessionContext"
-                               " && window.jupyterapp.shell.currentWidget.sessionContext.session", timeout=60000)
-        page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-                               " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-                               timeout=60000)
+        page.wait_for_function(
+            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session",
+            timeout=60000,
+        )
+        page.wait_for_function(
+            "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+            timeout=60000,
+        )
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")  # do not await the run
 
-        seen, started = [], time.monotonic()                # what the view says, as it changes
+        seen, started = [], time.monotonic()  # what the view says, as it changes
         while time.monotonic() - started < 40 and not (seen and seen[-1][1].startswith("1 zombie")):
             text = page.evaluate("(document.querySelector('.lab-zombie-count') || {}).innerText || ''")
             if text and (not seen or seen[-1][1] != text):
@@ -110,8 +143,8 @@ def test_process_table_widget_renders_and_updates_in_chromium(jupyterlab):
         plot_width = plot.evaluate("image => image.naturalWidth")
         browser.close()
     print("the view in the browser:", seen)
-    assert seen and seen[0][1].startswith("0 zombies"), seen    # rendered,
-    assert seen[-1][1].startswith("1 zombie"), seen              # and updated live by the kernel
+    assert seen and seen[0][1].startswith("0 zombies"), seen  # rendered,
+    assert seen[-1][1].startswith("1 zombie"), seen  # and updated live by the kernel
     assert rows >= 3  # header, redis-server, the zombie
     assert SCREENSHOT.stat().st_size > 10_000
     assert plot_width >= 600 and PLOT_SCREENSHOT.stat().st_size > 10_000  # six readable panels, looked at by eye

@@ -3,6 +3,7 @@
 
 Two small redis Deployments carry an exec liveness probe that fails while /tmp/fail
 exists, so a test can make the probe fail and pass on demand, without timeouts."""
+
 import time
 
 import pytest
@@ -17,8 +18,8 @@ from lab.targets.contract import Target
 from tests.helpers import kubernetes_or_fail
 
 PROBE = ["sh", "-c", "test ! -e /tmp/fail"]
-STEADY = "contract-steady"     # failureThreshold 1000: fails as long as asked, never restarted
-FRAGILE = "contract-fragile"   # failureThreshold 2: restarted after two failures
+STEADY = "contract-steady"  # failureThreshold 1000: fails as long as asked, never restarted
+FRAGILE = "contract-fragile"  # failureThreshold 2: restarted after two failures
 
 
 def probe_deployment(name: str, failure_threshold: int):
@@ -68,8 +69,11 @@ def test_exec_that_overruns_its_timeout_is_killed_and_says_so(target):
         target.exec(STEADY, ["sleep", "30"], timeout=2, quiet=True)
     assert error.value.killed and "did not finish within 2s; it was killed (SIGKILL)" in str(error.value)
     assert time.monotonic() - started < 10
-    lab.wait_until(lambda: not any(p.comm == "sleep" for p in pod_process_table(target, STEADY, quiet=True).processes),
-                   timeout=5, what="the killed sleep to be gone")
+    lab.wait_until(
+        lambda: not any(p.comm == "sleep" for p in pod_process_table(target, STEADY, quiet=True).processes),
+        timeout=5,
+        what="the killed sleep to be gone",
+    )
 
 
 def test_liveness_passing_is_the_state_of_the_latest_probe_run(target):
@@ -117,9 +121,15 @@ def test_failed_probes_restart_the_container_in_place(target):
     def fail_after_the_first_look(_elapsed):  # a failure before the watch's first look would not be news
         if not failing:
             failing.append(fail_probe(target, FRAGILE, True))
+
     failing = []
-    rows = target.watch(40, deployments=[FRAGILE], interval=0.5, on_tick=fail_after_the_first_look,
-                        until=lambda: target.restart_count(FRAGILE) > 0)
+    rows = target.watch(
+        40,
+        deployments=[FRAGILE],
+        interval=0.5,
+        on_tick=fail_after_the_first_look,
+        until=lambda: target.restart_count(FRAGILE) > 0,
+    )
     events = [row["event"] for row in rows if row["event"] in ("probe failed", "restarted")]
     assert "restarted" in events and events.index("restarted") >= 2, events
     assert target.restart_count(FRAGILE) == 1

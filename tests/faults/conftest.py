@@ -1,6 +1,7 @@
 """The fault suite: every scenario runs as its own participant, must leave nothing labelled
 behind, and must never touch a container the lab did not label. Lessons 1 and 2 run on
 Docker Engine; a scenario of lessons 3 to 6 runs on the real Kubernetes here (`on_kubernetes`)."""
+
 import os
 
 import pytest
@@ -19,8 +20,14 @@ def bystander(docker_engine):
     except Exception:
         pass
     # restart policy "always": it also survives the fault test that restarts dockerd
-    container = docker_engine.containers.run(lab.redis_image(), ["sleep", "infinity"], name=name,
-                                             detach=True, pids_limit=16, restart_policy={"Name": "always"})
+    container = docker_engine.containers.run(
+        lab.redis_image(),
+        ["sleep", "infinity"],
+        name=name,
+        detach=True,
+        pids_limit=16,
+        restart_policy={"Name": "always"},
+    )
     yield container
     container.remove(force=True)
 
@@ -28,7 +35,9 @@ def bystander(docker_engine):
 @pytest.fixture
 def scenario(monkeypatch, bystander, request):
     """A participant of its own; afterwards: reset, nothing labelled left, the bystander alive."""
-    monkeypatch.setenv("LAB_PREFIX", f"f{os.getpid() % 10000}-{request.node.name[5:13].replace('_', '-').strip('-')}".lower())
+    monkeypatch.setenv(
+        "LAB_PREFIX", f"f{os.getpid() % 10000}-{request.node.name[5:13].replace('_', '-').strip('-')}".lower()
+    )
     yield settings.prefix()
     lab.reset(images=False)
     leftovers = lab.labelled(images=False)

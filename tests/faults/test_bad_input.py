@@ -1,4 +1,5 @@
 """Bad input gets one clear line that says what is wrong and how to fix it."""
+
 import time
 
 import pytest
@@ -12,7 +13,10 @@ from lab.targets.manifests import Manifest
 def test_invalid_yaml_in_an_exercise_file_leaves_nothing(on_kubernetes, tmp_path):
     broken = tmp_path / "redis.yaml"
     broken.write_text("kind: Deployment\nmetadata:\n  name: redis\n   labels: {}\n")
-    with pytest.raises(lab.LabError, match=r"^redis.yaml line 4, column 10: invalid YAML \(mapping values are not allowed here\)\. Fix:"):
+    with pytest.raises(
+        lab.LabError,
+        match=r"^redis.yaml line 4, column 10: invalid YAML \(mapping values are not allowed here\)\. Fix:",
+    ):
         on_kubernetes.apply([broken])
     assert on_kubernetes.deployments() == []
 
@@ -30,14 +34,18 @@ def test_image_tag_that_does_not_exist_names_the_pull_error(on_kubernetes):
     body["spec"]["template"]["spec"]["containers"][0]["image"] = "redis-tini-lab/redis:no-such-tag"
     on_kubernetes.apply_manifests([Manifest("redis.yaml", body)])
     started = time.monotonic()
-    with pytest.raises(lab.LabError, match=r"^not ready: .*(ErrImagePull|ImagePullBackOff) "
-                                           r"\(redis-tini-lab/redis:no-such-tag\), for 20s: .* Fix: load it"):
+    with pytest.raises(
+        lab.LabError,
+        match=r"^not ready: .*(ErrImagePull|ImagePullBackOff) "
+        r"\(redis-tini-lab/redis:no-such-tag\), for 20s: .* Fix: load it",
+    ):
         on_kubernetes.wait_ready(timeout=120, names=["redis"])
     assert time.monotonic() - started < 90, "a pull error that does not go away ends the wait early"
 
 
 def test_every_wait_ends_within_its_bound(scenario):
     import time
+
     redis = lab.run_redis("redis", lab.redis_image(), quiet=True)
     started = time.monotonic()
     with pytest.raises(lab.course.checks.CheckFailed, match="expected 2 zombies in .*, found 0 after 1s"):

@@ -1,4 +1,5 @@
 """A fault from outside: Docker stops in the middle of a lesson."""
+
 import os
 import signal
 import subprocess

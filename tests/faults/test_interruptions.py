@@ -1,6 +1,7 @@
 """A learner presses Stop (KeyboardInterrupt) or restarts the kernel in the middle of an
 experiment: nothing keeps running, and the next call works. With real kernels: lesson 1's
 on Docker Engine, lessons 4 and 5's on the real Kubernetes here."""
+
 import os
 import queue
 import time
@@ -93,15 +94,17 @@ def test_interrupt_during_the_liveness_stall_unpauses_redis(scenario, on_kuberne
     kernel = Kernel(scenario)
     try:
         setup = SETUP + (
-            "from lab.course import dockercoins\n"
-            "url = dockercoins.ensure_running(target)\n"
-            + REDIS_WITH_LIVENESS_PROBE)
+            "from lab.course import dockercoins\nurl = dockercoins.ensure_running(target)\n" + REDIS_WITH_LIVENESS_PROBE
+        )
         assert kernel.run(setup, timeout=600)["status"] == "ok"
         reply = kernel.run_and_interrupt("experiments.stall_until_restart(target, url)", after_seconds=4)
         assert reply["ename"] == "KeyboardInterrupt"
         # redis answers again at once (a new pod), not after the rest of the 60 s pause
-        lab.wait_until(lambda: on_kubernetes.exec("redis", ["redis-cli", "ping"], timeout=3, quiet=True).stdout.strip()
-                       == "PONG", timeout=15, what="redis to answer after the interrupted stall")
+        lab.wait_until(
+            lambda: on_kubernetes.exec("redis", ["redis-cli", "ping"], timeout=3, quiet=True).stdout.strip() == "PONG",
+            timeout=15,
+            what="redis to answer after the interrupted stall",
+        )
     finally:
         kernel.stop()
 
@@ -126,9 +129,14 @@ def test_kernel_restart_in_the_middle_of_lesson_5_then_rerun_works(scenario, on_
         kernel.manager.restart_kernel(now=True)  # no finally runs: the variants are left behind
         assert len(on_kubernetes.deployments()) >= 6
         # the learner re-runs lesson 5 from the top, over the leftovers
-        assert kernel.run(SETUP + "result = experiments.probe_timeout_matrix(target)\n"
-                          "assert all(row['matches'] for row in result.rows), result.rows",
-                          timeout=600)["status"] == "ok"
+        assert (
+            kernel.run(
+                SETUP + "result = experiments.probe_timeout_matrix(target)\n"
+                "assert all(row['matches'] for row in result.rows), result.rows",
+                timeout=600,
+            )["status"]
+            == "ok"
+        )
         none_left(on_kubernetes)  # the re-run replaced and then removed everything
     finally:
         kernel.stop()

@@ -3,6 +3,7 @@ passes. Lessons 1 and 2 run on Docker Engine after `lab.reset()` (no images, no 
 lesson 1 needs only the base image, 2 builds). Lessons 3 and 4 run on the real Kubernetes
 here after the participant's namespace is deleted (`lab.target().delete()`, nothing
 deployed): 3 deploys DockerCoins, 4 deploys it when it is missing."""
+
 from pathlib import Path
 
 import nbformat
@@ -11,9 +12,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 import lab
-from lab.core import settings
-
 from conftest import KUBERNETES_LESSONS  # noqa: E402  (the lessons that run on Kubernetes)
+from lab.core import settings
 
 # Lessons 1, 2 and 4. Lesson 3 starts from an empty namespace in the main run too (lesson 0
 # deploys nothing), so on its own it proved nothing new for 80 s of CI; lesson 5 prepares
@@ -40,7 +40,8 @@ def test_lesson_passes_on_its_own_after_a_reset(scenario, request, monkeypatch, 
     reset_for(path, request, monkeypatch)
     notebook = nbformat.read(path, as_version=4)
     try:
-        NotebookClient(notebook, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
     except CellExecutionError as error:
         pytest.fail(f"{path.name}, started on its own after a reset:\n{str(error)[-1500:]}", pytrace=False)

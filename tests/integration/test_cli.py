@@ -1,4 +1,5 @@
 """`python -m lab` against the real engine: up/down, bundle/load, participants kept apart."""
+
 import os
 import subprocess
 import sys
@@ -20,8 +21,11 @@ def test_doctor_passes_here_and_names_the_kubernetes_for_lessons_3_to_5(docker_e
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[ok  ] docker engine: Docker Engine" in result.stdout
     kubernetes = kubernetes_target_name()
-    assert (f"[ok  ] target: lessons 3-6 will run on: {kubernetes}" if kubernetes
-            else "[warn] target: no Kubernetes for lessons 3-6") in result.stdout, result.stdout
+    assert (
+        f"[ok  ] target: lessons 3-6 will run on: {kubernetes}"
+        if kubernetes
+        else "[warn] target: no Kubernetes for lessons 3-6"
+    ) in result.stdout, result.stdout
 
 
 def test_bundle_then_load_brings_back_a_removed_image(tmp_path, docker_engine, participant):

@@ -1,6 +1,7 @@
 """The printed-command checker on the real Docker Engine: a `docker rm` of a container that
 is not there, or a `$(docker ps ...)` that finds nothing to act on, fails the check, as it
 would fail the person typing it."""
+
 import lab
 from lab.core import command_check, settings
 
@@ -32,5 +33,7 @@ def test_a_shell_line_whose_substitution_finds_nothing_fails(participant):
 
 def test_a_shell_line_whose_substitution_finds_containers_passes(participant):
     lab.run("listed", settings.REDIS_TINI.tag, quiet=True)
-    _, ok, detail = command_check._check_shell(f"docker rm -f -v $(docker ps -aq --filter label={settings.LABEL}={participant})")
+    _, ok, detail = command_check._check_shell(
+        f"docker rm -f -v $(docker ps -aq --filter label={settings.LABEL}={participant})"
+    )
     assert ok, detail

@@ -1,4 +1,5 @@
 """The Docker helpers against the real Docker Engine."""
+
 import time
 
 import pytest
@@ -17,8 +18,9 @@ def test_run_twice_replaces_instead_of_failing(participant):
 
 def test_run_never_touches_a_container_it_did_not_label(participant, docker_engine):
     name = settings.container_name("theirs")
-    stranger = docker_engine.containers.run(lab.redis_image(), ["sleep", "infinity"], name=name,
-                                            detach=True, pids_limit=16)
+    stranger = docker_engine.containers.run(
+        lab.redis_image(), ["sleep", "infinity"], name=name, detach=True, pids_limit=16
+    )
     try:
         with pytest.raises(lab.LabError, match=f"{name} already exists .* will not touch it"):
             lab.run("theirs", lab.redis_image(), entrypoint=["sleep", "infinity"], quiet=True)
@@ -54,9 +56,11 @@ def test_exec_timeout_is_bounded_and_kills_the_process(participant):
     with pytest.raises(lab.LabTimeout, match=r"did not finish within 1s; it was killed"):
         lab.exec_in(box, ["sleep", "30"], timeout=1, quiet=True)
     assert time.monotonic() - started < 3
-    lab.wait_until(lambda: not any(p.comm == "sleep" and p.pid != 1 and not p.is_zombie
-                                   for p in lab.process_table(box).processes),
-                   timeout=5, what="the timed-out sleep to be gone")
+    lab.wait_until(
+        lambda: not any(p.comm == "sleep" and p.pid != 1 and not p.is_zombie for p in lab.process_table(box).processes),
+        timeout=5,
+        what="the timed-out sleep to be gone",
+    )
 
 
 def test_pids_limit_stops_a_fork_storm(participant):

@@ -1,4 +1,5 @@
 """Image builds and reset, against the real engine."""
+
 import pytest
 
 import lab
@@ -25,8 +26,9 @@ def test_reset_removes_everything_labelled_and_nothing_else(participant, docker_
     lab.run("a", lab.redis_image(), entrypoint=["sleep", "infinity"], quiet=True)
     docker_engine.networks.create(f"{participant}-net", labels=settings.labels())
     docker_engine.volumes.create(f"{participant}-vol", labels=settings.labels())
-    bystander = docker_engine.containers.run(lab.redis_image(), ["sleep", "infinity"],
-                                             name=f"{participant}-bystander", detach=True, pids_limit=16)
+    bystander = docker_engine.containers.run(
+        lab.redis_image(), ["sleep", "infinity"], name=f"{participant}-bystander", detach=True, pids_limit=16
+    )
     try:
         removed = lab.reset()
         assert removed.containers == [f"{participant}-a"]

@@ -2,6 +2,7 @@
 way this machine's Docker image store needs. kind itself cannot run on this machine (its
 node image cannot be pulled), so a `kind` that records its arguments stands in for the
 binary; the image store is read from the real Docker Engine."""
+
 import json
 import os
 import subprocess
@@ -37,8 +38,9 @@ def recording_kind(tmp_path, monkeypatch):
 
 
 def test_the_image_store_is_what_docker_info_says(docker_engine):
-    out = subprocess.run(["docker", "info", "-f", "{{json .DriverStatus}}"], capture_output=True, text=True,
-                         check=True, timeout=30).stdout
+    out = subprocess.run(
+        ["docker", "info", "-f", "{{json .DriverStatus}}"], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
     pairs = dict(json.loads(out) or [])
     expected = "containerd" if pairs.get("driver-type") == kind_load.CONTAINERD_SNAPSHOTTER else "classic"
     assert kind_load.image_store() == expected
@@ -57,8 +59,11 @@ def test_prepare_creates_the_cluster_once_then_loads_each_image(recording_kind, 
     assert "cluster redis-tini-lab exists: reusing it" in second
     loads = [call for call in calls if call.startswith("load ")]
     assert len(loads) == 2 * len(images)  # one kind load per image, each time: kind skips what the node has
-    how = "docker-image redis-tini-lab/redis:7.2.4-tini" if kind_load.image_store() == "classic" else \
-        "image-archive work/images/redis-tini-lab_redis_7.2.4-tini.tar"
+    how = (
+        "docker-image redis-tini-lab/redis:7.2.4-tini"
+        if kind_load.image_store() == "classic"
+        else "image-archive work/images/redis-tini-lab_redis_7.2.4-tini.tar"
+    )
     assert loads[0] == f"load {how} --name redis-tini-lab"
 
 

@@ -1,6 +1,7 @@
 """Every Kubernetes API call is bounded: against an API server that accepts connections and
 then never answers (a real listening socket), a call ends within its request timeout with
 one line that says what happened, instead of hanging the cell forever."""
+
 import socket
 import threading
 import time
@@ -70,6 +71,7 @@ def test_a_hung_api_server_gives_a_one_line_error_in_bounded_time(hung_api_serve
 def test_an_exec_stream_to_a_hung_api_server_is_bounded_too(hung_api_server):
     """The exec websocket itself (past the REST lookups): its handshake has a bound."""
     from lab.targets.kubernetes.kube_api import kube_errors
+
     target = KubernetesTarget(SharedCluster("hung", kubeconfig=hung_api_server))
     started = time.monotonic()
     with pytest.raises(lab.LabError) as error, kube_errors("exec in the pod"):

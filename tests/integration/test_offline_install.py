@@ -6,6 +6,7 @@ The network is really cut where this runs as root (a network namespace of its ow
 only the loopback up: Docker's socket is a file, so the lesson still reaches the engine).
 Elsewhere pip is cut off from every index and its configuration, which is what --no-index
 promises. Either way the only packages pip can see are the bundle's."""
+
 import os
 import shutil
 import subprocess
@@ -22,8 +23,17 @@ WHEELS_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / 
 
 def copy_of_the_course(destination: Path) -> Path:
     """The course's files as a fresh clone has them (tracked and new, minus ignored ones)."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=settings.REPO_ROOT,
-                            capture_output=True, check=True, timeout=60).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=settings.REPO_ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = settings.REPO_ROOT / name
         if source.is_file():
@@ -48,8 +58,13 @@ def without_pip_config() -> dict:
 def bundled_wheels():
     """The bundle's wheels, downloaded once per machine and set of pins (online, as an
     instructor does before the room)."""
-    pins = "\n".join([(settings.REPO_ROOT / "requirements.txt").read_text(),
-                      (settings.REPO_ROOT / "requirements-test.txt").read_text(), *INSTALL_REQUIREMENTS])
+    pins = "\n".join(
+        [
+            (settings.REPO_ROOT / "requirements.txt").read_text(),
+            (settings.REPO_ROOT / "requirements-test.txt").read_text(),
+            *INSTALL_REQUIREMENTS,
+        ]
+    )
     complete = WHEELS_CACHE / ".complete"
     if not complete.exists() or complete.read_text() != pins:
         shutil.rmtree(WHEELS_CACHE, ignore_errors=True)
@@ -71,18 +86,31 @@ def test_course_installs_from_a_bundle_offline_and_lesson_01_passes(bundled_whee
 
     # The tests' own tools (pytest, nbval) from the same bundle, still offline, the way
     # ./course test installs them; then lesson 01.
-    lesson = subprocess.run(offline("./course setup test && "
-                                    ".venv/bin/python -m pytest -p no:cacheprovider -q notebooks/01-pid1-and-zombies.ipynb"),
-                            cwd=course, env=env, capture_output=True, text=True, timeout=900)
+    lesson = subprocess.run(
+        offline(
+            "./course setup test && "
+            ".venv/bin/python -m pytest -p no:cacheprovider -q notebooks/01-pid1-and-zombies.ipynb"
+        ),
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert lesson.returncode == 0, lesson.stdout[-3000:] + lesson.stderr[-2000:]
-    print(f"offline install from the bundle: {install_seconds:.1f}s; lesson 01: {lesson.stdout.strip().splitlines()[-1]}")
+    print(
+        f"offline install from the bundle: {install_seconds:.1f}s; lesson 01: {lesson.stdout.strip().splitlines()[-1]}"
+    )
 
 
 def test_without_the_bundle_the_offline_install_fails_clearly(tmp_path):
     """The same install with no bundle must fail: the test above can fail, and pip really
     had no other source."""
     course = copy_of_the_course(tmp_path / "course")
-    setup = subprocess.run(offline("./course setup"), cwd=course, env=without_pip_config(),
-                           capture_output=True, text=True, timeout=600)
+    setup = subprocess.run(
+        offline("./course setup"), cwd=course, env=without_pip_config(), capture_output=True, text=True, timeout=600
+    )
     assert setup.returncode != 0
-    assert "No matching distribution" in setup.stderr or "Could not find a version" in setup.stderr, setup.stderr[-2000:]
+    assert "No matching distribution" in setup.stderr or "Could not find a version" in setup.stderr, setup.stderr[
+        -2000:
+    ]

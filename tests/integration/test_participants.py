@@ -1,4 +1,5 @@
 """Two participants on one Docker host, at the same time, with different prefixes."""
+
 import os
 import subprocess
 import sys
@@ -11,9 +12,24 @@ NOTEBOOK = str(settings.REPO_ROOT / "notebooks" / "01-pid1-and-zombies.ipynb")
 
 def start_lesson_1(prefix: str) -> subprocess.Popen:
     env = {**os.environ, "LAB_PREFIX": prefix}
-    return subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                             "--nbval-current-env", NOTEBOOK], env=env, cwd=settings.REPO_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            "--nbval-current-env",
+            NOTEBOOK,
+        ],
+        env=env,
+        cwd=settings.REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def test_two_participants_run_lesson_1_at_once_without_seeing_each_other(docker_engine, monkeypatch):

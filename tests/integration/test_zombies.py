@@ -1,4 +1,5 @@
 """The facts the lessons teach, measured on the real engine (docs/facts.md)."""
+
 import time
 
 import lab

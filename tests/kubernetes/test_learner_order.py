@@ -5,6 +5,7 @@ Going back is the hard part: when lesson 3 runs again, lesson 4's liveness probe
 the live redis Deployment, and lesson 3's `kubectl apply -f k8s/` must take it off (on
 Kubernetes 1.20, a server-side apply could not: "livenessProbe: Required value: must
 specify a handler")."""
+
 import pytest
 
 from lab.core import settings

@@ -4,6 +4,7 @@ the lab labelled for whom they name, and the quota stops a runaway in one namesp
 
 Every denial is also tried as an allowed action in the participant's own namespace, so a
 test that only ever saw 403s (say, from a broken token) would fail instead of passing."""
+
 import os
 import subprocess
 import sys
@@ -22,12 +23,13 @@ from lab.workshop.room import Room, RoomNotIsolated
 
 ARTIFACTS = settings.REPO_ROOT / "tests" / "artifacts"
 A, B = "iso-a", "iso-b"
-BYSTANDER = "iso-bystander"   # a namespace the lab did not make
+BYSTANDER = "iso-bystander"  # a namespace the lab did not make
 
 
 @pytest.fixture(scope="module")
 def room(kube_target_name):
     from lab.targets.kubernetes.kubernetes_here import context_and_kubeconfig
+
     context, kubeconfig = context_and_kubeconfig(kube_target_name)
     with pytest.MonkeyPatch.context() as patch:  # the images on the nodes, as an instructor does first
         patch.setenv("LAB_TARGET", kube_target_name)
@@ -62,26 +64,49 @@ def _sleeper(name: str, replicas: int = 1, owner: str = "tests") -> client.V1Dep
     labelled as the course's objects are (what the lab's reset finds in ``owner``'s namespace)."""
     labels = {"app": name}
     return client.V1Deployment(
-        metadata=client.V1ObjectMeta(name=name, labels={settings.LABEL: owner, settings.PART_OF[0]: settings.PART_OF[1]}),
-        spec=client.V1DeploymentSpec(replicas=replicas, selector=client.V1LabelSelector(match_labels=labels),
-                                     template=client.V1PodTemplateSpec(
-            metadata=client.V1ObjectMeta(labels=labels),
-            spec=client.V1PodSpec(termination_grace_period_seconds=0, containers=[client.V1Container(
-                name="sleeper", image=settings.REDIS_TINI.tag, image_pull_policy="IfNotPresent",
-                command=["sleep", "3600"])]))))
+        metadata=client.V1ObjectMeta(
+            name=name, labels={settings.LABEL: owner, settings.PART_OF[0]: settings.PART_OF[1]}
+        ),
+        spec=client.V1DeploymentSpec(
+            replicas=replicas,
+            selector=client.V1LabelSelector(match_labels=labels),
+            template=client.V1PodTemplateSpec(
+                metadata=client.V1ObjectMeta(labels=labels),
+                spec=client.V1PodSpec(
+                    termination_grace_period_seconds=0,
+                    containers=[
+                        client.V1Container(
+                            name="sleeper",
+                            image=settings.REDIS_TINI.tag,
+                            image_pull_policy="IfNotPresent",
+                            command=["sleep", "3600"],
+                        )
+                    ],
+                ),
+            ),
+        ),
+    )
 
 
 def _node_port() -> client.V1Service:
     """Node ports are cluster-wide: the room's quota allows none."""
-    return client.V1Service(metadata=client.V1ObjectMeta(name="grab-a-port"), spec=client.V1ServiceSpec(
-        type="NodePort", selector={"app": "sleeper"}, ports=[client.V1ServicePort(port=80, protocol="TCP")]))
+    return client.V1Service(
+        metadata=client.V1ObjectMeta(name="grab-a-port"),
+        spec=client.V1ServiceSpec(
+            type="NodePort", selector={"app": "sleeper"}, ports=[client.V1ServicePort(port=80, protocol="TCP")]
+        ),
+    )
 
 
 def _running_pod(core, namespace: str, app: str) -> str:
     def running():
-        pods = [pod for pod in core.list_namespaced_pod(namespace, label_selector=f"app={app}").items
-                if pod.status.phase == "Running"]
+        pods = [
+            pod
+            for pod in core.list_namespaced_pod(namespace, label_selector=f"app={app}").items
+            if pod.status.phase == "Running"
+        ]
         return pods[0].metadata.name if pods else None
+
     return wait_until(running, timeout=90, interval=0.5, what=f"a running {app} pod in {namespace}")
 
 
@@ -97,8 +122,17 @@ def _attempt(call) -> str:
 
 
 def _exec(core, namespace, pod):
-    output = stream(core.connect_get_namespaced_pod_exec, pod, namespace, command=["echo", "in"],
-                    stderr=True, stdout=True, stdin=False, tty=False, _request_timeout=15)
+    output = stream(
+        core.connect_get_namespaced_pod_exec,
+        pod,
+        namespace,
+        command=["echo", "in"],
+        stderr=True,
+        stdout=True,
+        stdin=False,
+        tty=False,
+        _request_timeout=15,
+    )
     assert output.strip() == "in"
 
 
@@ -119,7 +153,9 @@ def test_a_participant_reaches_their_own_namespace_and_nothing_else(room, kube_t
         ("read ConfigMaps", "own"): _attempt(lambda: a_core.list_namespaced_config_map(A)),
         ("read ConfigMaps", "other"): _attempt(lambda: a_core.list_namespaced_config_map(B)),
         ("create a NodePort Service", "own"): _attempt(lambda: a_core.create_namespaced_service(A, _node_port())),
-        ("create a deployment", "other"): _attempt(lambda: a_apps.create_namespaced_deployment(B, _sleeper("intruder"))),
+        ("create a deployment", "other"): _attempt(
+            lambda: a_apps.create_namespaced_deployment(B, _sleeper("intruder"))
+        ),
         ("delete a pod", "other"): _attempt(lambda: a_core.delete_namespaced_pod(b_pod, B)),
         ("delete a pod", "own"): _attempt(lambda: a_core.delete_namespaced_pod(a_pod, A, grace_period_seconds=0)),
         ("list namespaces", "cluster"): _attempt(lambda: a_core.list_namespace()),
@@ -133,8 +169,11 @@ def test_a_participant_reaches_their_own_namespace_and_nothing_else(room, kube_t
     (ARTIFACTS / "room-isolation.txt").write_text(f"participant {A}'s credentials ({kube_target_name}):\n{table}\n")
     print(table)
     for (what, where), answer in attempts.items():
-        allowed = where == "own" and what not in ("delete own namespace", "change own quota",
-                                                  "create a NodePort Service")
+        allowed = where == "own" and what not in (
+            "delete own namespace",
+            "change own quota",
+            "create a NodePort Service",
+        )
         assert (answer == "allowed") == allowed, f"{what} in {where} namespace: {answer}\n{table}"
         if not allowed:
             assert answer.startswith("403"), f"{what} in {where}: {answer}"
@@ -147,11 +186,22 @@ def test_a_participant_cannot_run_a_privileged_pod(room):
     there is no way onto the node and from there into the others' namespaces."""
     labels = _admin_core(room).read_namespace(A).metadata.labels
     assert labels.get("pod-security.kubernetes.io/enforce") == "baseline"
-    privileged = client.V1Pod(metadata=client.V1ObjectMeta(name="root-on-the-node"), spec=client.V1PodSpec(
-        containers=[client.V1Container(name="c", image=settings.REDIS_TINI.tag, command=["sleep", "1"],
-                                       security_context=client.V1SecurityContext(privileged=True))]))
-    answer = _attempt(lambda: client.CoreV1Api(_participant_api(room, A)).create_namespaced_pod(
-        A, privileged, dry_run="All"))
+    privileged = client.V1Pod(
+        metadata=client.V1ObjectMeta(name="root-on-the-node"),
+        spec=client.V1PodSpec(
+            containers=[
+                client.V1Container(
+                    name="c",
+                    image=settings.REDIS_TINI.tag,
+                    command=["sleep", "1"],
+                    security_context=client.V1SecurityContext(privileged=True),
+                )
+            ]
+        ),
+    )
+    answer = _attempt(
+        lambda: client.CoreV1Api(_participant_api(room, A)).create_namespaced_pod(A, privileged, dry_run="All")
+    )
     assert answer.startswith("403"), f"a privileged pod in a room namespace: {answer}"
 
 
@@ -167,13 +217,25 @@ def test_a_participant_is_refused_every_way_out_of_their_namespace(room, kube_ta
     else:
         assert all("externalIPs" in hole for hole in holes), holes
     policy = client.NetworkingV1Api(room.api()).read_namespaced_network_policy(room_objects.NETWORK_POLICY, A)
-    assert policy.spec.policy_types == ["Ingress", "Egress"]       # on the API server (the stand-in's CNI
-    quota = _admin_core(room).read_namespaced_resource_quota("room-quota", A).spec.hard   # does not enforce it)
+    assert policy.spec.policy_types == ["Ingress", "Egress"]  # on the API server (the stand-in's CNI
+    quota = _admin_core(room).read_namespaced_resource_quota("room-quota", A).spec.hard  # does not enforce it)
     assert quota["requests.ephemeral-storage"] == room_objects.QUOTA["requests.ephemeral-storage"]
     allowed = client.CoreV1Api(_participant_api(room, A)).create_namespaced_service(  # the control: a plain
-        A, room_isolation.body(room_isolation.Hole("plain", "Service", {"selector": {"app": "none"},   # Service passes
-                                                                         "ports": [{"port": 6379}]}, ""), A),
-        dry_run="All")
+        A,
+        room_isolation.body(
+            room_isolation.Hole(
+                "plain",
+                "Service",
+                {
+                    "selector": {"app": "none"},  # Service passes
+                    "ports": [{"port": 6379}],
+                },
+                "",
+            ),
+            A,
+        ),
+        dry_run="All",
+    )
     assert allowed.metadata.name == "isolation-check"
 
 
@@ -213,22 +275,38 @@ def test_quota_stops_a_runaway_in_its_own_namespace_only(room, kube_target_name)
 
     def refused_by_quota():
         replica_sets = a_apps.list_namespaced_replica_set(A, label_selector="app=runaway").items
-        return any(c.type == "ReplicaFailure" and "exceeded quota" in (c.message or "")
-                   for rs in replica_sets for c in rs.status.conditions or [])
+        return any(
+            c.type == "ReplicaFailure" and "exceeded quota" in (c.message or "")
+            for rs in replica_sets
+            for c in rs.status.conditions or []
+        )
+
     wait_until(refused_by_quota, timeout=60, interval=1, what="the quota to refuse the runaway's pods")
     # What the quota counts: pods in a non-terminal phase (ResourceQuota docs: a Succeeded or
     # Failed pod is listed but not counted), not being deleted (the 1.20 kubelet removes the
     # objects of the previous tests' pods 10-60 s late, and they are listed meanwhile).
-    pods_in_a = len([pod for pod in a_core.list_namespaced_pod(A).items if not pod.metadata.deletion_timestamp
-                     and (pod.status.phase if pod.status else None) not in ("Succeeded", "Failed")])
+    pods_in_a = len(
+        [
+            pod
+            for pod in a_core.list_namespaced_pod(A).items
+            if not pod.metadata.deletion_timestamp
+            and (pod.status.phase if pod.status else None) not in ("Succeeded", "Failed")
+        ]
+    )
     assert pods_in_a <= limit, f"{pods_in_a} pods in {A}, over its quota of {limit}"
 
     b_apps.create_namespaced_deployment(B, _sleeper("still-works"))
     _running_pod(b_core, B, "still-works")  # B's room is unaffected
     for apps, namespace, name in ((a_apps, A, "runaway"), (b_apps, B, "still-works")):
         apps.delete_namespaced_deployment(name, namespace, propagation_policy="Foreground")
-        wait_until(lambda: not apps.list_namespaced_deployment(namespace, field_selector=f"metadata.name={name}").items,
-                   timeout=90, interval=0.5, what=f"deployment {name} to be deleted")
+        wait_until(
+            lambda apps=apps, namespace=namespace, name=name: (
+                not apps.list_namespaced_deployment(namespace, field_selector=f"metadata.name={name}").items
+            ),
+            timeout=90,
+            interval=0.5,
+            what=f"deployment {name} to be deleted",
+        )
     print(f"runaway: {pods_in_a} of {3 * limit} pods created in {A} (quota {limit}); {B} still schedules")
 
 
@@ -237,22 +315,39 @@ def test_reset_and_room_delete_leave_others_untouched(room, kube_target_name):
     if not _exists(room, BYSTANDER):
         admin.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=BYSTANDER)))
     # An object in A's namespace the lab did not label, and B's own deployment.
-    admin.create_namespaced_config_map(A, client.V1ConfigMap(metadata=client.V1ObjectMeta(name="not-the-labs"),
-                                                             data={"keep": "me"}))
+    admin.create_namespaced_config_map(
+        A, client.V1ConfigMap(metadata=client.V1ObjectMeta(name="not-the-labs"), data={"keep": "me"})
+    )
     b_apps, a_apps = client.AppsV1Api(_participant_api(room, B)), client.AppsV1Api(_participant_api(room, A))
     b_apps.create_namespaced_deployment(B, _sleeper("b-work", owner=B))
     a_apps.create_namespaced_deployment(A, _sleeper("a-work", owner=A))  # the lab's, for A: reset removes it
     b_before = sorted(d.metadata.name for d in b_apps.list_namespaced_deployment(B).items)
-    env = {**os.environ, "KUBECONFIG": str(room.folder / f"{A}.kubeconfig"),
-           "LAB_KUBE_CONTEXT": f"{room.name}-{A}", "LAB_PREFIX": A}
+    env = {
+        **os.environ,
+        "KUBECONFIG": str(room.folder / f"{A}.kubeconfig"),
+        "LAB_KUBE_CONTEXT": f"{room.name}-{A}",
+        "LAB_PREFIX": A,
+    }
     lab_command(["reset", "--keep-images"], env)
 
     assert "a-work" not in [d.metadata.name for d in a_apps.list_namespaced_deployment(A).items]
     assert admin.read_namespaced_config_map("not-the-labs", A).data == {"keep": "me"}
     assert sorted(d.metadata.name for d in b_apps.list_namespaced_deployment(B).items) == b_before
 
-    lab_command(["room", "--room", room.name, "--context", room.context,
-                 *(["--kubeconfig", room.kubeconfig] if room.kubeconfig else []), "delete", "--names", A], os.environ)
+    lab_command(
+        [
+            "room",
+            "--room",
+            room.name,
+            "--context",
+            room.context,
+            *(["--kubeconfig", room.kubeconfig] if room.kubeconfig else []),
+            "delete",
+            "--names",
+            A,
+        ],
+        os.environ,
+    )
     assert not _exists(room, A)
     assert not (room.folder / f"{A}.kubeconfig").exists()
     assert _exists(room, B) and _exists(room, BYSTANDER)
@@ -260,23 +355,43 @@ def test_reset_and_room_delete_leave_others_untouched(room, kube_target_name):
 
 
 def lab_command(argv, env) -> str:
-    result = subprocess.run([sys.executable, "-m", "lab", *argv], cwd=settings.REPO_ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "lab", *argv],
+        cwd=settings.REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, f"python -m lab {' '.join(argv)}: {result.stderr[-2000:]}"
     return result.stdout
 
 
-
 def test_room_doctor_tries_the_images_on_every_node_and_says_what_lesson_5_will_show(room, kube_target_name):
-    where = ["--room", room.name, "--context", room.context, *(["--kubeconfig", room.kubeconfig] if room.kubeconfig else [])]
-    found = subprocess.run([sys.executable, "-m", "lab", "room", *where, "doctor"], cwd=settings.REPO_ROOT,
-                           capture_output=True, text=True, timeout=300)
-    isolated = kube_target_name == "standin"   # kind: the externalIPs hole (see below) makes doctor exit 1
+    where = [
+        "--room",
+        room.name,
+        "--context",
+        room.context,
+        *(["--kubeconfig", room.kubeconfig] if room.kubeconfig else []),
+    ]
+    found = subprocess.run(
+        [sys.executable, "-m", "lab", "room", *where, "doctor"],
+        cwd=settings.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    isolated = kube_target_name == "standin"  # kind: the externalIPs hole (see below) makes doctor exit 1
     assert found.returncode == (0 if isolated else 1), found.stdout[-2000:] + found.stderr[-2000:]
     assert "starts" in found.stdout and "exhaustion run restarts the pod" in found.stdout
     assert ("refused all 6 ways out" if isolated else "NOT ISOLATED") in found.stdout
-    missing = subprocess.run([sys.executable, "-m", "lab", "room", *where, "doctor", "--registry", "registry.invalid/course"],
-                             cwd=settings.REPO_ROOT, capture_output=True, text=True, timeout=300)
+    missing = subprocess.run(
+        [sys.executable, "-m", "lab", "room", *where, "doctor", "--registry", "registry.invalid/course"],
+        cwd=settings.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert missing.returncode == 1 and "does not start" in missing.stdout, missing.stdout[-2000:]
     assert "Traceback" not in missing.stderr
-

@@ -8,6 +8,7 @@ with --dry-run=server, mutating docker through the CLI's parser). Here: every le
 every engine printed commands, and every one of them passed. The table of what was checked
 is written to tests/artifacts/printed-commands.txt.
 """
+
 import json
 import shlex
 import shutil
@@ -26,8 +27,11 @@ REPORT = Path(PRINTED_COMMANDS).with_suffix(".txt")
 
 def _checked(engine: str):
     if not PRINTED_COMMANDS.exists():
-        pytest.fail("no printed commands were recorded. Fix: run the whole suite (./course test), which runs "
-                    "the notebooks first.", pytrace=False)
+        pytest.fail(
+            "no printed commands were recorded. Fix: run the whole suite (./course test), which runs "
+            "the notebooks first.",
+            pytrace=False,
+        )
     lines = [json.loads(line) for line in PRINTED_COMMANDS.read_text().splitlines() if line.strip()]
     return [line for line in lines if line["engine"] == engine]
 
@@ -36,17 +40,19 @@ def _write_report(engine: str, checked) -> None:
     with REPORT.open("a") as report:
         report.write(f"== {engine}: {len(checked)} distinct commands ==\n")
         for line in checked:
-            report.write(f"{'ok ' if line['ok'] else 'BAD'} {line['lesson'] or '--'} [{line['mode']}] "
-                         f"{line['command']}\n")
+            report.write(
+                f"{'ok ' if line['ok'] else 'BAD'} {line['lesson'] or '--'} [{line['mode']}] {line['command']}\n"
+            )
 
 
 # "cluster": kind or the stand-in, as the learner's own cluster (lesson 0 prints there once a cluster is up,
 # always in its run under tests/kubernetes/); "kubernetes": the two
 # participants of tests/kubernetes/test_two_participants.py, each in a workshop room's namespace.
-@pytest.mark.parametrize("engine,lessons", [("docker", {"01", "02"}),
-                                            ("cluster", {"00", "03", "04", "05", "06"}),
-                                            ("kubernetes", {"03", "05"})],
-                         ids=["docker", "own-cluster", "room-participants"])
+@pytest.mark.parametrize(
+    "engine,lessons",
+    [("docker", {"01", "02"}), ("cluster", {"00", "03", "04", "05", "06"}), ("kubernetes", {"03", "05"})],
+    ids=["docker", "own-cluster", "room-participants"],
+)
 def test_every_printed_command_runs(engine, lessons):
     if engine == "cluster":
         engine = kubernetes_or_fail()
@@ -54,8 +60,11 @@ def test_every_printed_command_runs(engine, lessons):
     _write_report(engine, checked)
     seen = {line["lesson"] for line in checked}
     assert lessons <= seen, f"no printed commands recorded on {engine} for lesson(s) {sorted(lessons - seen)}"
-    bad = [f"lesson {line['lesson']}: $ {line['command']}  [{line['mode']}] -> {line['detail'][-200:]}"
-           for line in checked if not line["ok"]]
+    bad = [
+        f"lesson {line['lesson']}: $ {line['command']}  [{line['mode']}] -> {line['detail'][-200:]}"
+        for line in checked
+        if not line["ok"]
+    ]
     modes = Counter(line["mode"].split(" with ")[0] for line in checked)
     print(f"{engine}: {len(checked)} commands checked: " + ", ".join(f"{n} {mode}" for mode, n in modes.items()))
     assert not bad, f"{len(bad)} printed command(s) fail on {engine}:\n" + "\n".join(bad)
@@ -68,12 +77,15 @@ TOOLS = ("docker", "kind", "kubectl")
 def bash_cells(path: Path):
     """The learner's commands: the body of every %%bash cell of a notebook."""
     cells = nbformat.read(path, as_version=4).cells
-    return [cell.source.split("\n", 1)[1] for cell in cells
-            if cell.cell_type == "code" and cell.source.startswith("%%bash\n")]
+    return [
+        cell.source.split("\n", 1)[1]
+        for cell in cells
+        if cell.cell_type == "code" and cell.source.startswith("%%bash\n")
+    ]
 
 
 OPERATORS = {";", "|", "||", "&&", "&", "(", ")"}
-LEADING_KEYWORDS = {"do", "then", "else", "if", "while", "!"}   # a command follows them
+LEADING_KEYWORDS = {"do", "then", "else", "if", "while", "!"}  # a command follows them
 
 
 def alternatives(script: str):
@@ -108,8 +120,7 @@ def test_the_learners_commands_are_shell_a_terminal_takes(path):
     for script in bash_cells(path):
         checked = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True, timeout=10)
         assert checked.returncode == 0, f"{path.name}: not valid shell:\n{script}\n{checked.stderr}"
-        missing = [group for group in alternatives(script)
-                   if not any(p in TOOLS or shutil.which(p) for p in group)]
+        missing = [group for group in alternatives(script) if not any(p in TOOLS or shutil.which(p) for p in group)]
         assert not missing, f"{path.name}: {missing} not found, in:\n{script}"
 
 

@@ -3,6 +3,7 @@ lab's reset. So each runs twice in a row, as a learner who re-runs them would, w
 containers left from the first run; and reset leaves nothing labelled. (Lessons 3 and 4
 run again on Kubernetes in a learner's order: tests/kubernetes/test_learner_order.py.)
 """
+
 from pathlib import Path
 
 import nbformat
@@ -17,8 +18,9 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("0[0
 
 def run_notebook(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     try:
         client.execute()
     except CellExecutionError as error:

@@ -1,6 +1,7 @@
 """The GitHub Actions workflow that runs every notebook on a real kind cluster cannot run
 here: check it against the workflow schema (check-jsonschema's vendored SchemaStore copy)
 and against the README, kind-config.yaml and .ci/run it must agree with."""
+
 import re
 import subprocess
 import sys
@@ -21,15 +22,25 @@ def readme_test_command() -> str:
 
 
 def test_workflow_matches_the_github_actions_schema():
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-                             str(WORKFLOW)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_action_is_pinned_to_a_release():
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment():
+    text = WORKFLOW.read_text()
     for step in STEPS:
         if "uses" in step:
-            assert re.search(r"@v\d+\.\d+\.\d+$", step["uses"]), step["uses"]
+            assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            assert re.search(re.escape(step["uses"]) + r" # v\d+\.\d+\.\d+$", text, re.M), step["uses"]
+
+
+def test_the_checkout_keeps_no_credentials():
+    checkout = next(s for s in STEPS if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
 
 
 def test_kind_cluster_is_the_one_the_lab_expects():

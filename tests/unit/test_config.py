@@ -1,4 +1,5 @@
 """The configuration is read from the environment in one place, and never written back."""
+
 import os
 from pathlib import Path
 
@@ -12,10 +13,20 @@ def test_defaults_from_an_empty_environment():
 
 
 def test_every_variable_lands_in_its_field():
-    read = config.Config.from_environment({
-        "LAB_PREFIX": "ada", "LAB_TARGET": "Kind", "LAB_KUBE_CONTEXT": "room", "LAB_REGISTRY": "reg:5000",
-        "LAB_KUBERNETES": "standin", "LAB_SOLUTIONS": "1", "LAB_CHECK_COMMANDS": "/tmp/x.jsonl",
-        "REDIS_IMAGE": "my/redis:7", "KUBECONFIG": f"/a{os.pathsep}/b", "XDG_STATE_HOME": "/state"})
+    read = config.Config.from_environment(
+        {
+            "LAB_PREFIX": "ada",
+            "LAB_TARGET": "Kind",
+            "LAB_KUBE_CONTEXT": "room",
+            "LAB_REGISTRY": "reg:5000",
+            "LAB_KUBERNETES": "standin",
+            "LAB_SOLUTIONS": "1",
+            "LAB_CHECK_COMMANDS": "/tmp/x.jsonl",
+            "REDIS_IMAGE": "my/redis:7",
+            "KUBECONFIG": f"/a{os.pathsep}/b",
+            "XDG_STATE_HOME": "/state",
+        }
+    )
     assert read.prefix == "ada" and read.target == "kind" and read.kube_context == "room"
     assert read.registry == "reg:5000" and read.kubernetes == "standin" and read.solutions
     assert read.check_commands == "/tmp/x.jsonl" and read.base_images == {"REDIS_IMAGE": "my/redis:7"}

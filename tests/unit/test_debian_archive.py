@@ -1,6 +1,7 @@
 """scripts/lib/debian-archive.sh: the stand-in scripts take the Debian archive from the
 machine's own apt sources (no mirror is written into the repository). Run with real bash
 against sources files laid out under a temporary root."""
+
 import subprocess
 
 import pytest
@@ -41,18 +42,26 @@ def test_deb822_sources_give_the_main_archive_and_its_key(tmp_path):
 
 
 def test_a_disabled_stanza_and_the_security_archive_are_not_taken(tmp_path):
-    write(tmp_path, "sources.list.d/debian.sources", "Enabled: no\n" + DEB822.split("\n\n")[0] + "\n\n"
-          + DEB822.split("\n\n")[1])
+    write(
+        tmp_path,
+        "sources.list.d/debian.sources",
+        "Enabled: no\n" + DEB822.split("\n\n")[0] + "\n\n" + DEB822.split("\n\n")[1],
+    )
     assert archive_under(tmp_path) == ""
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("deb http://mirror.example/debian bookworm main", "http://mirror.example/debian"),
-    ("deb [arch=amd64 signed-by=/etc/key.gpg] http://mirror.example/debian/ bookworm main",
-     "http://mirror.example/debian/ /etc/key.gpg"),
-    ("deb http://security.example/debian-security bookworm-security main", ""),
-    ("deb http://archive.ubuntu.example/ubuntu noble main", ""),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("deb http://mirror.example/debian bookworm main", "http://mirror.example/debian"),
+        (
+            "deb [arch=amd64 signed-by=/etc/key.gpg] http://mirror.example/debian/ bookworm main",
+            "http://mirror.example/debian/ /etc/key.gpg",
+        ),
+        ("deb http://security.example/debian-security bookworm-security main", ""),
+        ("deb http://archive.ubuntu.example/ubuntu noble main", ""),
+    ],
+)
 def test_one_line_sources(tmp_path, line, expected):
     write(tmp_path, "sources.list", f"# a comment\n{line}\n")
     assert archive_under(tmp_path) == expected

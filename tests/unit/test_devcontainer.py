@@ -1,6 +1,7 @@
 """The devcontainer (Codespaces, VS Code): valid, and consistent with the rest of the course:
 its scripts exist, kind is the version the GitHub workflow pins, JupyterLab's port is the
 one forwarded, and the course command it runs exists."""
+
 import json
 import re
 import subprocess
@@ -26,10 +27,14 @@ def test_it_is_valid_against_the_devcontainer_schema():
 def test_docker_in_docker_kind_and_kubectl_are_there():
     config = devcontainer()
     assert any(feature.startswith("ghcr.io/devcontainers/features/docker-in-docker:") for feature in config["features"])
-    assert any(feature.startswith("ghcr.io/devcontainers/features/kubectl-helm-minikube:") for feature in config["features"])
+    assert any(
+        feature.startswith("ghcr.io/devcontainers/features/kubectl-helm-minikube:") for feature in config["features"]
+    )
     workflow = (settings.REPO_ROOT / ".github" / "workflows" / "kind.yml").read_text()
     pinned = re.search(r"KIND_VERSION=(v[\d.]+)", (FOLDER / "install-kind.sh").read_text())[1]
-    assert re.search(rf"version:\s*{re.escape(pinned)}\b", workflow), f"kind {pinned} in the devcontainer, not in the workflow"
+    assert re.search(rf"version:\s*{re.escape(pinned)}\b", workflow), (
+        f"kind {pinned} in the devcontainer, not in the workflow"
+    )
 
 
 def test_its_commands_exist_and_jupyterlab_is_forwarded():

@@ -1,5 +1,6 @@
 """Every exercise check: every right answer passes, each kind of wrong answer is named by
 its mistake id with a precise message, and hints escalate from why to where to what."""
+
 import pytest
 import yaml
 
@@ -37,22 +38,26 @@ def failure(check, answer, **options) -> CheckFailed:
 
 # -- lesson 2 ---------------------------------------------------------------------------------
 
+
 def test_entrypoint_solution_passes_and_is_recorded():
     assert exercises.check_entrypoint(solution(ENTRYPOINT)) == ["tini", "--", "docker-entrypoint.sh"]
     assert ENTRYPOINT.key in progress.passed_keys()
     assert f"1 of {len(exercises.ALL)} exercises passed" in exercises.summary()
 
 
-@pytest.mark.parametrize("answer", [
-    'ENTRYPOINT ["tini", "-s", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
-    'ENTRYPOINT ["tini", "-g", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
-    'ENTRYPOINT ["/usr/bin/tini", "-s", "-g", "-v", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
-    'ENTRYPOINT ["tini", "-p", "SIGTERM", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
-    'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["redis-server", "--save", ""]',
-    'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["--save", ""]',  # the script puts redis-server first
-    'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh", "redis-server"]',      # no CMD needed then
-    'entrypoint ["tini", "--", \\\n    "docker-entrypoint.sh"]\nCMD ["redis-server"]',
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        'ENTRYPOINT ["tini", "-s", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+        'ENTRYPOINT ["tini", "-g", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+        'ENTRYPOINT ["/usr/bin/tini", "-s", "-g", "-v", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+        'ENTRYPOINT ["tini", "-p", "SIGTERM", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+        'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["redis-server", "--save", ""]',
+        'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["--save", ""]',  # the script puts redis-server first
+        'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh", "redis-server"]',  # no CMD needed then
+        'entrypoint ["tini", "--", \\\n    "docker-entrypoint.sh"]\nCMD ["redis-server"]',
+    ],
+)
 def test_entrypoint_right_answers(answer):
     assert exercises.check_entrypoint(answer)[0].endswith("tini")
 
@@ -66,7 +71,11 @@ def test_entrypoint_with_tini_s_passes_and_says_s_is_redundant(capsys):
 ENTRYPOINT_WRONG = [
     ('CMD ["redis-server"]', "no-entrypoint", "there is no ENTRYPOINT line"),
     ('ENTRYPOINT tini -- docker-entrypoint.sh\nCMD ["redis-server"]', "entrypoint-shell-form", "is in shell form"),
-    ("ENTRYPOINT ['tini', '--', 'docker-entrypoint.sh']\nCMD [\"redis-server\"]", "entrypoint-shell-form", "shell form"),
+    (
+        "ENTRYPOINT ['tini', '--', 'docker-entrypoint.sh']\nCMD [\"redis-server\"]",
+        "entrypoint-shell-form",
+        "shell form",
+    ),
     ('ENTRYPOINT ["docker-entrypoint.sh", "tini"]\nCMD ["redis-server"]', "tini-not-first", "runs as PID 1"),
     ('ENTRYPOINT []\nCMD ["redis-server"]', "tini-not-first", "starts with []"),
     ('ENTRYPOINT ["/tini", "-s", "--", "docker-entrypoint.sh"]\nCMD ["redis-server"]', "tini-path", "'/tini'"),
@@ -76,10 +85,21 @@ ENTRYPOINT_WRONG = [
     ('ENTRYPOINT ["tini", "--"]\nCMD ["redis-server"]', "no-docker-entrypoint", "tini runs []"),
     ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]', "no-cmd", "there is no CMD line"),
     ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD []', "no-cmd", "CMD is empty"),
-    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD redis-server', "cmd-shell-form", "CMD redis-server is in shell form"),
-    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["bash"]', "cmd-not-redis-server", "redis-server is not started"),
-    ('ENTRYPOINT ["tini", "--", "docker-entrypoint.sh", "redis-server"]\nCMD ["redis-server"]',
-     "redis-server-twice", "redis-server twice"),
+    (
+        'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD redis-server',
+        "cmd-shell-form",
+        "CMD redis-server is in shell form",
+    ),
+    (
+        'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]\nCMD ["bash"]',
+        "cmd-not-redis-server",
+        "redis-server is not started",
+    ),
+    (
+        'ENTRYPOINT ["tini", "--", "docker-entrypoint.sh", "redis-server"]\nCMD ["redis-server"]',
+        "redis-server-twice",
+        "redis-server twice",
+    ),
 ]
 
 
@@ -100,6 +120,7 @@ def test_unanswered_exercise_says_so_and_solutions_mode_uses_the_solution(monkey
 
 # -- lesson 4 ---------------------------------------------------------------------------------
 
+
 def test_liveness_solution_passes():
     assert exercises.check_liveness_probe(solution(LIVENESS))["exec"]["command"] == ["redis-cli", "ping"]
 
@@ -108,19 +129,24 @@ def probe(command: str, extra: str = "") -> str:
     return f"livenessProbe:\n  exec:\n    command: {command}\n{extra}"
 
 
-@pytest.mark.parametrize("answer", [
-    probe("[redis-cli, ping]"),
-    probe('["redis-cli", "-e", "ping"]', "  periodSeconds: 5\n  timeoutSeconds: 1\n  failureThreshold: 3\n"),
-    probe("[redis-cli, PING]"),
-    probe("[redis-cli, -h, 127.0.0.1, -p, '6379', -e, ping]"),
-    probe("[redis-cli, ping]", "  initialDelaySeconds: 0\n  successThreshold: 1\n"),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        probe("[redis-cli, ping]"),
+        probe('["redis-cli", "-e", "ping"]', "  periodSeconds: 5\n  timeoutSeconds: 1\n  failureThreshold: 3\n"),
+        probe("[redis-cli, PING]"),
+        probe("[redis-cli, -h, 127.0.0.1, -p, '6379', -e, ping]"),
+        probe("[redis-cli, ping]", "  initialDelaySeconds: 0\n  successThreshold: 1\n"),
+    ],
+)
 def test_liveness_right_answers(answer):
     assert exercises.check_liveness_probe(answer)["exec"]["command"][0] == "redis-cli"
 
 
-@pytest.mark.parametrize("command", ["[/tini, -s, --, redis-cli, ping]", "[tini, --, redis-cli, ping]",
-                                     "[/usr/bin/tini, -s, --, redis-cli, -e, ping]"])
+@pytest.mark.parametrize(
+    "command",
+    ["[/tini, -s, --, redis-cli, ping]", "[tini, --, redis-cli, ping]", "[/usr/bin/tini, -s, --, redis-cli, -e, ping]"],
+)
 def test_the_lectures_probe_is_accepted_and_lesson_5_gets_the_reveal(command, capsys):
     assert exercises.check_liveness_probe(probe(command))["exec"]["command"][0].endswith("tini")
     out = capsys.readouterr().out
@@ -192,39 +218,58 @@ def test_zombie_fix_solution_passes_statically():
     assert exercises.check_zombie_fix(solution(ZOMBIE_FIX))["how"] == "tini is PID 1"
 
 
-@pytest.mark.parametrize("answer, how", [
-    (pod(COURSE_IMAGE + ARGS), "tini is PID 1"),
-    (pod(COURSE_IMAGE), "tini is PID 1"),  # the image's CMD: redis-server
-    (pod(COURSE_IMAGE + '    args: ["--save", ""]\n'), "tini is PID 1"),
-    (pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini is PID 1"),
-    (pod(COURSE_IMAGE + '    command: ["/usr/bin/tini", "-g", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini is PID 1"),
-    (pod(COURSE_IMAGE + '    command: ["tini", "--", "docker-entrypoint.sh", "redis-server"]\n'), "tini is PID 1"),
-    # the shell execs tini, which then is PID 1 (exec keeps the PID)
-    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "exec tini -- redis-server --save \'\'"]\n'), "tini is PID 1"),
-    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "echo starting; exec tini -- docker-entrypoint.sh redis-server"]\n'),
-     "tini is PID 1"),
-    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "exec tini -- redis-server\\n"]\n'), "tini is PID 1"),  # a YAML | block
-    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "echo a;\\nexec tini -- redis-server"]\n'), "tini is PID 1"),
-    (pod(COURSE_IMAGE + '    command: ["sh", "-c", "(cd /data); exec tini -- redis-server"]\n'), "tini is PID 1"),
-    (pod(OFFICIAL_IMAGE + ARGS, SHARED), PAUSE),
-    (pod(OFFICIAL_IMAGE, SHARED), PAUSE),
-    (pod(OFFICIAL_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),
-    (pod(COURSE_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),
-    (pod(COURSE_IMAGE + ARGS, SHARED), PAUSE),  # tini runs too, but pause is PID 1 of the pod
-    (pod(image("docker.io/library/redis:7.2") + ARGS, SHARED), PAUSE),
-    (pod(image("redis") + ARGS, SHARED), PAUSE),
-    (pod(image(settings.REDIS_BASE.standin) + ARGS, SHARED), PAUSE),
-])
+@pytest.mark.parametrize(
+    "answer, how",
+    [
+        (pod(COURSE_IMAGE + ARGS), "tini is PID 1"),
+        (pod(COURSE_IMAGE), "tini is PID 1"),  # the image's CMD: redis-server
+        (pod(COURSE_IMAGE + '    args: ["--save", ""]\n'), "tini is PID 1"),
+        (pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini is PID 1"),
+        (
+            pod(COURSE_IMAGE + '    command: ["/usr/bin/tini", "-g", "--", "docker-entrypoint.sh"]\n' + ARGS),
+            "tini is PID 1",
+        ),
+        (pod(COURSE_IMAGE + '    command: ["tini", "--", "docker-entrypoint.sh", "redis-server"]\n'), "tini is PID 1"),
+        # the shell execs tini, which then is PID 1 (exec keeps the PID)
+        (pod(COURSE_IMAGE + '    command: ["sh", "-c", "exec tini -- redis-server --save \'\'"]\n'), "tini is PID 1"),
+        (
+            pod(
+                COURSE_IMAGE
+                + '    command: ["sh", "-c", "echo starting; exec tini -- docker-entrypoint.sh redis-server"]\n'
+            ),
+            "tini is PID 1",
+        ),
+        (
+            pod(COURSE_IMAGE + '    command: ["sh", "-c", "exec tini -- redis-server\\n"]\n'),
+            "tini is PID 1",
+        ),  # a YAML | block
+        (pod(COURSE_IMAGE + '    command: ["sh", "-c", "echo a;\\nexec tini -- redis-server"]\n'), "tini is PID 1"),
+        (pod(COURSE_IMAGE + '    command: ["sh", "-c", "(cd /data); exec tini -- redis-server"]\n'), "tini is PID 1"),
+        (pod(OFFICIAL_IMAGE + ARGS, SHARED), PAUSE),
+        (pod(OFFICIAL_IMAGE, SHARED), PAUSE),
+        (pod(OFFICIAL_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),
+        (pod(COURSE_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS, SHARED), PAUSE),
+        (pod(COURSE_IMAGE + ARGS, SHARED), PAUSE),  # tini runs too, but pause is PID 1 of the pod
+        (pod(image("docker.io/library/redis:7.2") + ARGS, SHARED), PAUSE),
+        (pod(image("redis") + ARGS, SHARED), PAUSE),
+        (pod(image(settings.REDIS_BASE.standin) + ARGS, SHARED), PAUSE),
+    ],
+)
 def test_zombie_fix_right_answers(answer, how):
     assert exercises.check_zombie_fix(answer)["how"] == how
 
 
-@pytest.mark.parametrize("script,pid1", [
-    ("exec tini -- redis-server --save ''", ["tini", "--", "redis-server", "--save", ""]),
-    ("(sleep 2; exec redis-cli x) & exec tini -- redis-server", ["tini", "--", "redis-server"]),
-    ("redis-server", None), ("exec redis-server; echo done", None), ("exec tini -- redis-server &&", ["tini", "--", "redis-server"]),
-    ("exec 'unbalanced", None),
-])
+@pytest.mark.parametrize(
+    "script,pid1",
+    [
+        ("exec tini -- redis-server --save ''", ["tini", "--", "redis-server", "--save", ""]),
+        ("(sleep 2; exec redis-cli x) & exec tini -- redis-server", ["tini", "--", "redis-server"]),
+        ("redis-server", None),
+        ("exec redis-server; echo done", None),
+        ("exec tini -- redis-server &&", ["tini", "--", "redis-server"]),
+        ("exec 'unbalanced", None),
+    ],
+)
 def test_a_shell_that_execs_last_hands_pid1_to_that_program(script, pid1):
     argv = ["sh", "-c", script]
     assert pid1_rules.after_shell_exec(argv) == (pid1 or argv)
@@ -242,24 +287,40 @@ ZOMBIE_FIX_WRONG = [
     (pod(OFFICIAL_IMAGE, "shareProcessNamespaces: true\n"), "unknown-field", "Did you mean 'shareProcessNamespace'"),
     (pod(COURSE_IMAGE + "    imagePullPolcy: IfNotPresent\n"), "unknown-field", "Did you mean 'imagePullPolicy'"),
     ("containers: {name: redis}\n", "containers-not-one", "containers must be a list"),
-    (pod(COURSE_IMAGE).replace(SHELL_PROBE, "") + "    livenessProbe:\n      exec:\n        command: [redis-cli, ping]\n",
-     "probe-changed", "keep the shell-form probe"),
+    (
+        pod(COURSE_IMAGE).replace(SHELL_PROBE, "")
+        + "    livenessProbe:\n      exec:\n        command: [redis-cli, ping]\n",
+        "probe-changed",
+        "keep the shell-form probe",
+    ),
     (pod(COURSE_IMAGE).replace(SHELL_PROBE, ""), "probe-changed", "the probe is missing"),
     (pod(COURSE_IMAGE + "    command: docker-entrypoint.sh\n"), "command-not-a-list", "not a list of strings"),
     (pod("    command: [docker-entrypoint.sh]\n" + ARGS, SHARED), "no-image", "has no image"),
     (pod(image("bitnami/redis:7.2") + ARGS, SHARED), "unknown-image", "neither the course's image"),
     (pod(COURSE_IMAGE + ARGS, "hostPID: true\n"), "host-pid", "node's PID namespace"),
-    (pod(OFFICIAL_IMAGE + '    command: ["tini", "--", "docker-entrypoint.sh"]\n' + ARGS),
-     "tini-not-in-image", "has no tini"),
-    (pod(OFFICIAL_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS, SHARED),
-     "tini-not-in-image", "has no tini"),
+    (
+        pod(OFFICIAL_IMAGE + '    command: ["tini", "--", "docker-entrypoint.sh"]\n' + ARGS),
+        "tini-not-in-image",
+        "has no tini",
+    ),
+    (
+        pod(OFFICIAL_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n' + ARGS, SHARED),
+        "tini-not-in-image",
+        "has no tini",
+    ),
     (pod(COURSE_IMAGE + '    command: ["/tini", "--", "docker-entrypoint.sh"]\n' + ARGS), "tini-path", "'/tini'"),
     (pod(COURSE_IMAGE + '    command: ["tini", "docker-entrypoint.sh"]\n' + ARGS), "tini-without-dashes", "no '--'"),
-    (pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n'),
-     "redis-not-started", "never starts redis-server"),
+    (
+        pod(COURSE_IMAGE + '    command: ["tini", "-s", "--", "docker-entrypoint.sh"]\n'),
+        "redis-not-started",
+        "never starts redis-server",
+    ),
     (pod(OFFICIAL_IMAGE + '    command: ["docker-entrypoint.sh"]\n', SHARED), "redis-not-started", "never starts"),
-    (pod(COURSE_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS), "no-reaper-pid1",
-     "PID 1 is redis-server (command [\"docker-entrypoint.sh\"] replaces the image's ENTRYPOINT)"),
+    (
+        pod(COURSE_IMAGE + '    command: ["docker-entrypoint.sh"]\n' + ARGS),
+        "no-reaper-pid1",
+        'PID 1 is redis-server (command ["docker-entrypoint.sh"] replaces the image\'s ENTRYPOINT)',
+    ),
     (pod(OFFICIAL_IMAGE + ARGS), "no-reaper-pid1", "starts docker-entrypoint.sh, which execs redis-server"),
     (pod(COURSE_IMAGE + '    command: ["redis-server"]\n'), "no-reaper-pid1", "PID 1 is redis-server"),
     (pod(COURSE_IMAGE + ARGS, "shareProcessNamespace: false\n"), None, None),  # tini still PID 1: a pass
@@ -383,12 +444,19 @@ def test_every_mistake_has_three_different_hints():
 
 
 def test_hints_state_the_course_facts_exactly():
-    every_hint = " ".join(mistake.hint(level) for mistakes in MISTAKES.values()
-                          for mistake in mistakes.values() for level in (1, 2, 3))
+    every_hint = " ".join(
+        mistake.hint(level) for mistakes in MISTAKES.values() for mistake in mistakes.values() for level in (1, 2, 3)
+    )
     assert "runtimes" not in every_hint and "only PID 1 can reap" not in every_hint
     for mistake_id in ("shell-in-probe",):
-        assert "containerd and Docker (>= 20.10.18) SIGKILL the exec'd process only" in MISTAKES[LIVENESS.key][mistake_id].concept
-    assert "nearest ancestor registered as child subreaper, else to PID 1" in MISTAKES[ZOMBIE_FIX.key]["no-reaper-pid1"].concept
+        assert (
+            "containerd and Docker (>= 20.10.18) SIGKILL the exec'd process only"
+            in MISTAKES[LIVENESS.key][mistake_id].concept
+        )
+    assert (
+        "nearest ancestor registered as child subreaper, else to PID 1"
+        in MISTAKES[ZOMBIE_FIX.key]["no-reaper-pid1"].concept
+    )
 
 
 # -- lesson 4's answer in k8s/redis.yaml --------------------------------------------------------

@@ -1,4 +1,5 @@
 """How images get onto a kind node: the commands for each Docker image store, as typed."""
+
 from lab.targets.kubernetes import kind_load
 from lab.targets.kubernetes.steps import Steps
 
@@ -7,7 +8,8 @@ IMAGE = "redis-tini-lab/redis:7.2.4-tini"
 
 def test_classic_store_uses_kind_load_docker_image():
     assert kind_load.load_commands(IMAGE, "lab", "classic") == [
-        ["kind", "load", "docker-image", IMAGE, "--name", "lab"]]
+        ["kind", "load", "docker-image", IMAGE, "--name", "lab"]
+    ]
 
 
 def test_containerd_store_saves_one_platform_and_loads_the_archive():

@@ -1,6 +1,7 @@
 """The lab sets its namespace in the learner's kubeconfig context (lab/targets/kubernetes/kube_context.py), as
 `kubectl config set-context CONTEXT --namespace NS` would: only that context, in the file
 that defines it, keeping the file's mode; once."""
+
 import os
 
 import pytest
@@ -16,9 +17,17 @@ def a_new_kernel():
 
 
 def kubeconfig(path, *contexts):
-    path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "Config", "clusters": [], "users": [],
-                                    "contexts": [{"name": name, "context": {"cluster": name, "user": name}}
-                                                 for name in contexts]}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [],
+                "users": [],
+                "contexts": [{"name": name, "context": {"cluster": name, "user": name}} for name in contexts],
+            }
+        )
+    )
     os.chmod(path, 0o600)
     return path
 

@@ -4,6 +4,7 @@ A module may import from its own layer or any layer below it, never above. The i
 graph is read from the source (every import, including those inside functions), so a
 lazy import cannot hide an upward dependency.
 """
+
 import ast
 from pathlib import Path
 
@@ -13,7 +14,7 @@ LAB = Path(__file__).resolve().parents[2] / "lab"
 
 # lowest first
 LAYERS = ["core", "engine", "targets", "course", "views", "workshop", "cli"]
-FACADE = ("lab/__init__.py", "lab/__main__.py")   # the notebooks' and the terminal's entry points
+FACADE = ("lab/__init__.py", "lab/__main__.py")  # the notebooks' and the terminal's entry points
 
 
 def layer_of(module: str) -> str:
@@ -54,7 +55,9 @@ def test_every_module_is_in_a_layer():
         assert rel.split("/")[1] in LAYERS, f"{rel} is at the top of lab/: put it in one of {LAYERS}"
 
 
-@pytest.mark.parametrize("rel, path", list(modules_in_layers()), ids=lambda value: value if isinstance(value, str) else "")
+@pytest.mark.parametrize(
+    "rel, path", list(modules_in_layers()), ids=lambda value: value if isinstance(value, str) else ""
+)
 def test_imports_point_down(rel, path):
     mine = LAYERS.index(rel.split("/")[1])
     upward = sorted(module for module in lab_imports(path) if LAYERS.index(layer_of(module)) > mine)
@@ -62,8 +65,10 @@ def test_imports_point_down(rel, path):
 
 
 def test_no_cycles_between_modules():
-    graph = {".".join(path.relative_to(LAB.parent).with_suffix("").parts): lab_imports(path)
-             for _, path in modules_in_layers()}
+    graph = {
+        ".".join(path.relative_to(LAB.parent).with_suffix("").parts): lab_imports(path)
+        for _, path in modules_in_layers()
+    }
     graph = {module.removesuffix(".__init__"): deps for module, deps in graph.items()}
 
     def cycle_from(start, node, seen):

@@ -1,6 +1,7 @@
 """Lesson 6's exercise in a file, work/06-loaded-redis.yaml: the check reads the probe's
 timing against the slowest PING measured under load, names the mistake, and under
 LAB_SOLUTIONS=1 writes the solution's timeout into an unchanged copy, comments kept."""
+
 import pytest
 
 from lab.core import settings
@@ -33,11 +34,14 @@ def mistake() -> str:
 
 
 PATIENT_WRONG = [
-    ("", "", "timeout-below-load"),                                               # unchanged: 1 s
-    ("timeoutSeconds: 1", "timeoutSeconds: 3", "timeout-below-load"),             # slower than 2 x 2.4 s
-    ("timeoutSeconds: 1", "timeoutSeconds: 58", "stall-not-caught"),               # 2 x 3 + 58 > 60
-    ("periodSeconds: 2\n            timeoutSeconds: 1", "periodSeconds: 30\n            timeoutSeconds: 10",
-     "stall-not-caught"),
+    ("", "", "timeout-below-load"),  # unchanged: 1 s
+    ("timeoutSeconds: 1", "timeoutSeconds: 3", "timeout-below-load"),  # slower than 2 x 2.4 s
+    ("timeoutSeconds: 1", "timeoutSeconds: 58", "stall-not-caught"),  # 2 x 3 + 58 > 60
+    (
+        "periodSeconds: 2\n            timeoutSeconds: 1",
+        "periodSeconds: 30\n            timeoutSeconds: 10",
+        "stall-not-caught",
+    ),
     ('command: ["redis-cli", "ping"]', 'command: ["sh", "-c", "redis-cli ping"]', "probe-changed"),
     ("            timeoutSeconds: 1", "          timeoutSeconds: 10", "invalid-yaml"),  # misindented
     ("timeoutSeconds: 1", 'timeoutSeconds: "10"', "invalid-yaml"),

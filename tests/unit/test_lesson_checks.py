@@ -1,4 +1,5 @@
 """Lesson 5's exhaustion check passes only on a restart caused by the PIDs running out."""
+
 import pytest
 
 from lab.course import lesson_checks
@@ -21,11 +22,14 @@ def test_without_the_probe_output_pids_at_the_limit_just_before_the_restart_pass
     lesson_checks.exhaustion_caused_by_pids(result([20, 26, 30, 31, 32, 31], limit=32))
 
 
-@pytest.mark.parametrize("case", [
-    result([5, 6, 6, 5]),                                   # a restart, but PIDs never near the limit
-    result([8, 10, 12, 5, 5, 5, 5, 5, 5, 5]),               # at the limit long before, not just before
-    result([8, 10, 12, 11], ["x: Cannot fork"], restarted=False),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        result([5, 6, 6, 5]),  # a restart, but PIDs never near the limit
+        result([8, 10, 12, 5, 5, 5, 5, 5, 5, 5]),  # at the limit long before, not just before
+        result([8, 10, 12, 11], ["x: Cannot fork"], restarted=False),
+    ],
+)
 def test_a_restart_not_caused_by_pids_fails(case):
     with pytest.raises(CheckFailed):
         lesson_checks.exhaustion_caused_by_pids(case)

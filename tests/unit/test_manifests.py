@@ -1,6 +1,7 @@
 """Offline validation of everything the learner's cluster will get: k8s/*.yaml against the
 Kubernetes API schema (kubernetes-validate, strict), kind-config.yaml against kind's config
 fields, and the rules the lessons rely on (fixed tags, IfNotPresent, loopback ports)."""
+
 import json
 
 import jsonschema
@@ -25,18 +26,20 @@ def test_every_manifest_passes_the_kubernetes_schema_strictly():
 def test_the_lessons_own_manifests_pass_the_schema_and_probe_as_the_lesson_says():
     lesson = {(m.kind, m.name): m for m in manifests.load(LESSON_FILES)}
     shell_probe = lesson[("Deployment", "shell-probe")].body["spec"]["template"]["spec"]["containers"][0]
-    assert shell_probe["image"] == settings.REDIS_BASE.official   # redis-server is PID 1
+    assert shell_probe["image"] == settings.REDIS_BASE.official  # redis-server is PID 1
     assert shell_probe["livenessProbe"]["exec"]["command"] == ["sh", "-c", "redis-cli ping"]
     tcp = lesson[("Deployment", "probe-tcp")].body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
-    assert tcp["tcpSocket"] == {"port": 6379} and tcp["failureThreshold"] >= 100   # counted, never restarted
+    assert tcp["tcpSocket"] == {"port": 6379} and tcp["failureThreshold"] >= 100  # counted, never restarted
     strict = lesson[("Deployment", "loaded-redis")].body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
     assert (strict["periodSeconds"], strict["timeoutSeconds"], strict["failureThreshold"]) == (2, 1, 3)
     load = lesson[("Pod", "redis-load")].body["spec"]
-    assert load["restartPolicy"] == "Never" and load["activeDeadlineSeconds"] <= 120   # runs once, bounded
+    assert load["restartPolicy"] == "Never" and load["activeDeadlineSeconds"] <= 120  # runs once, bounded
     assert all(m.body["metadata"]["labels"][settings.PART_OF[0]] == settings.PART_OF[1] for m in lesson.values())
 
 
-@pytest.mark.parametrize("content, message", [(b"kind: Pod\nname: \xff\xfe\n", "not UTF-8 text"), (None, "no such manifest")])
+@pytest.mark.parametrize(
+    "content, message", [(b"kind: Pod\nname: \xff\xfe\n", "not UTF-8 text"), (None, "no such manifest")]
+)
 def test_a_bad_manifest_file_is_one_line(tmp_path, content, message):
     path = tmp_path / "bad.yaml"
     if content is not None:
@@ -74,9 +77,11 @@ def test_the_standin_gives_its_pods_the_same_pid_limit_as_kind():
     assert f"POD_PIDS_LIMIT=${{LAB_STANDIN_POD_PIDS_LIMIT:-{kind_config.pod_pids_limit()}}}" in script
 
 
-@pytest.mark.parametrize("container", [c for m in ALL if m.kind == "Deployment"
-                                       for c in m.body["spec"]["template"]["spec"]["containers"]],
-                         ids=lambda c: c["name"])
+@pytest.mark.parametrize(
+    "container",
+    [c for m in ALL if m.kind == "Deployment" for c in m.body["spec"]["template"]["spec"]["containers"]],
+    ids=lambda c: c["name"],
+)
 def test_images_have_fixed_tags_and_are_never_pulled_from_a_registry(container):
     name, _, tag = container["image"].rpartition(":")
     assert name and tag and tag != "latest"
@@ -108,5 +113,8 @@ def test_unknown_field_names_its_path(tmp_path):
     text = (ROOT / "k8s" / "redis.yaml").read_text().replace("imagePullPolicy", "imagePullPolcy")
     path = tmp_path / "redis.yaml"
     path.write_text(text)
-    with pytest.raises(lab.LabError, match=r"redis.yaml: Deployment redis: spec.template.spec.containers.0: .*'imagePullPolcy' was unexpected"):
+    with pytest.raises(
+        lab.LabError,
+        match=r"redis.yaml: Deployment redis: spec.template.spec.containers.0: .*'imagePullPolcy' was unexpected",
+    ):
         manifests.load([path])

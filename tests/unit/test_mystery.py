@@ -1,6 +1,7 @@
 """The mystery-restarts exercise (lab/course/mystery.py): which fixes pass the text checks, which
 mistakes the hints know, and the measured verdict (with a recording `measure` callback; the
 real measurement runs in lesson 5, on Kubernetes)."""
+
 import copy
 
 import pytest
@@ -137,13 +138,16 @@ def test_a_measurement_that_shows_no_fix_fails(result, mistake):
 def test_tini_s_in_the_probe_passes_the_text_and_only_its_measurement_fails_it():
     """tini -s inside the probe reads like a fix, but the runtime SIGKILLs tini with the probe
     (lesson 5's matrix measures it leaking): only a measurement can say so."""
+
     def tini_s_in_probe(spec, container):
         container["livenessProbe"]["exec"]["command"] = ["tini", "-s", "--", "sh", "-c", "redis-cli ping"]
+
     answer = spec_with(tini_s_in_probe)
     mystery.check_fix(answer)  # the text checks pass
     with pytest.raises(CheckFailed) as failed:
-        mystery.check_fix(answer, measure=RecordingMeasure({"restarts": 1, "timed_out_probes": 14,
-                                                            "most_zombies": 9, "zombies": 0}))
+        mystery.check_fix(
+            answer, measure=RecordingMeasure({"restarts": 1, "timed_out_probes": 14, "most_zombies": 9, "zombies": 0})
+        )
     assert failed.value.mistake == "still-leaking"
 
 

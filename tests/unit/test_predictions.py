@@ -1,6 +1,7 @@
 """Predictions: the demonstration's cell refuses to run without one; the pick is kept in the
 participant's progress with its measurement; under LAB_SOLUTIONS=1 the course's answer is
 the prediction and a measurement that disagrees fails the lesson's claim."""
+
 import pytest
 
 from lab.course import predictions, progress
@@ -26,8 +27,10 @@ def test_a_wrong_prediction_is_recorded_not_failed(capsys):
     assert guess.reveal("keeps-running") is False
     assert "not what you predicted" in capsys.readouterr().out
     assert progress.predictions() == {"01-sigterm": {"predicted": "exits", "measured": "keeps-running"}}
-    assert progress.configmap_data({"exercises": [], "checks": {}, "predictions": progress.predictions()})[
-        "predictions"] == "0/1"
+    assert (
+        progress.configmap_data({"exercises": [], "checks": {}, "predictions": progress.predictions()})["predictions"]
+        == "0/1"
+    )
 
 
 def test_the_pick_is_final_once_committed():

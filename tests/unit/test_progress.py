@@ -1,5 +1,6 @@
 """Progress: each lesson's passed checks are counted once per check, the first file format
 still reads, and what goes into the room's ConfigMap is strings only."""
+
 import json
 
 import pytest
@@ -36,8 +37,11 @@ def test_the_first_format_a_list_of_exercises_still_reads(tmp_path):
     assert progress.passed_keys() == ["entrypoint"]
     progress.lesson("05")
     progress.record_check("zombies piled up")
-    assert json.loads(path.read_text()) == {"exercises": ["entrypoint"], "checks": {"05": ["zombies piled up"]},
-                                             "predictions": {}}
+    assert json.loads(path.read_text()) == {
+        "exercises": ["entrypoint"],
+        "checks": {"05": ["zombies piled up"]},
+        "predictions": {},
+    }
 
 
 def test_configmap_data_is_strings():

@@ -1,6 +1,7 @@
 """Lesson 5's shell-probe exercise: the shell and redis-server as PID 1 stay, and the
 measurement decides. The check names what the text shows (no shell, no ping, not a list)
 and, with a measurement, a probe that never failed or still leaked."""
+
 import pytest
 
 from lab.course import exercises
@@ -19,7 +20,11 @@ class Measured:
     """Stands for experiments.measure_probe: records the command, returns fixed counts."""
 
     def __init__(self, failed: int = 3, zombies: int = 0):
-        self.result = {"timed_out_probes": failed, "zombies": zombies, "zombie_commands": "redis-cli" if zombies else "-"}
+        self.result = {
+            "timed_out_probes": failed,
+            "zombies": zombies,
+            "zombie_commands": "redis-cli" if zombies else "-",
+        }
         self.commands = []
 
     def __call__(self, command):
@@ -52,8 +57,10 @@ def test_each_wrong_answer_is_named(answer, expected, measure):
     assert failure(answer, **options).mistake == expected
 
 
-@pytest.mark.parametrize("script, why", [("exec redis-cli ping", "exec replaces the shell"),
-                                         ("timeout 0.5 redis-cli ping", "before timeoutSeconds")])
+@pytest.mark.parametrize(
+    "script, why",
+    [("exec redis-cli ping", "exec replaces the shell"), ("timeout 0.5 redis-cli ping", "before timeoutSeconds")],
+)
 def test_a_measured_zero_passes_and_says_why(script, why, capsys):
     measure = Measured()
     assert exercises.check_shell_probe(f"command: [sh, -c, {script}]", measure=measure) == ["sh", "-c", script]

@@ -1,6 +1,7 @@
 """The stand-in's admission webhook (scripts/standin-webhook.py) refuses a Service with
 externalIPs and admits any other, answering the AdmissionReview it was sent. The API
 server's call of it is tested on the stand-in itself (tests/kubernetes/test_room.py)."""
+
 import importlib.util
 
 from lab.core import settings

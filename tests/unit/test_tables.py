@@ -1,4 +1,5 @@
 """Rows keyed by identifiers; the labels appear only where the table is shown."""
+
 from lab.course import auth_trap, loading_demo, readiness_demo, rollout_demo
 from lab.course.experiments import LABELS as MATRIX_LABELS
 from lab.views.tables import Table

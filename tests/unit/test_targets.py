@@ -1,4 +1,5 @@
 """Target choice and the Kubernetes target's pure parts (what it sends to a cluster)."""
+
 import os
 
 import pytest
@@ -59,8 +60,11 @@ def test_no_kubernetes_is_one_line_with_every_way_to_get_one(monkeypatch, tmp_pa
     monkeypatch.setenv("PATH", str(tmp_path))
     message = no_kubernetes_here()
     assert message.startswith("no Kubernetes for lessons 3-6. Fix: install kind (https://kind.sigs.k8s.io/")
-    assert "open the devcontainer" in message and "as root on Debian, start the stand-in: scripts/k8s-standin.sh up" \
-        in message and "\n" not in message
+    assert (
+        "open the devcontainer" in message
+        and "as root on Debian, start the stand-in: scripts/k8s-standin.sh up" in message
+        and "\n" not in message
+    )
 
 
 def test_auto_picks_the_standin_when_it_is_up_and_kind_is_not_installed(monkeypatch, tmp_path, auto):
@@ -74,7 +78,7 @@ def test_auto_picks_the_standin_when_it_is_up_and_kind_is_not_installed(monkeypa
     assert no_kubernetes_here() == NONE_HERE  # no API server
     pid.write_text("999999999")
     assert no_kubernetes_here() == NONE_HERE  # a stale PID
-    pid.write_text(str(os.getpid()))      # a running process
+    pid.write_text(str(os.getpid()))  # a running process
     assert lab.target_name() == "standin"
 
 
@@ -105,8 +109,11 @@ def test_objects_go_to_the_participants_namespace_with_the_lab_label(monkeypatch
     body = for_cluster(deployment, "alice")
     assert body["metadata"]["namespace"] == "alice"
     assert body["metadata"]["labels"][settings.LABEL] == "alice"
-    assert body["spec"]["template"]["metadata"]["labels"] == {"app": "redis", settings.PART_OF[0]: settings.PART_OF[1],
-                                                              settings.LABEL: "alice"}
+    assert body["spec"]["template"]["metadata"]["labels"] == {
+        "app": "redis",
+        settings.PART_OF[0]: settings.PART_OF[1],
+        settings.LABEL: "alice",
+    }
     assert settings.LABEL not in deployment.body["metadata"].get("labels", {})  # the source is untouched
 
 
@@ -114,15 +121,24 @@ def test_every_port_gets_its_protocol_for_server_side_apply_on_kubernetes_before
     for manifest in manifests.load():
         body = for_cluster(manifest, "alice")
         ports = body["spec"].get("ports", []) + [
-            port for container in body["spec"].get("template", {}).get("spec", {}).get("containers", [])
-            for port in container.get("ports", [])]
+            port
+            for container in body["spec"].get("template", {}).get("spec", {}).get("containers", [])
+            for port in container.get("ports", [])
+        ]
         assert all(port["protocol"] == "TCP" for port in ports), manifest.name
 
 
 def test_a_port_without_protocol_gets_it_in_a_copy():
     """A learner's manifest may omit it; the lab adds it to what it sends, not to the file."""
-    service = manifests.Manifest("svc.yaml", {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
-                                              "spec": {"selector": {"app": "s"}, "ports": [{"port": 80}]}})
+    service = manifests.Manifest(
+        "svc.yaml",
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "s"},
+            "spec": {"selector": {"app": "s"}, "ports": [{"port": 80}]},
+        },
+    )
     assert for_cluster(service, "alice")["spec"]["ports"] == [{"port": 80, "protocol": "TCP"}]
     assert service.body["spec"]["ports"] == [{"port": 80}]
 
@@ -131,8 +147,11 @@ def test_the_course_manifests_write_their_protocol_so_the_printed_apply_works_on
     """`kubectl apply --server-side -f k8s/`, typed by a person, goes through no lab code."""
     for manifest in manifests.load():
         spec = manifest.body["spec"]
-        ports = spec.get("ports", []) + [port for container in spec.get("template", {}).get("spec", {})
-                                         .get("containers", []) for port in container.get("ports", [])]
+        ports = spec.get("ports", []) + [
+            port
+            for container in spec.get("template", {}).get("spec", {}).get("containers", [])
+            for port in container.get("ports", [])
+        ]
         assert all(port.get("protocol") == "TCP" for port in ports), manifest.name
 
 
@@ -156,6 +175,7 @@ def test_no_service_has_a_node_port_to_collide_on_in_a_room():
 
 def test_kube_context_selects_the_shared_cluster_target(monkeypatch):
     from lab.targets.kubernetes.target import KubernetesTarget
+
     monkeypatch.setenv("LAB_KUBE_CONTEXT", "workshop")
     monkeypatch.setenv("LAB_REGISTRY", "registry.example.com/course")
     chosen = lab.target()
@@ -165,12 +185,16 @@ def test_kube_context_selects_the_shared_cluster_target(monkeypatch):
 
 def test_registry_image_names():
     from lab.targets.kubernetes.clusters import registry_image
-    assert registry_image(settings.REDIS_TINI.tag, "registry.example.com/course/") == \
-        "registry.example.com/course/redis-tini-lab/redis:7.2.4-tini"
+
+    assert (
+        registry_image(settings.REDIS_TINI.tag, "registry.example.com/course/")
+        == "registry.example.com/course/redis-tini-lab/redis:7.2.4-tini"
+    )
 
 
 def test_missing_context_is_a_clear_error(monkeypatch, tmp_path):
     from lab.targets.kubernetes.target import shared_target
+
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
     with pytest.raises(lab.LabError, match="no kubeconfig context workshop. Fix:"):
         shared_target("workshop").api()
@@ -178,5 +202,6 @@ def test_missing_context_is_a_clear_error(monkeypatch, tmp_path):
 
 def test_a_standin_that_is_not_up_is_a_clear_error(no_standin):
     from lab.targets.kubernetes.target import standin_target
+
     with pytest.raises(lab.LabError, match="the Kubernetes stand-in is not up. Fix: sudo scripts/k8s-standin.sh up"):
         standin_target().api()

@@ -1,4 +1,5 @@
 """hasher: `POST /` returns the sha256 hex digest of the body, after 0.1 s."""
+
 import hashlib
 import time
 

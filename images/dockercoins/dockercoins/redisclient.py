@@ -1,4 +1,5 @@
 """Just enough of the Redis protocol (RESP) for DockerCoins: send a command, read one reply."""
+
 import os
 import socket
 

@@ -1,4 +1,5 @@
 """rng: `GET /<n>` returns n random bytes, after 0.1 s (random numbers are slow, on purpose)."""
+
 import os
 import time
 

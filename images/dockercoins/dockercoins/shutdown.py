@@ -5,6 +5,7 @@ for SIGTERM: without a handler the signal is ignored, so `kubectl delete pod` (a
 `docker stop`) waits out the whole grace period (30 s, 10 s) before SIGKILL. That is the
 PID 1 problem this course teaches, so the course's own app handles the signal.
 """
+
 import signal
 import sys
 

@@ -1,4 +1,5 @@
 """The small HTTP server every DockerCoins service uses (standard library only)."""
+
 import http.server
 import logging
 import os

@@ -1,5 +1,6 @@
 """webui: `GET /json` returns {coins, hashes, now}; `GET /` is a page that polls it every
 second and plots hashes per second. It keeps serving while redis is away (503 on /json)."""
+
 import json
 import logging
 import threading

@@ -5,6 +5,7 @@ it goes into the `wallet` hash.
 Redis restarts are the point of lesson 4: when redis is away the worker logs the error,
 waits (0.5 s, doubling up to 5 s) and carries on, keeping the hashes it has not yet counted.
 """
+
 import logging
 import os
 import time
@@ -25,8 +26,9 @@ def random_bytes(count: int) -> bytes:
 
 
 def hash_bytes(data: bytes) -> str:
-    request = urllib.request.Request(HASHER, data=data, method="POST",
-                                     headers={"Content-Type": "application/octet-stream"})
+    request = urllib.request.Request(
+        HASHER, data=data, method="POST", headers={"Content-Type": "application/octet-stream"}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         return response.read().decode()
 

@@ -17,7 +17,8 @@ registry (Exercise, Mistake, hints, pass and fail), tini (tini's command line), 
 (lesson 2), redis_image (lesson 3), liveness and probe_in_copy (lesson 4), zombie_mistakes, pid1, zombie_fix and shell_probe
 (lesson 5; the mystery's check is lab/course/mystery.py), patient_probe (lesson 6).
 """
-from typing import Dict, Mapping
+
+from collections.abc import Mapping
 
 from lab.course import progress
 from lab.course.exercises.entrypoint import (
@@ -43,13 +44,35 @@ from lab.course.exercises.zombie_fix import check_zombie_fix
 from lab.course.exercises.zombie_mistakes import MYSTERY, ZOMBIE_FIX
 
 __all__ = [
-    "ALL", "ENTRYPOINT", "HINT_LEVELS", "LIVENESS", "MISTAKES", "MYSTERY", "PATIENT_PROBE", "PLACEHOLDER", "REDIS_IMAGE",
-    "SHELL_PROBE", "SOLUTIONS_DIR", "ZOMBIE_FIX", "Exercise", "Mistake", "answer_or_solution", "check_dockerfile", "check_entrypoint", "check_patient_probe",
-    "check_liveness_probe", "check_probe_in_copy", "check_redis_image", "check_shell_probe", "check_zombie_fix", "reset_hints", "summary",
+    "ALL",
+    "ENTRYPOINT",
+    "HINT_LEVELS",
+    "LIVENESS",
+    "MISTAKES",
+    "MYSTERY",
+    "PATIENT_PROBE",
+    "PLACEHOLDER",
+    "REDIS_IMAGE",
+    "SHELL_PROBE",
+    "SOLUTIONS_DIR",
+    "ZOMBIE_FIX",
+    "Exercise",
+    "Mistake",
+    "answer_or_solution",
+    "check_dockerfile",
+    "check_entrypoint",
+    "check_patient_probe",
+    "check_liveness_probe",
+    "check_probe_in_copy",
+    "check_redis_image",
+    "check_shell_probe",
+    "check_zombie_fix",
+    "reset_hints",
+    "summary",
 ]
 
 ALL = (ENTRYPOINT, REDIS_IMAGE, LIVENESS, ZOMBIE_FIX, SHELL_PROBE, MYSTERY, PATIENT_PROBE)
-MISTAKES: Dict[str, Mapping[str, Mistake]] = {exercise.key: exercise.mistakes for exercise in ALL}
+MISTAKES: dict[str, Mapping[str, Mistake]] = {exercise.key: exercise.mistakes for exercise in ALL}
 
 
 def summary() -> str:

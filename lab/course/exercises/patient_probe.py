@@ -6,6 +6,7 @@ own bound, whichever is longer). The learner then applies it and runs the
 load again, and the lesson's next check reads the restart count.
 
 Under CI (LAB_SOLUTIONS=1) an unchanged file gets the solution's timeoutSeconds."""
+
 import re
 from pathlib import Path
 
@@ -19,32 +20,37 @@ from lab.course.load_demo import WORST_WAIT_MS
 
 PATIENT_COPY = Path("work") / "06-loaded-redis.yaml"
 MAKE_IT = f"Fix: run the copy cell above (cp -n k8s/lesson-06/loaded-redis.yaml {PATIENT_COPY}), then edit it."
-MARGIN = 2           # the timeout: at least twice the longest a PING can wait under load
-MAX_REACTION = 60    # periodSeconds x failureThreshold + timeoutSeconds: a stall is still caught within a minute
+MARGIN = 2  # the timeout: at least twice the longest a PING can wait under load
+MAX_REACTION = 60  # periodSeconds x failureThreshold + timeoutSeconds: a stall is still caught within a minute
 ANSWER = "timeoutSeconds: 10 (periodSeconds 2 and failureThreshold 3 as they are: a stall restarts redis within 16 s)"
 
 PATIENT_MISTAKES = {
     "invalid-yaml": Mistake(
         "the file must stay valid YAML for kubectl to apply it.",
         "undo your last edit: keep the indentation of the lines around timeoutSeconds.",
-        f"start over with: cp k8s/lesson-06/loaded-redis.yaml {PATIENT_COPY}; then change one number."),
+        f"start over with: cp k8s/lesson-06/loaded-redis.yaml {PATIENT_COPY}; then change one number.",
+    ),
     "probe-changed": Mistake(
         "the pitfall is the probe's timing, not its command: redis-cli ping is the right question to ask.",
         "keep livenessProbe.exec.command as [redis-cli, ping]; change timeoutSeconds.",
-        ANSWER),
+        ANSWER,
+    ),
     "timeout-below-load": Mistake(
         "a probe run that takes longer than timeoutSeconds counts as a failure, however healthy redis is: "
         "under load a PING waits behind the commands queued before it.",
         "raise timeoutSeconds above the longest a PING waits under this load, with room to spare (twice as long).",
-        ANSWER),
+        ANSWER,
+    ),
     "stall-not-caught": Mistake(
         "a patient probe must still restart a redis that has really stopped answering: after about "
         "periodSeconds x failureThreshold + timeoutSeconds.",
         f"keep periodSeconds x failureThreshold + timeoutSeconds under {MAX_REACTION} s.",
-        ANSWER),
+        ANSWER,
+    ),
 }
-PATIENT_PROBE = Exercise("06-patient-probe.yaml", "06", "a liveness probe that a loaded redis does not fail",
-                         PATIENT_MISTAKES)
+PATIENT_PROBE = Exercise(
+    "06-patient-probe.yaml", "06", "a liveness probe that a loaded redis does not fail", PATIENT_MISTAKES
+)
 
 
 def _probe(text: str) -> Manifest:
@@ -80,20 +86,31 @@ def check_patient_probe(slowest_ms: int) -> Manifest:
         replace_learner_file(settings.REPO_ROOT / PATIENT_COPY, text)
         print(f"(LAB_SOLUTIONS=1: the course's solution, solutions/{PATIENT_PROBE.key}, written into {PATIENT_COPY})")
         probe = _probe(text)
-    timings = [probe.get(field, default) for field, default in
-               (("periodSeconds", 10), ("timeoutSeconds", 1), ("failureThreshold", 3))]
+    timings = [
+        probe.get(field, default)
+        for field, default in (("periodSeconds", 10), ("timeoutSeconds", 1), ("failureThreshold", 3))
+    ]
     if not all(isinstance(value, int) and not isinstance(value, bool) and value >= 1 for value in timings):
         fail(PATIENT_PROBE, "invalid-yaml", f"the probe's timings must be whole numbers of at least 1, not {timings}.")
     period, timeout, threshold = timings
     longest_ms = max(slowest_ms, WORST_WAIT_MS)
     if timeout * 1000 < MARGIN * longest_ms:
-        fail(PATIENT_PROBE, "timeout-below-load",
-             f"timeoutSeconds is {timeout}, and under this load a PING can wait up to {longest_ms} ms "
-             f"(measured: {slowest_ms} ms; one script from each of the 4 clients: {WORST_WAIT_MS} ms).")
+        fail(
+            PATIENT_PROBE,
+            "timeout-below-load",
+            f"timeoutSeconds is {timeout}, and under this load a PING can wait up to {longest_ms} ms "
+            f"(measured: {slowest_ms} ms; one script from each of the 4 clients: {WORST_WAIT_MS} ms).",
+        )
     if period * threshold + timeout > MAX_REACTION:
-        fail(PATIENT_PROBE, "stall-not-caught",
-             f"a stalled redis would be restarted only after about {period * threshold + timeout} s.")
-    passed(PATIENT_PROBE, f"timeoutSeconds {timeout} outlasts the longest a PING waits under load "
-                          f"({longest_ms} ms) {timeout * 1000 / longest_ms:.1f} times over, and a stalled redis is still "
-                          f"restarted after about {period * threshold + timeout} s")
+        fail(
+            PATIENT_PROBE,
+            "stall-not-caught",
+            f"a stalled redis would be restarted only after about {period * threshold + timeout} s.",
+        )
+    passed(
+        PATIENT_PROBE,
+        f"timeoutSeconds {timeout} outlasts the longest a PING waits under load "
+        f"({longest_ms} ms) {timeout * 1000 / longest_ms:.1f} times over, and a stalled redis is still "
+        f"restarted after about {period * threshold + timeout} s",
+    )
     return probe

@@ -2,10 +2,11 @@
 starts (the course's image starts tini, the official one docker-entrypoint.sh), what the
 pod's command and args replace, what a shell's last `exec` becomes, and whether that PID 1,
 or the pod's pause container, reaps the probe's orphans."""
+
 import json
 import os
 import shlex
-from typing import List, NoReturn, Tuple
+from typing import NoReturn
 
 from lab.core import config, settings
 from lab.core.json_types import Manifest
@@ -17,11 +18,14 @@ from lab.course.exercises.tini import (
     what_tini_runs,
 )
 
-ImageStart = Tuple[List[str], List[str]]  # an image's (ENTRYPOINT, CMD)
+ImageStart = tuple[list[str], list[str]]  # an image's (ENTRYPOINT, CMD)
 
 # What each image starts when the pod sets neither command nor args: (ENTRYPOINT, CMD)
-COURSE_IMAGE_START: ImageStart = (["tini", "--", "docker-entrypoint.sh"], ["redis-server"])   # images/redis-tini/Dockerfile
-PLAIN_REDIS_START: ImageStart = (["docker-entrypoint.sh"], ["redis-server"])                 # the official image, and its stand-in
+COURSE_IMAGE_START: ImageStart = (
+    ["tini", "--", "docker-entrypoint.sh"],
+    ["redis-server"],
+)  # images/redis-tini/Dockerfile
+PLAIN_REDIS_START: ImageStart = (["docker-entrypoint.sh"], ["redis-server"])  # the official image, and its stand-in
 
 
 def _is_official_redis(image: str) -> bool:
@@ -29,7 +33,7 @@ def _is_official_redis(image: str) -> bool:
     name = image.split("@")[0]
     repository = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
     for prefix in ("docker.io/", "index.docker.io/", "library/"):
-        repository = repository[len(prefix):] if repository.startswith(prefix) else repository
+        repository = repository[len(prefix) :] if repository.startswith(prefix) else repository
     return repository == "redis"
 
 
@@ -51,7 +55,7 @@ def _image_start(ex: Exercise, container: Manifest) -> ImageStart:
     fail(ex, "unknown-image", f"the image {image} is neither the course's image nor the official redis image.")
 
 
-def _started_argv(ex: Exercise, container: Manifest, image_start: ImageStart) -> List[str]:
+def _started_argv(ex: Exercise, container: Manifest, image_start: ImageStart) -> list[str]:
     """What the container runs, by Kubernetes' rules: command replaces the image's ENTRYPOINT
     and, when set, drops the image's CMD too; args replace CMD."""
     for field in ("command", "args"):
@@ -66,12 +70,12 @@ def _started_argv(ex: Exercise, container: Manifest, image_start: ImageStart) ->
 PUNCTUATION = ";&|()\n"
 
 
-def _top_level_commands(script: str) -> List[List[str]]:
+def _top_level_commands(script: str) -> list[list[str]]:
     """The script's commands outside ( ) subshells, split at ; & | and newlines (shlex joins
     neighbouring punctuation such as `;\n` or `);` into one token: read it a character at a time)."""
     lexer = shlex.shlex(script, posix=True, punctuation_chars=PUNCTUATION)
     lexer.whitespace = " \t"
-    commands: List[List[str]] = [[]]
+    commands: list[list[str]] = [[]]
     depth = 0
     for token in lexer:
         if not token or not all(char in PUNCTUATION for char in token):  # a word (maybe an empty one: "")
@@ -85,7 +89,7 @@ def _top_level_commands(script: str) -> List[List[str]]:
     return [command for command in commands if command]
 
 
-def after_shell_exec(argv: List[str]) -> List[str]:
+def after_shell_exec(argv: list[str]) -> list[str]:
     """`sh -c "...; exec PROGRAM ARGS"`: the shell is PID 1 until its last command execs, and
     PROGRAM then *is* PID 1 (exec replaces the process, PID and all). Anything else: argv."""
     if len(argv) < 3 or os.path.basename(argv[0]) not in ("sh", "bash", "dash") or argv[1] != "-c":
@@ -98,15 +102,18 @@ def after_shell_exec(argv: List[str]) -> List[str]:
     return last[1:] if len(last) > 1 and last[0] == "exec" else argv
 
 
-def _pid1_is_not_a_reaper(ex: Exercise, container: Manifest, argv: List[str]) -> NoReturn:
+def _pid1_is_not_a_reaper(ex: Exercise, container: Manifest, argv: list[str]) -> NoReturn:
     pid1 = "redis-server" if starts_redis_server(argv) else os.path.basename(argv[0])
     command = container.get("command")
-    cause = (f"command {json.dumps(command)} replaces the image's ENTRYPOINT" if command
-             else f"the image {container['image']} starts docker-entrypoint.sh, which execs redis-server")
+    cause = (
+        f"command {json.dumps(command)} replaces the image's ENTRYPOINT"
+        if command
+        else f"the image {container['image']} starts docker-entrypoint.sh, which execs redis-server"
+    )
     fail(ex, "no-reaper-pid1", f"PID 1 is {pid1} ({cause}), not tini, and the pod does not share its PID namespace.")
 
 
-def who_reaps(ex: Exercise, spec: Manifest, container: Manifest) -> Tuple[str, str]:
+def who_reaps(ex: Exercise, spec: Manifest, container: Manifest) -> tuple[str, str]:
     """Check that the container starts redis and that PID 1 of the pod reaps; return how,
     and a note for the PASS line."""
     image_start = _image_start(ex, container)
@@ -125,4 +132,3 @@ def who_reaps(ex: Exercise, spec: Manifest, container: Manifest) -> Tuple[str, s
     if not is_tini(argv[0]):
         _pid1_is_not_a_reaper(ex, container, argv)
     return "tini is PID 1", redundant_subreaper_note(argv)
-

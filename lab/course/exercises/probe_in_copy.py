@@ -4,28 +4,51 @@ probe to the answer checks of liveness.py (the same mistakes, the same hints).
 
 Under CI (LAB_SOLUTIONS=1) a copy without a probe gets the course's solution inserted as
 text at the end of the redis container's block, so the file's comments stay."""
+
 import re
-from typing import List, NoReturn
+from typing import NoReturn
 
 import yaml
 
 from lab.core import config
 from lab.core.errors import LabError
 from lab.core.json_types import Manifest
-from lab.course.learner_copy import REDIS_COPY, START_OVER, read_redis_copy, redis_container, replace_redis_copy
 from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
 from lab.course.exercises.redis_image import LEARNERS_IMAGE
 from lab.course.exercises.registry import SOLUTIONS_DIR, did_you_mean, fail
+from lab.course.learner_copy import REDIS_COPY, START_OVER, read_redis_copy, redis_container, replace_redis_copy
 
 # A container's fields (kubectl explain pod.spec.containers): a key outside them is misspelt.
-CONTAINER_FIELDS = {"name", "image", "imagePullPolicy", "command", "args", "workingDir", "ports", "env", "envFrom",
-                    "resources", "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe",
-                    "lifecycle", "terminationMessagePath", "terminationMessagePolicy", "securityContext", "stdin",
-                    "stdinOnce", "tty", "resizePolicy", "restartPolicy"}
+CONTAINER_FIELDS = {
+    "name",
+    "image",
+    "imagePullPolicy",
+    "command",
+    "args",
+    "workingDir",
+    "ports",
+    "env",
+    "envFrom",
+    "resources",
+    "volumeMounts",
+    "volumeDevices",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "resizePolicy",
+    "restartPolicy",
+}
 CONTAINER_LINE = re.compile(r"^(?P<dash>\s*)- name: redis\s*$")
 
 
-def _end_of_container(lines: List[str], start: int, indent: int) -> int:
+def _end_of_container(lines: list[str], start: int, indent: int) -> int:
     """The index of the first line after the container that starts at ``start``: the next
     non-blank line indented less than the container's keys."""
     for index in range(start + 1, len(lines)):
@@ -49,7 +72,7 @@ def _with_solution(text: str) -> str:
         end -= 1  # above the blank lines that close the block
     solution = (SOLUTIONS_DIR / LIVENESS.key).read_text()
     block = [" " * indent + line if line.strip() else line for line in solution.splitlines(keepends=True)]
-    if lines[end - 1:end] and not lines[end - 1].endswith("\n"):
+    if lines[end - 1 : end] and not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
     return "".join(lines[:end] + block + lines[end:])
 
@@ -72,9 +95,17 @@ def check_probe_in_copy() -> Manifest:
 def _tini_path_in(container: Manifest, probe: object) -> None:
     """The lecture's /tini exists in the lecture's image and the course's, not in the learner's
     lesson 2 image (Debian's tini is at /usr/bin/tini there)."""
-    command = probe.get("exec", {}).get("command") if isinstance(probe, dict) and isinstance(probe.get("exec"), dict) else None
+    command = (
+        probe.get("exec", {}).get("command")
+        if isinstance(probe, dict) and isinstance(probe.get("exec"), dict)
+        else None
+    )
     if isinstance(command, list) and command[:1] == ["/tini"] and container.get("image") == LEARNERS_IMAGE:
-        fail(LIVENESS, "tini-not-in-image", f"the probe starts /tini, and {LEARNERS_IMAGE} has tini at /usr/bin/tini only.")
+        fail(
+            LIVENESS,
+            "tini-not-in-image",
+            f"the probe starts /tini, and {LEARNERS_IMAGE} has tini at /usr/bin/tini only.",
+        )
 
 
 def _no_liveness_probe(container: Manifest) -> NoReturn:
@@ -85,5 +116,9 @@ def _no_liveness_probe(container: Manifest) -> NoReturn:
     for key in unknown:
         close = did_you_mean(key, ["livenessProbe"])
         if close:
-            fail(LIVENESS, "not-a-probe-key", f"the redis container has a key {key!r}, which Kubernetes does not know.{close}")
+            fail(
+                LIVENESS,
+                "not-a-probe-key",
+                f"the redis container has a key {key!r}, which Kubernetes does not know.{close}",
+            )
     fail(LIVENESS, "no-probe", f"{REDIS_COPY} has no livenessProbe under the redis container.")

@@ -1,9 +1,11 @@
 """What every exercise shares: the Exercise and Mistake types, the escalating hints, failing
 and passing a check, the learner's answer (or, under CI, the course's solution), and
 reading an answer as YAML. Hint texts that several exercises use live here too."""
+
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, NoReturn, Optional, Tuple
+from typing import NoReturn
 
 import yaml
 
@@ -16,18 +18,25 @@ PLACEHOLDER = "# your answer here"
 SOLUTIONS_DIR = settings.REPO_ROOT / "solutions"
 HINT_LEVELS = 3
 
-YAML_CONCEPT = "YAML nests by indentation: a key's fields sit under it, indented further, and every key ends with a colon."
-YAML_FIELD = "look at the line and column named: indent with spaces (two per level, never tabs), a colon after each key."
-UNKNOWN_FIELD_CONCEPT = ("kubectl apply rejects a field the API does not know (strict field validation), "
-                         "so every name must be exact, capitals included.")
+YAML_CONCEPT = (
+    "YAML nests by indentation: a key's fields sit under it, indented further, and every key ends with a colon."
+)
+YAML_FIELD = (
+    "look at the line and column named: indent with spaces (two per level, never tabs), a colon after each key."
+)
+UNKNOWN_FIELD_CONCEPT = (
+    "kubectl apply rejects a field the API does not know (strict field validation), "
+    "so every name must be exact, capitals included."
+)
 
 
 @dataclass(frozen=True)
 class Mistake:
     """One kind of wrong answer, and its hints from the general to the exact."""
-    concept: str    # hint 1: why it is wrong
-    field: str      # hint 2: which field or instruction to change
-    answer: str     # hint 3: the text to write
+
+    concept: str  # hint 1: why it is wrong
+    field: str  # hint 2: which field or instruction to change
+    answer: str  # hint 3: the text to write
 
     def hint(self, level: int) -> str:
         return (self.concept, self.field, self.answer)[level - 1]
@@ -35,14 +44,14 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Exercise:
-    key: str            # also the solution's file name in solutions/
+    key: str  # also the solution's file name in solutions/
     lesson: str
     title: str
     mistakes: Mapping[str, Mistake] = field(compare=False, repr=False)  # by mistake id
 
 
 # (exercise key, mistake id) -> the hint level shown last; in memory, so a new kernel starts over
-_hint_levels: Dict[Tuple[str, str], int] = {}
+_hint_levels: dict[tuple[str, str], int] = {}
 
 
 def reset_hints() -> None:
@@ -56,7 +65,7 @@ def _next_hint_level(exercise: Exercise, mistake_id: str) -> int:
     return _hint_levels[key]
 
 
-def _check_failed(message: str, mistake: str, hint_level: Optional[int]) -> CheckFailed:
+def _check_failed(message: str, mistake: str, hint_level: int | None) -> CheckFailed:
     """A CheckFailed that tests (and curious learners) can ask which mistake it was."""
     error = CheckFailed(message)
     error.mistake, error.hint_level = mistake, hint_level
@@ -87,11 +96,12 @@ def answer_or_solution(exercise: Exercise, answer: str) -> str:
     if config.current().solutions:
         print(f"(LAB_SOLUTIONS=1: checking the course's solution, solutions/{exercise.key})")
         return (SOLUTIONS_DIR / exercise.key).read_text()
-    raise _check_failed(f"{exercise.title}: no answer yet. Write it in the cell above, in place of '{PLACEHOLDER}'.",
-                        "no-answer", None)
+    raise _check_failed(
+        f"{exercise.title}: no answer yet. Write it in the cell above, in place of '{PLACEHOLDER}'.", "no-answer", None
+    )
 
 
-def did_you_mean(word: str, choices: List[str]) -> str:
+def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(str(word), choices, n=1)
     return f" Did you mean '{close[0]}'?" if close else ""
 

@@ -1,9 +1,9 @@
 """tini and the official redis entrypoint as an ENTRYPOINT or a pod's command starts them
 (lessons 2 and 5): where tini is, its options and '--', what it runs, and whether a
 command line ends up starting redis-server."""
+
 import json
 import os
-from typing import List, Optional
 
 from lab.course.exercises.registry import Exercise, fail
 
@@ -17,7 +17,7 @@ def is_tini(word: str) -> bool:
     return os.path.basename(word).startswith("tini")
 
 
-def _tini_options(argv: List[str]) -> Optional[List[str]]:
+def _tini_options(argv: list[str]) -> list[str] | None:
     """tini's own options, when '--' ends them; None when it does not."""
     i = 1
     while i < len(argv) and argv[i] != "--":
@@ -27,25 +27,27 @@ def _tini_options(argv: List[str]) -> Optional[List[str]]:
     return argv[1:i] if i < len(argv) else None
 
 
-def what_tini_runs(exercise: Exercise, argv: List[str], where: str) -> List[str]:
+def what_tini_runs(exercise: Exercise, argv: list[str], where: str) -> list[str]:
     """The program tini starts: after tini (at a path it has in the course's image), its options and '--'."""
     if argv[0] not in TINI_PATHS:
         fail(exercise, "tini-path", f"{where} starts tini as {argv[0]!r}, a path the course's image does not have.")
     options = _tini_options(argv)
     if options is None:
         fail(exercise, "tini-without-dashes", f"in {where} {json.dumps(argv)}, no '--' ends tini's options.")
-    return argv[len(options) + 2:]
+    return argv[len(options) + 2 :]
 
 
-def redundant_subreaper_note(argv: List[str]) -> str:
+def redundant_subreaper_note(argv: list[str]) -> str:
     """-s is harmless as PID 1; say so rather than fail."""
     if "-s" in (_tini_options(argv) or []):
-        return (" (-s is redundant here: -s registers tini as a child subreaper, which matters only when"
-                " tini is not PID 1; as PID 1 it reaps every orphan already)")
+        return (
+            " (-s is redundant here: -s registers tini as a child subreaper, which matters only when"
+            " tini is not PID 1; as PID 1 it reaps every orphan already)"
+        )
     return ""
 
 
-def starts_redis_server(argv: List[str]) -> Optional[bool]:
+def starts_redis_server(argv: list[str]) -> bool | None:
     """Whether ``argv`` starts redis-server: directly, or through the official entrypoint
     script, which puts redis-server in front of an option or a .conf file. None when it
     cannot tell (a shell, another program)."""
@@ -58,4 +60,3 @@ def starts_redis_server(argv: List[str]) -> Optional[bool]:
         first = argv[1] if len(argv) > 1 else ""
         return os.path.basename(first) == "redis-server" or first.startswith("-") or first.endswith(".conf")
     return None
-

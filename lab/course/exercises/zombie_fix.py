@@ -3,8 +3,9 @@ The check reads the pod spec (its field names checked against Kubernetes'), keep
 probe as it is, and asks pid1.py who reaps; with ``measure`` it also deploys the spec and
 stalls redis, and passes only if no zombie is left. lab/course/mystery.py reads pod specs
 the same way."""
+
 import copy
-from typing import Callable, List, Optional
+from collections.abc import Callable
 
 from lab.core import settings
 from lab.core.json_types import Manifest, Row
@@ -38,7 +39,7 @@ CONTAINER_FIELDS = """
 SHELLS = ("sh", "/bin/sh")
 
 
-def _expect_known_fields(ex: Exercise, fields: Manifest, known: List[str], where: str) -> None:
+def _expect_known_fields(ex: Exercise, fields: Manifest, known: list[str], where: str) -> None:
     for field in fields:
         if field not in known:
             fail(ex, "unknown-field", f"'{field}' is not a field of {where}.{did_you_mean(field, known)}")
@@ -68,8 +69,12 @@ def _expect_shell_form_probe(ex: Exercise, container: Manifest) -> None:
     handler = probe.get("exec") if isinstance(probe, dict) else None
     command = handler.get("command") if isinstance(handler, dict) else None
     if not isinstance(command, list) or not command or command[0] not in SHELLS or command[1:2] != ["-c"]:
-        fail(ex, "probe-changed", f"the probe is {command or 'missing'}: keep the shell-form probe "
-                                  '(sh -c "redis-cli ping"), the exercise is to make it safe.')
+        fail(
+            ex,
+            "probe-changed",
+            f"the probe is {command or 'missing'}: keep the shell-form probe "
+            '(sh -c "redis-cli ping"), the exercise is to make it safe.',
+        )
 
 
 def _spec_to_measure(spec: Manifest) -> Manifest:
@@ -80,14 +85,16 @@ def _spec_to_measure(spec: Manifest) -> Manifest:
     measured = copy.deepcopy(spec)
     container = measured["containers"][0]
     if is_plain_redis(container["image"]):
-        print(f"(measuring with {settings.REDIS_TINI.tag} started as {container['image']} starts, "
-              "docker-entrypoint.sh as PID 1: every target has that image)")
+        print(
+            f"(measuring with {settings.REDIS_TINI.tag} started as {container['image']} starts, "
+            "docker-entrypoint.sh as PID 1: every target has that image)"
+        )
         container.setdefault("command", ["docker-entrypoint.sh"])
         container["image"], container["imagePullPolicy"] = settings.REDIS_TINI.tag, "IfNotPresent"
     return measured
 
 
-def check_zombie_fix(answer: str, measure: Optional[Callable[[Manifest], Row]] = None) -> Row:
+def check_zombie_fix(answer: str, measure: Callable[[Manifest], Row] | None = None) -> Row:
     """Check a pod `spec:` for redis with the shell-form probe kept. With ``measure``, also
     deploy it and stall redis: the check passes only if no zombie is left."""
     ex = ZOMBIE_FIX
@@ -102,7 +109,10 @@ def check_zombie_fix(answer: str, measure: Optional[Callable[[Manifest], Row]] =
     if measured["timed_out_probes"] == 0:
         fail(ex, "nothing-timed-out", "no probe timed out during the stall, so nothing was tested.")
     if measured["zombies"] != 0:
-        fail(ex, "zombies-measured",
-             f"measured {measured['timed_out_probes']} timed-out probes and {measured['zombies']} zombies.")
+        fail(
+            ex,
+            "zombies-measured",
+            f"measured {measured['timed_out_probes']} timed-out probes and {measured['zombies']} zombies.",
+        )
     passed(ex, f"{how}: measured {measured['timed_out_probes']} timed-out probes, 0 zombies{note}")
     return measured

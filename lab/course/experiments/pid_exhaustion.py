@@ -6,9 +6,10 @@ Docker kills the timed-out `sh`, but waits for the probe's output pipe to close,
 orphaned redis-cli holds until the pause ends. When no PID is left, the probe fails three
 times and the restart "fixes" it.
 """
+
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional
 
 from lab.core.errors import LabError
 from lab.core.json_types import Row
@@ -24,14 +25,14 @@ NO_PID = ("fork", "resource temporarily unavailable", "exec failed")  # how a mi
 
 @dataclass
 class ExhaustionResult:
-    series: List[Row]       # t, zombies (None when no snapshot could be taken), pids, restarts
-    timeline: List[Row]     # probe failures and the restart
+    series: list[Row]  # t, zombies (None when no snapshot could be taken), pids, restarts
+    timeline: list[Row]  # probe failures and the restart
     pids_limit: int
     restarted: bool
     seconds: float
-    probe_failures: int = 0                 # counted while watching (the kubelet's count)
-    failure_events: int = 0                 # Unhealthy Events recorded for the pod
-    no_pid_signs: List[str] = field(default_factory=list)  # what failed to fork or to start for lack of a PID
+    probe_failures: int = 0  # counted while watching (the kubelet's count)
+    failure_events: int = 0  # Unhealthy Events recorded for the pod
+    no_pid_signs: list[str] = field(default_factory=list)  # what failed to fork or to start for lack of a PID
 
     @property
     def pids_peak(self) -> int:
@@ -45,15 +46,18 @@ def _no_pid_sign(text: str) -> bool:
 class _Sampler:
     """What one watch tick records: the pod's PIDs and zombies, and any sign of no PID left."""
 
-    def __init__(self, target: Target, on_sample: Optional[Callable[[Row], None]]):
+    def __init__(self, target: Target, on_sample: Callable[[Row], None] | None):
         self.target, self.on_sample = target, on_sample
-        self.series: List[Row] = []
-        self.no_pid_signs: List[str] = []
+        self.series: list[Row] = []
+        self.no_pid_signs: list[str] = []
         self.next_stall = 0.0
 
     def sample(self, elapsed: float) -> None:
-        row: Row = {"t": round(elapsed, 1), "restarts": self.target.restart_count(NAME),
-                    "pids": self.target.pids_in_use(NAME)}
+        row: Row = {
+            "t": round(elapsed, 1),
+            "restarts": self.target.restart_count(NAME),
+            "pids": self.target.pids_in_use(NAME),
+        }
         try:
             row["zombies"] = len(pod_process_table(self.target, NAME, quiet=True).zombies)
         except LabError as error:
@@ -78,8 +82,14 @@ class _Sampler:
             self.no_pid_signs.append(f"{elapsed:.1f}s {whose}: {str(error)[:100]}")
 
 
-def pid_exhaustion(target: Target, *, pause_ms: int = 2500, cycle_seconds: float = 3.2,
-                   timeout: float = 120, on_sample: Optional[Callable[[Row], None]] = None) -> ExhaustionResult:
+def pid_exhaustion(
+    target: Target,
+    *,
+    pause_ms: int = 2500,
+    cycle_seconds: float = 3.2,
+    timeout: float = 120,
+    on_sample: Callable[[Row], None] | None = None,
+) -> ExhaustionResult:
     """Stall redis every ``cycle_seconds`` until the probe fails for lack of a PID and the pod
     restarts. The node's podPidsLimit applies (32 on kind-config.yaml's worker and on the stand-in)."""
     started = time.monotonic()
@@ -94,15 +104,27 @@ def pid_exhaustion(target: Target, *, pause_ms: int = 2500, cycle_seconds: float
             sampler.sample(elapsed)
 
         watch_started = time.monotonic()
-        timeline = target.watch(timeout, on_tick=tick, until=lambda: target.restart_count(NAME) > 0,
-                                interval=0.5, deployments=[NAME])
+        timeline = target.watch(
+            timeout, on_tick=tick, until=lambda: target.restart_count(NAME) > 0, interval=0.5, deployments=[NAME]
+        )
         restarted = target.restart_count(NAME) > 0
         if restarted:
             target.wait_ready(timeout=60, names=[NAME])
             sampler.sample(time.monotonic() - watch_started)
         failures = sum(row["deployment"] == NAME and row["event"] == "probe failed" for row in timeline)
-        signs = sampler.no_pid_signs + [f"{row['t']:.1f}s the probe: {row['detail']}" for row in timeline
-                                        if row["event"] == "probe failed" and _no_pid_sign(row["detail"])]
+        signs = sampler.no_pid_signs + [
+            f"{row['t']:.1f}s the probe: {row['detail']}"
+            for row in timeline
+            if row["event"] == "probe failed" and _no_pid_sign(row["detail"])
+        ]
         events = target.unhealthy_events(NAME)
-    return ExhaustionResult(sampler.series, timeline, limit, restarted, round(time.monotonic() - started, 1),
-                            failures, events, sorted(signs, key=lambda line: float(line.split("s ")[0])))
+    return ExhaustionResult(
+        sampler.series,
+        timeline,
+        limit,
+        restarted,
+        round(time.monotonic() - started, 1),
+        failures,
+        events,
+        sorted(signs, key=lambda line: float(line.split("s ")[0])),
+    )

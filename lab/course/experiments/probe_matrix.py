@@ -3,16 +3,17 @@
 Every variant runs at once, redis is paused in each, and zombies are sampled every half
 second (docs/facts.md has the expected counts and where they come from).
 """
+
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Set, Tuple
 
 import yaml
 
 from lab.core import config
 from lab.core.json_types import Row
-from lab.course import progress
 from lab.core.waiting import ticks
+from lab.course import progress
 from lab.course.deployments import deployment, redis_deployment
 from lab.course.experiments.stall import stall
 from lab.engine.processes import pod_process_table
@@ -24,8 +25,9 @@ from lab.targets.manifests import Manifest
 @dataclass(frozen=True)
 class ProbeVariant:
     """One row of the probe-timeout matrix (docs/facts.md)."""
+
     name: str
-    probe: List[str]
+    probe: list[str]
     redis_is_pid1: bool = True
     share_process_namespace: bool = False
     leaks: bool = False  # docs/facts.md: one zombie per timed-out probe, or none
@@ -35,8 +37,12 @@ class ProbeVariant:
         return f"zombies-{self.name}"
 
     def manifest(self) -> Manifest:
-        return redis_deployment(self.deployment, self.probe, redis_is_pid1=self.redis_is_pid1,
-                                share_process_namespace=self.share_process_namespace)
+        return redis_deployment(
+            self.deployment,
+            self.probe,
+            redis_is_pid1=self.redis_is_pid1,
+            share_process_namespace=self.share_process_namespace,
+        )
 
 
 VARIANTS = [
@@ -53,14 +59,21 @@ def what_differs(variant: ProbeVariant) -> str:
     """The lines of a variant's pod spec that differ between variants, as YAML."""
     spec = variant.manifest().body["spec"]["template"]["spec"]
     container = spec["containers"][0]
-    shown: Row = {"containers": [{"name": "redis", **({"command": container["command"]} if "command" in container else {}),
-                                  "livenessProbe": {"exec": container["livenessProbe"]["exec"]}}]}
+    shown: Row = {
+        "containers": [
+            {
+                "name": "redis",
+                **({"command": container["command"]} if "command" in container else {}),
+                "livenessProbe": {"exec": container["livenessProbe"]["exec"]},
+            }
+        ]
+    }
     if variant.share_process_namespace:
         shown = {"shareProcessNamespace": True, **shown}
     return yaml.safe_dump(shown, sort_keys=False, default_flow_style=None).rstrip()
 
 
-def with_predictions(rows: List[Row], predictions: Mapping[str, Optional[int]]) -> List[Row]:
+def with_predictions(rows: list[Row], predictions: Mapping[str, int | None]) -> list[Row]:
     """The matrix rows with the learner's prediction (zombies per timed-out probe: 0 or 1)
     beside what was measured, each kept in the participant's progress. Under CI
     (LAB_SOLUTIONS=1) a missing prediction is the course's (docs/facts.md)."""
@@ -74,39 +87,68 @@ def with_predictions(rows: List[Row], predictions: Mapping[str, Optional[int]]) 
         if guess is not None:
             progress.record_prediction(f"05-matrix-{row['variant']}", str(int(guess > 0)), str(int(leaked)))
         verdict = "-" if guess is None else ("right" if (guess > 0) == leaked else "wrong")
-        shown.append({"variant": row["variant"], "pid1": row["pid1"], "prediction": "-" if guess is None else guess,
-                      "timed_out_probes": row["timed_out_probes"], "zombies": row["zombies"], "verdict": verdict})
+        shown.append(
+            {
+                "variant": row["variant"],
+                "pid1": row["pid1"],
+                "prediction": "-" if guess is None else guess,
+                "timed_out_probes": row["timed_out_probes"],
+                "zombies": row["zombies"],
+                "verdict": verdict,
+            }
+        )
     return shown
 
 
 # A row's fields, and the column each is shown under: Table(rows, labels=LABELS).
-LABELS = {"variant": "variant", "probe": "probe", "pid1": "PID 1", "prediction": "your prediction",
-          "timed_out_probes": "timed-out probes", "zombies": "zombies", "zombie_commands": "zombie commands",
-          "expected": "expected", "matches": "matches", "verdict": "you were"}
+LABELS = {
+    "variant": "variant",
+    "probe": "probe",
+    "pid1": "PID 1",
+    "prediction": "your prediction",
+    "timed_out_probes": "timed-out probes",
+    "zombies": "zombies",
+    "zombie_commands": "zombie commands",
+    "expected": "expected",
+    "matches": "matches",
+    "verdict": "you were",
+}
 
 
 @dataclass
 class MatrixResult:
-    rows: List[Row]                                   # one per variant: the table
-    series: List[Row] = field(default_factory=list)   # (t, variant, zombies): the plot
+    rows: list[Row]  # one per variant: the table
+    series: list[Row] = field(default_factory=list)  # (t, variant, zombies): the plot
     seconds: float = 0.0
 
 
-def probe_timeout_matrix(target: Target, variants: List[ProbeVariant] = VARIANTS, *, pause_ms: int = 5000,
-                         settle_seconds: float = 4) -> MatrixResult:
+def probe_timeout_matrix(
+    target: Target, variants: list[ProbeVariant] = VARIANTS, *, pause_ms: int = 5000, settle_seconds: float = 4
+) -> MatrixResult:
     """Stall redis under every variant at once; count timed-out probes and zombies."""
     started = time.monotonic()
     by_deployment = {v.deployment: v for v in variants}
-    measured, series = measure_stall(target, [v.manifest() for v in variants], pause_ms=pause_ms,
-                                     settle_seconds=settle_seconds, work_file="05-matrix.yaml")
+    measured, series = measure_stall(
+        target,
+        [v.manifest() for v in variants],
+        pause_ms=pause_ms,
+        settle_seconds=settle_seconds,
+        work_file="05-matrix.yaml",
+    )
     for row in series:
         row["variant"] = by_deployment[row.pop("deployment")].name
     rows = [_matrix_row(by_deployment[name], counts) for name, counts in measured.items()]
     return MatrixResult(rows, series, round(time.monotonic() - started, 1))
 
 
-def measure_stall(target: Target, objects: List[Manifest], *, pause_ms: int = 5000, settle_seconds: float = 4,
-                  work_file: str = "05-experiment.yaml") -> Tuple[Dict[str, Row], List[Row]]:
+def measure_stall(
+    target: Target,
+    objects: list[Manifest],
+    *,
+    pause_ms: int = 5000,
+    settle_seconds: float = 4,
+    work_file: str = "05-experiment.yaml",
+) -> tuple[dict[str, Row], list[Row]]:
     """Deploy ``objects`` from work/``work_file``, pause every redis at once, sample zombies
     every half second; return per deployment {PID 1, timed-out probes, zombies, zombie
     commands} and the samples. Removes what it deployed, also when interrupted."""
@@ -114,8 +156,8 @@ def measure_stall(target: Target, objects: List[Manifest], *, pause_ms: int = 50
         before = {name: target.failed_probes(name) for name in names}  # e.g. while redis started
         for name in names:
             stall(target, name, pause_ms, quiet=False)
-        timeouts: Dict[str, Set[str]] = {name: set() for name in names}
-        series: List[Row] = []
+        timeouts: dict[str, set[str]] = {name: set() for name in names}
+        series: list[Row] = []
         print(f"redis paused for {pause_ms / 1000:g}s in {len(names)} pod(s); sampling...")
         for elapsed in ticks(pause_ms / 1000 + settle_seconds, interval=0.5):
             for name in names:
@@ -125,25 +167,30 @@ def measure_stall(target: Target, objects: List[Manifest], *, pause_ms: int = 50
         measured = {}
         for name in names:
             table = pod_process_table(target, name, quiet=True)
-            measured[name] = {"pid1": table.pid1().comm, "timed_out_probes": len(timeouts[name]),
-                              "zombies": len(table.zombies),
-                              "zombie_commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-"}
+            measured[name] = {
+                "pid1": table.pid1().comm,
+                "timed_out_probes": len(timeouts[name]),
+                "zombies": len(table.zombies),
+                "zombie_commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-",
+            }
     return measured, series
 
 
 def measure_pod_spec(target: Target, spec: Row, *, pause_ms: int = 5000, settle_seconds: float = 4) -> Row:
     """An exercise answer (a pod spec) measured like a matrix variant."""
     answer = deployment("zombies-exercise", spec, source="(your answer)")
-    measured, _ = measure_stall(target, [answer], work_file="05-your-fix.yaml", pause_ms=pause_ms,
-                                settle_seconds=settle_seconds)
+    measured, _ = measure_stall(
+        target, [answer], work_file="05-your-fix.yaml", pause_ms=pause_ms, settle_seconds=settle_seconds
+    )
     return measured[answer.name]
 
 
-def measure_probe(target: Target, command: List[str], *, pause_ms: int = 5000, settle_seconds: float = 4) -> Row:
+def measure_probe(target: Target, command: list[str], *, pause_ms: int = 5000, settle_seconds: float = 4) -> Row:
     """A probe's command measured like a matrix variant under redis-server as PID 1."""
     answer = redis_deployment("zombies-exercise", command)
-    measured, _ = measure_stall(target, [answer], work_file="05-your-probe.yaml", pause_ms=pause_ms,
-                                settle_seconds=settle_seconds)
+    measured, _ = measure_stall(
+        target, [answer], work_file="05-your-probe.yaml", pause_ms=pause_ms, settle_seconds=settle_seconds
+    )
     return measured[answer.name]
 
 
@@ -153,6 +200,10 @@ def _matrix_row(variant: ProbeVariant, counts: Row) -> Row:
     forked, and that timeout orphans nothing. So: at least one zombie, at most one per timeout."""
     timeouts, zombies = counts["timed_out_probes"], counts["zombies"]
     matches = 1 <= zombies <= timeouts if variant.leaks else zombies == 0
-    return {"variant": variant.name, "probe": " ".join(variant.probe), **counts,
-            "expected": "1 per timed-out probe" if variant.leaks else "0",
-            "matches": matches and timeouts > 0}
+    return {
+        "variant": variant.name,
+        "probe": " ".join(variant.probe),
+        **counts,
+        "expected": "1 per timed-out probe" if variant.leaks else "0",
+        "matches": matches and timeouts > 0,
+    }

@@ -3,6 +3,7 @@
 Every experiment times its probes out this way: redis stays up and keeps its data, and
 only its answers stop, as under a long command or a slow disk.
 """
+
 from lab.core.errors import LabError
 from lab.targets.contract import Target
 

@@ -1,5 +1,6 @@
 """A Kubernetes target's API handles: one bounded client for its cluster, made on first use."""
-from typing import TYPE_CHECKING, Optional
+
+from typing import TYPE_CHECKING
 
 from lab.core.errors import LabError
 from lab.targets.kubernetes.clusters import Cluster
@@ -15,7 +16,7 @@ class Apis:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
-        self._client: Optional["ApiClient"] = None
+        self._client: ApiClient | None = None
 
     def client(self) -> "ApiClient":
         if self._client is None:
@@ -31,13 +32,16 @@ class Apis:
 
     def core(self) -> CoreApi:
         from kubernetes import client
+
         return client.CoreV1Api(self.client())
 
     def apps(self) -> AppsApi:
         from kubernetes import client
+
         return client.AppsV1Api(self.client())
 
     def dynamic(self) -> KubeObject:
         """A DynamicClient (it reads the API server's discovery first): apply for any kind."""
         from kubernetes.dynamic import DynamicClient
+
         return DynamicClient(self.client())  # type: ignore[no-untyped-call]  # the client leaves it unannotated

@@ -1,7 +1,8 @@
 """Server-side apply: the manifests as changed for this cluster, into the participant's namespace."""
+
 import copy
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List, Optional
 
 from lab.core import json_types, settings
 from lab.core.console import show_command
@@ -33,7 +34,7 @@ def _label(metadata: json_types.Manifest) -> None:
     labels[settings.LABEL] = settings.prefix()
 
 
-def for_cluster(manifest: manifests.Manifest, ns: str, registry: Optional[str] = None) -> json_types.Manifest:
+def for_cluster(manifest: manifests.Manifest, ns: str, registry: str | None = None) -> json_types.Manifest:
     """The object to apply: in the participant's namespace, with the course's and the
     participant's labels on it and its pods, ports with their protocol, and images from
     ``registry`` when one is named."""
@@ -51,7 +52,7 @@ def for_cluster(manifest: manifests.Manifest, ns: str, registry: Optional[str] =
     return body
 
 
-def apply(apis: Apis, paths: Iterable[Path], registry: Optional[str]) -> List[str]:
+def apply(apis: Apis, paths: Iterable[Path], registry: str | None) -> list[str]:
     """`kubectl apply --server-side -f k8s/`, into the participant's namespace."""
     paths = list(paths)
     objects = manifests.load(paths)
@@ -64,13 +65,22 @@ def apply(apis: Apis, paths: Iterable[Path], registry: Optional[str]) -> List[st
         as_applied = [manifests.Manifest(m.source, for_cluster(m, namespace(), registry)) for m in objects]
         shown = [manifests.shown_path(manifests.write_work_file(f"k8s-for-{namespace()}.yaml", as_applied))]
     # Exactly what apply_manifests does: the lab's field manager, taking fields over from any other
-    show_command("kubectl", "apply", "--server-side", f"--field-manager={FIELD_MANAGER}", "--force-conflicts",
-                 "-n", namespace(), "-f", *shown)
+    show_command(
+        "kubectl",
+        "apply",
+        "--server-side",
+        f"--field-manager={FIELD_MANAGER}",
+        "--force-conflicts",
+        "-n",
+        namespace(),
+        "-f",
+        *shown,
+    )
     return apply_manifests(apis, objects, registry)
 
 
 @kube_call("applying the manifests")
-def apply_manifests(apis: Apis, objects: List[manifests.Manifest], registry: Optional[str]) -> List[str]:
+def apply_manifests(apis: Apis, objects: list[manifests.Manifest], registry: str | None) -> list[str]:
     ns = namespace()
     ensure_namespace(apis, ns)
     dynamic = apis.dynamic()
@@ -78,8 +88,7 @@ def apply_manifests(apis: Apis, objects: List[manifests.Manifest], registry: Opt
     for manifest in objects:
         body = for_cluster(manifest, ns, registry)
         resource = dynamic.resources.get(api_version=body["apiVersion"], kind=body["kind"])
-        dynamic.server_side_apply(resource, body=body, namespace=ns, field_manager=FIELD_MANAGER,
-                                  force_conflicts=True)
+        dynamic.server_side_apply(resource, body=body, namespace=ns, field_manager=FIELD_MANAGER, force_conflicts=True)
         results.append(f"{body['kind'].lower()}/{manifest.name} serverside-applied")
     for line in results:
         print(line)

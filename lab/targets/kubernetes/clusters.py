@@ -7,12 +7,14 @@ Each lifecycle says:
 - how the lab's images get to the nodes (`kind load`, the stand-in's `load`, a registry).
 (Services are reached the same way on all three: through a port-forward.)
 """
+
 import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List, Optional, Protocol
+from typing import Protocol
 
 from lab.core import settings
 from lab.core.console import show_command
@@ -21,8 +23,10 @@ from lab.targets import kind_config
 from lab.targets.kubernetes import kind_load
 from lab.targets.kubernetes.steps import Steps
 
-KIND_MISSING = ("kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
-                "or open the devcontainer, which has it")
+KIND_MISSING = (
+    "kind is not installed. Fix: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), "
+    "or open the devcontainer, which has it"
+)
 STANDIN_SCRIPT = settings.REPO_ROOT / "scripts" / "k8s-standin.sh"
 STANDIN_KUBECONFIG = Path("/var/lib/redis-tini-lab/k8s-standin/kubeconfig")  # written by `k8s-standin.sh up`
 STANDIN_APISERVER_PID = Path("/run/redis-tini-lab/k8s-standin/kube-apiserver.pid")  # gone after a reboot
@@ -34,16 +38,16 @@ class Cluster(Protocol):
     """What a Kubernetes target needs of its cluster's lifecycle (the three classes below)."""
 
     @property
-    def name(self) -> str: ...          # the target's name: "kind", "standin" or "kubernetes"
+    def name(self) -> str: ...  # the target's name: "kind", "standin" or "kubernetes"
 
     @property
-    def shared(self) -> bool: ...       # a room's cluster: a namespace per participant, given
+    def shared(self) -> bool: ...  # a room's cluster: a namespace per participant, given
 
     @property
     def context(self) -> str: ...
 
     @property
-    def kubeconfig(self) -> Optional[str]: ...   # None: kubectl's default files
+    def kubeconfig(self) -> str | None: ...  # None: kubectl's default files
 
     def missing(self) -> str:
         """The one-line error, with its fix, for a cluster the kubeconfig does not reach."""
@@ -52,8 +56,7 @@ class Cluster(Protocol):
         """Get the lab's images to the nodes."""
 
 
-
-def _run(argv: List[str], *, timeout: float, show: Optional[List[str]] = None) -> str:
+def _run(argv: list[str], *, timeout: float, show: list[str] | None = None) -> str:
     """Run a lifecycle command from the repository's root, printed as a person would type it
     there; one-line errors."""
     show_command(*(show or argv))
@@ -67,13 +70,14 @@ def _run(argv: List[str], *, timeout: float, show: Optional[List[str]] = None) -
     return result.stdout
 
 
-def _run_showing_output(argv: List[str], *, timeout: float, show: List[str]) -> None:
+def _run_showing_output(argv: list[str], *, timeout: float, show: list[str]) -> None:
     """Like _run, for the one slow command (kind create cluster): its own progress lines
     are printed as they come, so a learner sees it working for the minute it takes."""
     show_command(*show)
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               cwd=settings.REPO_ROOT)
-    lines: List[str] = []
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=settings.REPO_ROOT
+    )
+    lines: list[str] = []
 
     def relay() -> None:
         for line in process.stdout or ():
@@ -108,6 +112,7 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 class KindCluster:
     """The learner's own kind cluster, made from kind-config.yaml; images by `kind load`."""
+
     name = "kind"
     shared = False
 
@@ -116,7 +121,7 @@ class KindCluster:
             raise LabError(KIND_MISSING)
         self.cluster = kind_config.cluster_name()
         self.context = f"kind-{self.cluster}"
-        self.kubeconfig: Optional[str] = None  # the user's default kubeconfig: kind writes its context there
+        self.kubeconfig: str | None = None  # the user's default kubeconfig: kind writes its context there
 
     def missing(self) -> str:
         return f"the kind cluster {self.cluster} does not exist yet. Fix: run lesson 0's cluster cell, or python -m lab cluster (it runs kind create cluster)."
@@ -140,9 +145,11 @@ class KindCluster:
             print(f"  cluster {self.cluster} exists: reusing it")
             return
         try:
-            _run_showing_output(["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"],
-                                timeout=420, show=["kind", "create", "cluster", "--config", "kind-config.yaml",
-                                                   "--wait", "300s"])
+            _run_showing_output(
+                ["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"],
+                timeout=420,
+                show=["kind", "create", "cluster", "--config", "kind-config.yaml", "--wait", "300s"],
+            )
         except BaseException:
             # A half-made cluster would be "reused" by the next run: remove it, so that run starts clean.
             print(f"  kind create did not finish: removing the unfinished cluster {self.cluster}")
@@ -155,6 +162,7 @@ class KindCluster:
 
 class StandinCluster:
     """The Kubernetes stand-in CI runs (scripts/k8s-standin.sh): images by `docker save | ctr import`."""
+
     name = "standin"
     shared = False
 
@@ -203,17 +211,20 @@ class SharedCluster:
     """One cluster for a room, a namespace per participant; images from a registry
     (`python -m lab push`). Node ports would collide between participants, so Services
     stay ClusterIP and the lab reaches the webui through a port-forward."""
+
     name = "kubernetes"
     shared = True
 
-    def __init__(self, context: str, registry: Optional[str] = None, kubeconfig: Optional[str] = None):
+    def __init__(self, context: str, registry: str | None = None, kubeconfig: str | None = None):
         self.context = context
         self.registry = registry
         self.kubeconfig = kubeconfig
 
     def missing(self) -> str:
-        return (f"no kubeconfig context {self.context}. Fix: 'kubectl config get-contexts' lists them; "
-                "set LAB_KUBE_CONTEXT to one of them.")
+        return (
+            f"no kubeconfig context {self.context}. Fix: 'kubectl config get-contexts' lists them; "
+            "set LAB_KUBE_CONTEXT to one of them."
+        )
 
     def prepare(self, images: Iterable[str]) -> None:
         where = f"from {self.registry}" if self.registry else "from wherever the cluster's nodes find them"

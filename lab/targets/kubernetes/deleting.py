@@ -1,6 +1,8 @@
 """Deleting, bounded and idempotent: a pod (a restart), deployments, or all of the participant's and the namespace."""
+
 import time
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from lab.core import settings
 from lab.core.console import show_command
@@ -18,13 +20,14 @@ from lab.targets.kubernetes.namespaces import (
 from lab.targets.kubernetes.port_forward import PortForward
 
 
-def _delete_ignoring_gone(call: Callable[[], Any]) -> None:
+def _delete_ignoring_gone(call: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Run a delete call; a 404 is fine. The calls pass _preload_content=False: the reply
     is not needed, and a 1.20 API server answers a Service deletion with a Status
     object that the current client fails to read as a Service."""
     from kubernetes.client.exceptions import ApiException
+
     try:
-        call()
+        call(*args, **kwargs)
     except ApiException as error:
         if error.status != 404:  # already gone: that is what we wanted
             raise
@@ -42,21 +45,20 @@ def restart(apis: Apis, deployment: str, *, reason: str = "") -> None:
         print(f"  restarting {deployment}: {reason}")
     show_command("kubectl", "delete", "pod", "-n", namespace(), *sorted(pod.metadata.name for pod in current_pods))
     for pod in current_pods:
-        _delete_ignoring_gone(lambda: apis.core().delete_namespaced_pod(
-            pod.metadata.name, namespace(), _preload_content=False))
+        _delete_ignoring_gone(apis.core().delete_namespaced_pod, pod.metadata.name, namespace(), _preload_content=False)
 
     def replaced() -> bool:
         current = pods.pods_of(apis, deployment, terminating=True)
-        return all(pods.stopped(p) for p in current if p.metadata.uid in old) and \
-            any(pods.is_ready(p) for p in current if not p.metadata.deletion_timestamp)
+        return all(pods.stopped(p) for p in current if p.metadata.uid in old) and any(
+            pods.is_ready(p) for p in current if not p.metadata.deletion_timestamp
+        )
 
     wait_until(replaced, timeout=DELETE_TIMEOUT, what=f"a new ready pod for {deployment}", interval=0.5)
     print(f"deployment {deployment}: a new pod is ready")
 
 
 @kube_call("deleting")
-def delete(apis: Apis, forwards: Dict[str, PortForward], deployments: Iterable[str] = (), *,
-           wait: bool = True) -> None:
+def delete(apis: Apis, forwards: dict[str, PortForward], deployments: Iterable[str] = (), *, wait: bool = True) -> None:
     """`kubectl delete deployment NAME...`, or everything of this participant's and then
     the namespace (closing the lab's port-forwards, ``forwards``). Returns once the pods
     have stopped (and the namespace is gone), showing progress; with ``wait=False``
@@ -68,8 +70,16 @@ def delete(apis: Apis, forwards: Dict[str, PortForward], deployments: Iterable[s
         print(f"namespace {ns} does not exist: nothing to delete")
         return
     if wanted:
-        show_command("kubectl", "delete", "deployment", "-n", ns, "--ignore-not-found", *wanted,
-                     *([] if wait else ["--wait=false"]))
+        show_command(
+            "kubectl",
+            "delete",
+            "deployment",
+            "-n",
+            ns,
+            "--ignore-not-found",
+            *wanted,
+            *([] if wait else ["--wait=false"]),
+        )
         selectors = _delete_deployments(apis, wanted)
         if wait:
             _wait_pods_stopped(apis, selectors, ", ".join(wanted))
@@ -82,48 +92,51 @@ def delete(apis: Apis, forwards: Dict[str, PortForward], deployments: Iterable[s
     show_command("kubectl", "delete", "deployment,service", "-n", ns, "-l", mine)
     _delete_deployments(apis, pods.deployments(apis))
     for service in apis.core().list_namespaced_service(ns, label_selector=mine).items:
-        _delete_ignoring_gone(lambda: apis.core().delete_namespaced_service(
-            service.metadata.name, ns, _preload_content=False))
+        _delete_ignoring_gone(apis.core().delete_namespaced_service, service.metadata.name, ns, _preload_content=False)
     _wait_pods_stopped(apis, [mine], "this participant")
     if state == "given":
-        print(f"namespace {ns} is the room's: kept, with your progress in it (the instructor's "
-              "'room delete' removes it)")
+        print(
+            f"namespace {ns} is the room's: kept, with your progress in it (the instructor's 'room delete' removes it)"
+        )
     else:
         show_command("kubectl", "delete", "namespace", ns)
-        _delete_ignoring_gone(lambda: apis.core().delete_namespace(ns, _preload_content=False))
+        _delete_ignoring_gone(apis.core().delete_namespace, ns, _preload_content=False)
         wait_namespace_gone(apis, ns)
     for forward in forwards.values():
         forward.close()
     forwards.clear()
 
 
-def _delete_deployments(apis: Apis, names: List[str]) -> List[str]:
+def _delete_deployments(apis: Apis, names: list[str]) -> list[str]:
     """Each deployment (already gone is fine), then its ReplicaSets and pods at once
     rather than through the garbage collector, which takes several seconds more. Only
     objects with this participant's label; returns the selectors of their pods."""
     ns, selectors = namespace(), []
     for name in names:
         selector = pods.selector(apis, name)
-        _delete_ignoring_gone(lambda: apis.apps().delete_namespaced_deployment(
-            name, ns, propagation_policy="Background", _preload_content=False))
+        _delete_ignoring_gone(
+            apis.apps().delete_namespaced_deployment, name, ns, propagation_policy="Background", _preload_content=False
+        )
         if selector:  # the ReplicaSets first, so none of them starts a replacement pod
             selector += f",{settings.PART_OF_SELECTOR}"
-            apis.apps().delete_collection_namespaced_replica_set(ns, label_selector=selector,
-                                                                 _preload_content=False)
+            apis.apps().delete_collection_namespaced_replica_set(ns, label_selector=selector, _preload_content=False)
             apis.core().delete_collection_namespaced_pod(ns, label_selector=selector, _preload_content=False)
             selectors.append(selector)
     return selectors
 
 
-def _wait_pods_stopped(apis: Apis, selectors: List[str], what: str) -> None:
+def _wait_pods_stopped(apis: Apis, selectors: list[str], what: str) -> None:
     """Until no pod matching these label selectors still runs, printing what is left
     whenever that changes."""
-    last: List[Optional[List[str]]] = [None]
+    last: list[list[str] | None] = [None]
 
     def stopped() -> bool:
-        running = sorted(pod.metadata.name for selector in selectors
-                         for pod in apis.core().list_namespaced_pod(namespace(), label_selector=selector).items
-                         if not pods.stopped(pod))
+        running = sorted(
+            pod.metadata.name
+            for selector in selectors
+            for pod in apis.core().list_namespaced_pod(namespace(), label_selector=selector).items
+            if not pods.stopped(pod)
+        )
         if running and running != last[0]:
             print(f"  waiting for {len(running)} pod(s) to stop: {', '.join(running)}")
         last[0] = running

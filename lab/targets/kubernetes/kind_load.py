@@ -8,9 +8,9 @@ given there: save the image to a file yourself (`docker save`, with `--platform`
 Docker supports it, so that only this machine's platform is in it), then
 `kind load image-archive FILE`.
 """
+
 import re
 from pathlib import Path
-from typing import List, Tuple
 
 from lab.core import settings
 from lab.engine.docker_client import client, docker_errors
@@ -46,7 +46,7 @@ def archive_path(image: str) -> Path:
     return ARCHIVES / (re.sub(r"[^A-Za-z0-9._-]", "_", image) + ".tar")
 
 
-def load_commands(image: str, cluster: str, store: str, platform: str = "") -> List[List[str]]:
+def load_commands(image: str, cluster: str, store: str, platform: str = "") -> list[list[str]]:
     """The commands that put IMAGE on the nodes of kind cluster CLUSTER, as a person types them.
     `platform` is only used with the containerd store, and only when `docker save` takes it."""
     if store != "containerd":
@@ -56,7 +56,7 @@ def load_commands(image: str, cluster: str, store: str, platform: str = "") -> L
     return [save, ["kind", "load", "image-archive", archive, "--name", cluster]]
 
 
-def how_this_machine_loads() -> Tuple[str, str]:
+def how_this_machine_loads() -> tuple[str, str]:
     """(image store, platform for `docker save`), read once per prepare: `docker info` and
     `docker version` do not change between two images."""
     store = image_store()

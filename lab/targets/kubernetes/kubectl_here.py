@@ -7,6 +7,7 @@ the context's default namespace, the kernel's KUBECONFIG names the file that def
 context, and that context is the file's current one. What a terminal needs for the same,
 the lab prints.
 """
+
 import os
 
 from lab.core.console import show_shell
@@ -27,11 +28,15 @@ def point_kubectl_here(apis: Apis) -> None:
         os.environ["KUBECONFIG"] = cluster.kubeconfig
     current = current_context(cluster.kubeconfig)
     if current != cluster.context:
-        raise LabError(f"kubectl's current context is {current or 'not set'}, not the lesson's {cluster.context}. "
-                       f"Fix: kubectl config use-context {cluster.context}")
+        raise LabError(
+            f"kubectl's current context is {current or 'not set'}, not the lesson's {cluster.context}. "
+            f"Fix: kubectl config use-context {cluster.context}"
+        )
     if context_namespace(cluster.context, cluster.kubeconfig) != ns:  # e.g. a kubeconfig the lab may not write
-        raise LabError(f"kubectl's context {cluster.context} does not default to your namespace {ns}. "
-                       f"Fix: kubectl config set-context --current --namespace={ns}")
+        raise LabError(
+            f"kubectl's context {cluster.context} does not default to your namespace {ns}. "
+            f"Fix: kubectl config set-context --current --namespace={ns}"
+        )
     print(f"kubectl reaches context {cluster.context}, namespace {ns}: `kubectl get pods` lists your pods.")
     if cluster.kubeconfig:
         print("In a terminal (at the repository root), first:")

@@ -9,22 +9,22 @@
 Both need the right to `get nodes/proxy`, which a cluster admin has (kind, the stand-in);
 a participant on a shared cluster may not, and then the callers say what they fall back to.
 """
+
 import json
 import re
-from typing import Dict, Tuple
 
 from lab.targets.kubernetes.kube_api import CoreApi
 
-ProbeKey = Tuple[str, str, str]  # (pod UID, probe type, result)
+ProbeKey = tuple[str, str, str]  # (pod UID, probe type, result)
 
-_SAMPLE = re.compile(r'^prober_probe_total\{(?P<labels>[^}]*)\}\s+(?P<value>\S+)')
+_SAMPLE = re.compile(r"^prober_probe_total\{(?P<labels>[^}]*)\}\s+(?P<value>\S+)")
 _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 
-def parse_probe_counts(metrics_text: str) -> Dict[ProbeKey, int]:
+def parse_probe_counts(metrics_text: str) -> dict[ProbeKey, int]:
     """`prober_probe_total{pod_uid="..",probe_type="Liveness",result="failed"} 3` lines as
     {(pod UID, "Liveness", "failed"): 3}."""
-    counts: Dict[ProbeKey, int] = {}
+    counts: dict[ProbeKey, int] = {}
     for line in metrics_text.splitlines():
         match = _SAMPLE.match(line)
         if match:
@@ -40,7 +40,7 @@ def _node_proxy_text(core: CoreApi, node: str, path: str) -> str:
     return text
 
 
-def probe_counts(core: CoreApi, node: str) -> Dict[ProbeKey, int]:
+def probe_counts(core: CoreApi, node: str) -> dict[ProbeKey, int]:
     """Every pod's probe counts on ``node`` (raises the client's ApiException on 403)."""
     return parse_probe_counts(_node_proxy_text(core, node, "metrics/probes"))
 

@@ -2,12 +2,12 @@
 learner's laptop, the devcontainer, GitHub's runner), else the CI stand-in, which the test
 session starts itself where it can (root on Debian). lab.targets.choice asks the same
 question for the notebooks (kubernetes_target_name)."""
+
 import os
 import shutil
 import signal
 import subprocess
 from pathlib import Path
-from typing import Optional, Tuple
 
 from lab.core import config
 from lab.core.errors import LabError
@@ -19,15 +19,17 @@ from lab.targets.kubernetes.clusters import (
     StandinCluster,
 )
 
-GET_KUBERNETES = ("install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), open the "
-                  "devcontainer, or, as root on Debian, start the stand-in: scripts/k8s-standin.sh up")
+GET_KUBERNETES = (
+    "install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), open the "
+    "devcontainer, or, as root on Debian, start the stand-in: scripts/k8s-standin.sh up"
+)
 NONE_HERE = f"no Kubernetes for lessons 3-6. Fix: {GET_KUBERNETES}"
 STANDIN_UP_LOG = Path("/var/log/redis-tini-lab/standin-up.log")
 STANDIN_UP_TIMEOUT = 1800  # a first build takes about 6 minutes on 2 cores, more on a busy machine
 
 
-def kubernetes_target_name() -> Optional[str]:
-    """"kind" or "standin": the one LAB_KUBERNETES names, else kind when it is installed, else
+def kubernetes_target_name() -> str | None:
+    """ "kind" or "standin": the one LAB_KUBERNETES names, else kind when it is installed, else
     the stand-in when it is up; None when neither is there yet."""
     wanted = config.current().kubernetes
     if wanted in ("kind", "standin"):
@@ -48,13 +50,16 @@ def ensure_kubernetes() -> str:
         return name
     if not _can_run_standin():
         raise LabError(NONE_HERE)
-    print(f"starting the Kubernetes stand-in (scripts/k8s-standin.sh up, log: {STANDIN_UP_LOG}); "
-          "a first build takes about 6 minutes")
+    print(
+        f"starting the Kubernetes stand-in (scripts/k8s-standin.sh up, log: {STANDIN_UP_LOG}); "
+        "a first build takes about 6 minutes"
+    )
     STANDIN_UP_LOG.parent.mkdir(parents=True, exist_ok=True)
     with STANDIN_UP_LOG.open("w") as log:
         # In a session of its own, so that on timeout the whole script (build, apt) is stopped.
-        process = subprocess.Popen([str(STANDIN_SCRIPT), "up"], stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [str(STANDIN_SCRIPT), "up"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             process.wait(timeout=STANDIN_UP_TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -67,7 +72,7 @@ def ensure_kubernetes() -> str:
     return "standin"
 
 
-def context_and_kubeconfig(name: str) -> Tuple[str, Optional[str]]:
+def context_and_kubeconfig(name: str) -> tuple[str, str | None]:
     """How a participant on a shared cluster would reach it: (context, KUBECONFIG or None)."""
     if name == "standin":
         return STANDIN_CONTEXT, str(STANDIN_KUBECONFIG)

@@ -1,4 +1,5 @@
 """The participant's namespace: whose it is, making it, waiting for it to go, and the room's facts in it."""
+
 import json
 import time
 
@@ -18,11 +19,12 @@ def namespace() -> str:
 
 
 def namespace_state(apis: Apis, ns: str) -> str:
-    """"absent", "terminating", "ours" (the lab made it for this participant: it may
+    """ "absent", "terminating", "ours" (the lab made it for this participant: it may
     delete it) or "given" (a room's: made by the instructor, or not readable with a
     participant's namespace-only rights; the lab uses it and never deletes it).
     A namespace the lab did not label is never used, nor deleted."""
     from kubernetes.client.exceptions import ApiException
+
     try:
         found = apis.core().read_namespace(ns)
     except ApiException as error:
@@ -33,8 +35,10 @@ def namespace_state(apis: Apis, ns: str) -> str:
         raise
     labels = found.metadata.labels or {}
     if labels.get(settings.LABEL) != settings.prefix():
-        raise LabError(f"namespace {ns} exists and was not made by this lab; the lab will not use or delete it. "
-                       "Fix: choose another LAB_PREFIX (it names your namespace).")
+        raise LabError(
+            f"namespace {ns} exists and was not made by this lab; the lab will not use or delete it. "
+            "Fix: choose another LAB_PREFIX (it names your namespace)."
+        )
     if found.status.phase == "Terminating":
         return "terminating"
     return "given" if settings.ROOM_LABEL in labels else "ours"
@@ -44,21 +48,27 @@ def _given_namespace(apis: Apis, ns: str) -> str:
     """A namespace this account may not read is used only when it is a room's: the
     room's ConfigMap (lab/workshop/room_objects.py) is in it and readable."""
     from kubernetes.client.exceptions import ApiException
+
     try:
         apis.core().read_namespaced_config_map(settings.ROOM_CONFIGMAP, ns)
     except ApiException as error:
         if error.status == 403:
-            raise LabError(f"your credentials do not reach namespace {ns}. Fix: set LAB_PREFIX to the "
-                           "participant name your room kubeconfig was made for.") from None
+            raise LabError(
+                f"your credentials do not reach namespace {ns}. Fix: set LAB_PREFIX to the "
+                "participant name your room kubeconfig was made for."
+            ) from None
         if error.status == 404:
-            raise LabError(f"namespace {ns} is not a room's, and your account may not read it; the lab will "
-                           f"not use it. Fix: ask the instructor to add you to the room (room create --names {ns}).") from None
+            raise LabError(
+                f"namespace {ns} is not a room's, and your account may not read it; the lab will "
+                f"not use it. Fix: ask the instructor to add you to the room (room create --names {ns})."
+            ) from None
         raise
     return "given"
 
 
 def ensure_namespace(apis: Apis, ns: str) -> None:
     from kubernetes import client
+
     state = namespace_state(apis, ns)
     if state == "terminating":
         print(f"namespace {ns} is still being deleted: waiting for it to be gone first")
@@ -66,8 +76,9 @@ def ensure_namespace(apis: Apis, ns: str) -> None:
         state = "absent"
     if state == "absent":
         show_command("kubectl", "create", "namespace", ns)
-        apis.core().create_namespace(client.V1Namespace(
-            metadata=client.V1ObjectMeta(name=ns, labels={settings.LABEL: settings.prefix()})))
+        apis.core().create_namespace(
+            client.V1Namespace(metadata=client.V1ObjectMeta(name=ns, labels={settings.LABEL: settings.prefix()}))
+        )
     if not apis.cluster.shared:  # a room's kubeconfig names its namespace already
         kube_context.set_namespace(apis.cluster.context, ns, apis.cluster.kubeconfig)
 
@@ -92,6 +103,7 @@ def wait_namespace_gone(apis: Apis, ns: str) -> None:
 def room_pids_limit(apis: Apis, node: str) -> int:
     """The limit as the room's instructor read it (lab/workshop/room_objects.py); 0 if unknown."""
     from kubernetes.client.exceptions import ApiException
+
     try:
         facts = apis.core().read_namespaced_config_map(settings.ROOM_CONFIGMAP, namespace()).data or {}
     except ApiException as error:

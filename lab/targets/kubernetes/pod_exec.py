@@ -1,7 +1,8 @@
 """`kubectl exec` and `kubectl logs`: a command in a pod over the exec websocket, bounded and killable."""
+
 import shlex
 import time
-from typing import List, Optional, Sequence, Tuple, Union
+from collections.abc import Sequence
 
 import yaml
 
@@ -13,12 +14,13 @@ from lab.targets.kubernetes.kube_api import KubeObject, kube_call, kube_errors
 from lab.targets.kubernetes.namespaces import namespace
 from lab.targets.kubernetes.pods import running_pod
 
-Streamed = Tuple[Optional[int], str, str, bool]  # exit code (None if timed out), stdout, stderr, timed out
+Streamed = tuple[int | None, str, str, bool]  # exit code (None if timed out), stdout, stderr, timed out
 
 
 def _exit_code(session: KubeObject) -> int:
     """The exec's exit code from its status channel: Success, or a cause of reason ExitCode."""
     from kubernetes.stream.ws_client import ERROR_CHANNEL
+
     raw = session.read_channel(ERROR_CHANNEL)
     status = yaml.safe_load(raw) if raw else None
     if not status:
@@ -32,8 +34,9 @@ def _exit_code(session: KubeObject) -> int:
 
 
 @kube_call("exec in the pod")
-def exec_in(apis: Apis, deployment: str, command: Union[str, Sequence[str]], *, timeout: float = 10,
-            quiet: bool = False) -> ExecResult:
+def exec_in(
+    apis: Apis, deployment: str, command: str | Sequence[str], *, timeout: float = 10, quiet: bool = False
+) -> ExecResult:
     """`kubectl exec deploy/NAME -- COMMAND`: exit code and output, bounded by ``timeout``;
     a command that overruns is SIGKILLed (ExecTimedOut says whether that worked)."""
     argv = shlex.split(command) if isinstance(command, str) else list(command)  # as a shell would split it
@@ -45,19 +48,30 @@ def exec_in(apis: Apis, deployment: str, command: Union[str, Sequence[str]], *, 
     if timed_out:
         killed = pid is not None and _kill(apis, pod, pid)
         outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
-        raise ExecTimedOut(f"'{shlex.join(argv)}' in deploy/{deployment} did not finish within {timeout:g}s; "
-                           f"{outcome}", killed=killed)
+        raise ExecTimedOut(
+            f"'{shlex.join(argv)}' in deploy/{deployment} did not finish within {timeout:g}s; {outcome}", killed=killed
+        )
     assert exit_code is not None  # a stream that closed in time has its exit code (or _exit_code raised)
     return ExecResult(exit_code, stdout, stderr)
 
 
-def stream_exec(apis: Apis, pod: str, argv: List[str], timeout: float) -> Streamed:
+def stream_exec(apis: Apis, pod: str, argv: list[str], timeout: float) -> Streamed:
     """Run ``argv`` over the exec websocket; (exit code, stdout, stderr, timed out)."""
     from kubernetes.stream import stream
-    session = stream(apis.core().connect_get_namespaced_pod_exec, pod, namespace(), command=argv,
-                     stderr=True, stdin=False, stdout=True, tty=False, _preload_content=False)
-    stdout: List[str] = []
-    stderr: List[str] = []
+
+    session = stream(
+        apis.core().connect_get_namespaced_pod_exec,
+        pod,
+        namespace(),
+        command=argv,
+        stderr=True,
+        stdin=False,
+        stdout=True,
+        tty=False,
+        _preload_content=False,
+    )
+    stdout: list[str] = []
+    stderr: list[str] = []
     deadline = time.monotonic() + timeout
     try:
         while session.is_open() and time.monotonic() < deadline:
@@ -84,22 +98,28 @@ def _kill(apis: Apis, pod: str, pid: str) -> bool:
 
 
 @kube_call("reading logs")
-def logs(apis: Apis, deployment: str, *, tail: Union[int, str] = "all") -> str:
-    show_command("kubectl", "logs", "-n", namespace(), f"deploy/{deployment}",
-                 *([f"--tail={tail}"] if tail != "all" else []))
+def logs(apis: Apis, deployment: str, *, tail: int | str = "all") -> str:
+    show_command(
+        "kubectl", "logs", "-n", namespace(), f"deploy/{deployment}", *([f"--tail={tail}"] if tail != "all" else [])
+    )
     kwargs = {} if tail == "all" else {"tail_lines": int(tail)}
     log: str = apis.core().read_namespaced_pod_log(running_pod(apis, deployment).metadata.name, namespace(), **kwargs)
     return log
 
 
-def pids_in_use(apis: Apis, deployment: str) -> Optional[int]:
+def pids_in_use(apis: Apis, deployment: str) -> int | None:
     """The PIDs of a one-container pod (as every pod of the course): pids.current of the
     container's cgroup (cgroup v1 or v2), read by one exec'd `head`. That count includes
     `head` itself; the pod's cgroup also holds the sandbox's pause process, which the
     container's does not: the two cancel out."""
     try:
-        result = exec_in(apis, deployment, ["head", "-q", "/sys/fs/cgroup/pids/pids.current",
-                                            "/sys/fs/cgroup/pids.current"], timeout=5, quiet=True)
+        result = exec_in(
+            apis,
+            deployment,
+            ["head", "-q", "/sys/fs/cgroup/pids/pids.current", "/sys/fs/cgroup/pids.current"],
+            timeout=5,
+            quiet=True,
+        )
     except LabError:
         return None  # e.g. no PID left for the reader itself
     numbers = [int(line) for line in result.stdout.split() if line.isdigit()]

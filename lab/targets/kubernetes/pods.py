@@ -1,6 +1,6 @@
 """Reading the participant's deployments and their pods: selectors, readiness, rollout, lifetimes, events."""
+
 import time
-from typing import List, Optional
 
 from lab.core import settings
 from lab.core.console import show_command
@@ -13,20 +13,28 @@ from lab.targets.pod_lifetime import PodLifetime
 
 
 @kube_call("listing deployments")
-def deployments(apis: Apis) -> List[str]:
-    return sorted(d.metadata.name for d in apis.apps().list_namespaced_deployment(
-        namespace(), label_selector=settings.PART_OF_SELECTOR).items)
+def deployments(apis: Apis) -> list[str]:
+    return sorted(
+        d.metadata.name
+        for d in apis.apps().list_namespaced_deployment(namespace(), label_selector=settings.PART_OF_SELECTOR).items
+    )
 
 
 @kube_call("waiting for the rollout")
-def wait_ready(apis: Apis, timeout: float = 180, names: Optional[List[str]] = None) -> None:
+def wait_ready(apis: Apis, timeout: float = 180, names: list[str] | None = None) -> None:
     """`kubectl rollout status`: bounded; unknown names and the timeout are clear errors."""
     asked = bool(names)
     names = _existing(apis, names)
-    show_command("kubectl", "wait", "-n", namespace(), "--for=condition=available",
-                 *([f"deployment/{name}" for name in names] if asked else ["deployment", "--all"]),
-                 f"--timeout={timeout:g}s")
-    pull_failing_since: List[float] = []
+    show_command(
+        "kubectl",
+        "wait",
+        "-n",
+        namespace(),
+        "--for=condition=available",
+        *([f"deployment/{name}" for name in names] if asked else ["deployment", "--all"]),
+        f"--timeout={timeout:g}s",
+    )
+    pull_failing_since: list[float] = []
 
     def rolled_out() -> bool:
         pending = _not_ready(apis, names)
@@ -36,9 +44,11 @@ def wait_ready(apis: Apis, timeout: float = 180, names: Optional[List[str]] = No
         elif not pull_failing_since:
             pull_failing_since.append(time.monotonic())
         elif time.monotonic() - pull_failing_since[0] >= PULL_ERROR_PATIENCE:
-            raise LabError(f"not ready: {'; '.join(errors)}, for {PULL_ERROR_PATIENCE}s: the node cannot get the "
-                           "image, and waiting longer will not help. Fix: load it onto the cluster (lesson 0's "
-                           "cluster cell, or target.prepare([IMAGE])), or correct the image's name and tag")
+            raise LabError(
+                f"not ready: {'; '.join(errors)}, for {PULL_ERROR_PATIENCE}s: the node cannot get the "
+                "image, and waiting longer will not help. Fix: load it onto the cluster (lesson 0's "
+                "cluster cell, or target.prepare([IMAGE])), or correct the image's name and tag"
+            )
         return not pending
 
     try:
@@ -51,10 +61,10 @@ def wait_ready(apis: Apis, timeout: float = 180, names: Optional[List[str]] = No
 # A pull error that lasts this long does not fix itself: the image is not on the node and
 # the node has no registry that has it (kind, the stand-in), or its name is wrong.
 PULL_ERRORS = ("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName")
-PULL_ERROR_PATIENCE = 20   # seconds
+PULL_ERROR_PATIENCE = 20  # seconds
 
 
-def _pull_errors(apis: Apis, names: List[str]) -> List[str]:
+def _pull_errors(apis: Apis, names: list[str]) -> list[str]:
     """`POD: ImagePullBackOff (IMAGE)` for each container of these deployments that cannot get its image."""
     errors = []
     for name in names:
@@ -66,29 +76,36 @@ def _pull_errors(apis: Apis, names: List[str]) -> List[str]:
     return errors
 
 
-def _existing(apis: Apis, names: Optional[List[str]]) -> List[str]:
+def _existing(apis: Apis, names: list[str] | None) -> list[str]:
     deployed = deployments(apis)
     if not names:
         if not deployed:
-            raise LabError(f"nothing is deployed in namespace {namespace()}. Fix: run the cell with target.apply() first.")
+            raise LabError(
+                f"nothing is deployed in namespace {namespace()}. Fix: run the cell with target.apply() first."
+            )
         return deployed
     unknown = sorted(set(names) - set(deployed))
     if unknown:
-        raise LabError(f"no deployment {', '.join(unknown)} in namespace {namespace()}. "
-                       "Fix: apply it first (target.apply()), or check the name.")
+        raise LabError(
+            f"no deployment {', '.join(unknown)} in namespace {namespace()}. "
+            "Fix: apply it first (target.apply()), or check the name."
+        )
     return list(names)
 
 
-def _not_ready(apis: Apis, names: List[str]) -> List[str]:
+def _not_ready(apis: Apis, names: list[str]) -> list[str]:
     """What `kubectl rollout status` waits for (the new generation seen, every replica
     updated and available, no old replica left), and a running, ready pod."""
     pending = []
     for name in names:
         d = apis.apps().read_namespaced_deployment(name, namespace())
         want, status = d.spec.replicas or 0, d.status
-        rolled_out = (status.observed_generation or 0) >= d.metadata.generation \
-            and (status.updated_replicas or 0) >= want and (status.available_replicas or 0) >= want \
+        rolled_out = (
+            (status.observed_generation or 0) >= d.metadata.generation
+            and (status.updated_replicas or 0) >= want
+            and (status.available_replicas or 0) >= want
             and (status.replicas or 0) <= (status.updated_replicas or 0)
+        )
         if not rolled_out or (want and not any(is_ready(pod) for pod in pods_of(apis, name))):
             pending.append(name)
     return pending
@@ -107,7 +124,7 @@ def stopped(pod: KubeObject) -> bool:
     return all_terminated or pod.status.phase in ("Succeeded", "Failed")
 
 
-def _why_not_ready(apis: Apis, names: List[str]) -> List[str]:
+def _why_not_ready(apis: Apis, names: list[str]) -> list[str]:
     reasons = []
     for name in _not_ready(apis, names):
         found = []
@@ -121,9 +138,10 @@ def _why_not_ready(apis: Apis, names: List[str]) -> List[str]:
     return reasons
 
 
-def selector(apis: Apis, deployment: str) -> Optional[str]:
+def selector(apis: Apis, deployment: str) -> str | None:
     """The deployment's pod selector as a label selector string; None if it does not exist."""
     from kubernetes.client.exceptions import ApiException
+
     try:
         labels = apis.apps().read_namespaced_deployment(deployment, namespace()).spec.selector.match_labels
     except ApiException as error:
@@ -133,7 +151,7 @@ def selector(apis: Apis, deployment: str) -> Optional[str]:
     return ",".join(f"{key}={value}" for key, value in sorted((labels or {}).items()))
 
 
-def pods_of(apis: Apis, deployment: str, *, terminating: bool = False) -> List[KubeObject]:
+def pods_of(apis: Apis, deployment: str, *, terminating: bool = False) -> list[KubeObject]:
     """The deployment's pods (by its own selector); those being deleted only when asked."""
     found = selector(apis, deployment)
     if found is None:
@@ -150,14 +168,21 @@ def running_pod(apis: Apis, deployment: str) -> KubeObject:
 
 
 @kube_call("listing the pods")
-def pod_lifetimes(apis: Apis, deployment: str) -> List[PodLifetime]:
+def pod_lifetimes(apis: Apis, deployment: str) -> list[PodLifetime]:
     """Every pod of the deployment, those being deleted too: created, ready since, deletion asked."""
     lifetimes = []
     for pod in pods_of(apis, deployment, terminating=True):
-        ready = next((c.last_transition_time.timestamp() for c in pod.status.conditions or ()
-                      if c.type == "Ready" and c.status == "True"), None)
-        lifetimes.append(PodLifetime(pod.metadata.name, pod.metadata.creation_timestamp.timestamp(), ready,
-                                     _deletion_asked(pod)))
+        ready = next(
+            (
+                c.last_transition_time.timestamp()
+                for c in pod.status.conditions or ()
+                if c.type == "Ready" and c.status == "True"
+            ),
+            None,
+        )
+        lifetimes.append(
+            PodLifetime(pod.metadata.name, pod.metadata.creation_timestamp.timestamp(), ready, _deletion_asked(pod))
+        )
     return lifetimes
 
 
@@ -167,15 +192,16 @@ def restart_count(apis: Apis, deployment: str) -> int:
     return restarts_of(pods_of(apis, deployment))
 
 
-def restarts_of(pods: List[KubeObject]) -> int:
+def restarts_of(pods: list[KubeObject]) -> int:
     """The restartCounts of these pods' containers, added up."""
     total: int = sum(s.restart_count for pod in pods for s in pod.status.container_statuses or [])
     return total
 
 
-def raw_pod_events(apis: Apis, pod: KubeObject) -> List[KubeObject]:
-    found = apis.core().list_namespaced_event(
-        namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items
+def raw_pod_events(apis: Apis, pod: KubeObject) -> list[KubeObject]:
+    found = (
+        apis.core().list_namespaced_event(namespace(), field_selector=f"involvedObject.name={pod.metadata.name}").items
+    )
     return sorted(found, key=lambda e: e.last_timestamp or e.event_time or e.metadata.creation_timestamp)
 
 
@@ -183,11 +209,11 @@ def event_line(event: KubeObject) -> str:
     return f"{event.type} {event.reason}: {event.message}" + (f" (x{event.count})" if (event.count or 1) > 1 else "")
 
 
-def pod_events(apis: Apis, pod: KubeObject) -> List[str]:
+def pod_events(apis: Apis, pod: KubeObject) -> list[str]:
     return [event_line(e) for e in raw_pod_events(apis, pod)]
 
 
-def _deletion_asked(pod: KubeObject) -> Optional[float]:
+def _deletion_asked(pod: KubeObject) -> float | None:
     """When the pod was asked to stop: its deletionTimestamp is when the grace period ends
     (request time + deletionGracePeriodSeconds), not when the deletion was asked."""
     deleting = pod.metadata.deletion_timestamp

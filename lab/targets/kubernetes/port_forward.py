@@ -6,11 +6,12 @@ for a ready pod anew, so a restarted redis or webui pod is found again. The forw
 an API client of its own: the kubernetes client switches a client into websocket mode
 while it opens a stream, which must not happen under the notebook's own calls.
 """
+
 import select
 import socket
 import socketserver
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 IDLE_SECONDS = 30  # a connection with no traffic either way for this long is closed
 

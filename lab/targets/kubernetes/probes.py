@@ -1,6 +1,6 @@
 """Liveness probes as the kubelet counts them (Events as the fallback), `kubectl describe`, the PID limit."""
+
 import time
-from typing import Dict, List, Optional, Set
 
 from lab.core.console import show_command
 from lab.core.errors import LabError, LabTimeout
@@ -17,13 +17,14 @@ from lab.targets.kubernetes.pods import (
     selector,
 )
 
-ProbeCounts = Dict[str, Dict[str, int]]  # per pod UID: {"successful": n, "failed": m}
+ProbeCounts = dict[str, dict[str, int]]  # per pod UID: {"successful": n, "failed": m}
 
 
-def probe_counts(apis: Apis, pods: List[KubeObject]) -> Optional[ProbeCounts]:
+def probe_counts(apis: Apis, pods: list[KubeObject]) -> ProbeCounts | None:
     """Liveness results per pod UID, {"successful": n, "failed": m}, read from each node's
     kubelet once; None when this account may not read them."""
     from kubernetes.client.exceptions import ApiException
+
     counts: ProbeCounts = {pod.metadata.uid: {"successful": 0, "failed": 0} for pod in pods}
     for node in sorted({pod.spec.node_name for pod in pods if pod.spec.node_name}):
         try:
@@ -38,10 +39,10 @@ def probe_counts(apis: Apis, pods: List[KubeObject]) -> Optional[ProbeCounts]:
     return counts
 
 
-def _failures_from_events(apis: Apis, pods: List[KubeObject]) -> Set[str]:
+def _failures_from_events(apis: Apis, pods: list[KubeObject]) -> set[str]:
     """Fallback without node access: one identifier per counted Unhealthy event occurrence
     (the kubelet stops recording them after about 25 per pod)."""
-    ids: Set[str] = set()
+    ids: set[str] = set()
     for pod in pods:
         for event in raw_pod_events(apis, pod):
             if event.reason == "Unhealthy" and (event.message or "").startswith("Liveness probe"):
@@ -69,37 +70,39 @@ def describe(apis: Apis, deployment: str, *, events: int = 6) -> str:
     assert labels is not None  # it has pods, found by this very selector
     show_command("kubectl", "describe", "pod", "-n", namespace(), "-l", labels)
     status = (pod.status.container_statuses or [None])[0]
-    lines = [f"Name:           {pod.metadata.name}",
-             f"Restart Count:  {status.restart_count if status else 0}"]
+    lines = [f"Name:           {pod.metadata.name}", f"Restart Count:  {status.restart_count if status else 0}"]
     last = status.last_state.terminated if status and status.last_state else None
     if last:
         lines.append(f"Last State:     Terminated (Reason: {last.reason}, Exit Code: {last.exit_code})")
     probe = pod.spec.containers[0].liveness_probe
     if probe and probe._exec:
         counts = (probe_counts(apis, [pod]) or {}).get(pod.metadata.uid, {})
-        lines.append(f"Liveness:       exec [{' '.join(probe._exec.command)}] delay={probe.initial_delay_seconds or 0}s "
-                     f"timeout={probe.timeout_seconds}s period={probe.period_seconds}s "
-                     f"#success={probe.success_threshold} #failure={probe.failure_threshold}")
+        lines.append(
+            f"Liveness:       exec [{' '.join(probe._exec.command)}] delay={probe.initial_delay_seconds or 0}s "
+            f"timeout={probe.timeout_seconds}s period={probe.period_seconds}s "
+            f"#success={probe.success_threshold} #failure={probe.failure_threshold}"
+        )
         if counts:
-            lines.append(f"  (the kubelet's count of its runs: {counts.get('successful', 0)} passed, "
-                         f"{counts.get('failed', 0)} failed)")
+            lines.append(
+                f"  (the kubelet's count of its runs: {counts.get('successful', 0)} passed, "
+                f"{counts.get('failed', 0)} failed)"
+            )
     lines.append("Events (latest):")
     lines += [f"  {line[:150]}" for line in pod_events(apis, pod)[-events:]] or ["  <none>"]
     return "\n".join(lines)
 
 
 @kube_call("reading probe results")
-def failed_probes(apis: Apis, deployment: str) -> Set[str]:
+def failed_probes(apis: Apis, deployment: str) -> set[str]:
     """One identifier per failed liveness run of the current pod, from the kubelet's count."""
     pods = pods_of(apis, deployment)
     return failed_ids(apis, pods, probe_counts(apis, pods))
 
 
-def failed_ids(apis: Apis, pods: List[KubeObject], counts: Optional[ProbeCounts]) -> Set[str]:
+def failed_ids(apis: Apis, pods: list[KubeObject], counts: ProbeCounts | None) -> set[str]:
     if counts is None:
         return _failures_from_events(apis, pods)
-    return {f"{pod.metadata.uid}:{n}" for pod in pods
-            for n in range(counts.get(pod.metadata.uid, {}).get("failed", 0))}
+    return {f"{pod.metadata.uid}:{n}" for pod in pods for n in range(counts.get(pod.metadata.uid, {}).get("failed", 0))}
 
 
 @kube_call("reading the liveness probe's state")
@@ -117,32 +120,41 @@ def liveness_passing(apis: Apis, deployment: str) -> bool:
     period, probe_timeout = probe.period_seconds or 10, probe.timeout_seconds or 1
     if before is None:  # no access to the kubelet: no Unhealthy event in the last two periods
         recent = time.time() - 2 * period
-        return not any(e.reason == "Unhealthy" and (e.message or "").startswith("Liveness probe")
-                       and e.last_timestamp and e.last_timestamp.timestamp() > recent
-                       for e in raw_pod_events(apis, pod))
+        return not any(
+            e.reason == "Unhealthy"
+            and (e.message or "").startswith("Liveness probe")
+            and e.last_timestamp
+            and e.last_timestamp.timestamp() > recent
+            for e in raw_pod_events(apis, pod)
+        )
     started = pod.status.start_time.timestamp() if pod.status.start_time else time.time()
     not_yet = max(0.0, (probe.initial_delay_seconds or 0) - (time.time() - started))
     uid = pod.metadata.uid
 
-    def next_run() -> Optional[Dict[str, int]]:
+    def next_run() -> dict[str, int] | None:
         counts = probe_counts(apis, [pod])
         assert counts is not None  # readable a moment ago, for the same pod
         now = counts[uid]
         return now if now != before[uid] else None
 
     try:
-        after = wait_until(next_run, timeout=not_yet + period + probe_timeout + 2, interval=0.25,
-                           what=f"the next liveness probe run of {deployment}")
+        after = wait_until(
+            next_run,
+            timeout=not_yet + period + probe_timeout + 2,
+            interval=0.25,
+            what=f"the next liveness probe run of {deployment}",
+        )
     except LabTimeout:
         return False  # no run yet (still in initialDelaySeconds): nothing has passed
     return after["failed"] == before[uid]["failed"]
 
 
 @kube_call("reading the kubelet's PID limit")
-def pids_limit(apis: Apis, deployment: str, known: Dict[str, int]) -> int:
+def pids_limit(apis: Apis, deployment: str, known: dict[str, int]) -> int:
     """The podPidsLimit of the kubelet that runs the pod (its /configz); 0 if unknown.
     ``known``: the limits read already, per node (filled in here)."""
     from kubernetes.client.exceptions import ApiException
+
     node = running_pod(apis, deployment).spec.node_name
     if node not in known:
         try:

@@ -1,8 +1,9 @@
 """Progress for the slow, once-only work (creating a cluster, loading images): each step
 says where it is in the list and, when it is done, how long it took."""
+
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 class Steps:

@@ -8,17 +8,11 @@ The methods keep the contract in lab/targets/contract.py; each hands its work to
 module of its concern: applying, pods, pod_exec, probes, watching, services, deleting (and
 namespaces, under them all).
 """
+
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import (
     TYPE_CHECKING,
-    Callable,
-    Dict,
-    Iterable,
-    List,
-    Optional,
-    Sequence,
-    Set,
-    Union,
 )
 
 from lab.core import command_check
@@ -53,8 +47,15 @@ if TYPE_CHECKING:
     from kubernetes.client import ApiClient
 
 # Also imported from here by the rest of the lab: namespace, for_cluster, registry_image.
-__all__ = ["KubernetesTarget", "kind_target", "standin_target", "shared_target",
-           "namespace", "for_cluster", "registry_image"]
+__all__ = [
+    "KubernetesTarget",
+    "kind_target",
+    "standin_target",
+    "shared_target",
+    "namespace",
+    "for_cluster",
+    "registry_image",
+]
 
 
 class KubernetesTarget:
@@ -65,8 +66,8 @@ class KubernetesTarget:
         self.name = cluster.name
         command_check.engine_is(cluster.name, cluster.context, cluster.kubeconfig)
         self._apis = Apis(cluster)
-        self._forwards: Dict[str, PortForward] = {}
-        self._pids_limits: Dict[str, int] = {}
+        self._forwards: dict[str, PortForward] = {}
+        self._pids_limits: dict[str, int] = {}
 
     # -- the cluster ------------------------------------------------------------------------
     @property
@@ -78,8 +79,8 @@ class KubernetesTarget:
         return self.cluster.shared
 
     @property
-    def registry(self) -> Optional[str]:
-        registry: Optional[str] = getattr(self.cluster, "registry", None)
+    def registry(self) -> str | None:
+        registry: str | None = getattr(self.cluster, "registry", None)
         return registry
 
     def prepare(self, images: Iterable[str]) -> None:
@@ -96,22 +97,22 @@ class KubernetesTarget:
         return self._apis.client()
 
     # -- apply and wait (applying.py, pods.py) --------------------------------------------------
-    def apply(self, paths: Iterable[Path] = ()) -> List[str]:
+    def apply(self, paths: Iterable[Path] = ()) -> list[str]:
         """`kubectl apply --server-side -f k8s/`, into the participant's namespace."""
         return applying.apply(self._apis, paths, self.registry)
 
-    def apply_manifests(self, objects: List[manifests.Manifest]) -> List[str]:
+    def apply_manifests(self, objects: list[manifests.Manifest]) -> list[str]:
         return applying.apply_manifests(self._apis, objects, self.registry)
 
-    def deployments(self) -> List[str]:
+    def deployments(self) -> list[str]:
         return pods.deployments(self._apis)
 
-    def wait_ready(self, timeout: float = 180, names: Optional[List[str]] = None) -> None:
+    def wait_ready(self, timeout: float = 180, names: list[str] | None = None) -> None:
         """`kubectl rollout status`: bounded; unknown names and the timeout are clear errors."""
         pods.wait_ready(self._apis, timeout, names)
 
     # -- pods (pods.py) --------------------------------------------------------------------------
-    def pod_lifetimes(self, deployment: str) -> List[PodLifetime]:
+    def pod_lifetimes(self, deployment: str) -> list[PodLifetime]:
         """Every pod of the deployment, those being deleted too: created, ready since, deletion asked."""
         return pods.pod_lifetimes(self._apis, deployment)
 
@@ -120,20 +121,21 @@ class KubernetesTarget:
         return pods.restart_count(self._apis, deployment)
 
     # -- exec and logs (pod_exec.py) ---------------------------------------------------------------
-    def exec(self, deployment: str, command: Union[str, Sequence[str]], *, timeout: float = 10,
-             quiet: bool = False) -> ExecResult:
+    def exec(
+        self, deployment: str, command: str | Sequence[str], *, timeout: float = 10, quiet: bool = False
+    ) -> ExecResult:
         """`kubectl exec deploy/NAME -- COMMAND`: exit code and output, bounded by ``timeout``;
         a command that overruns is SIGKILLed (ExecTimedOut says whether that worked)."""
         return pod_exec.exec_in(self._apis, deployment, command, timeout=timeout, quiet=quiet)
 
-    def _stream_exec(self, pod: str, argv: List[str], timeout: float) -> Streamed:
+    def _stream_exec(self, pod: str, argv: list[str], timeout: float) -> Streamed:
         """Run ``argv`` over the exec websocket; (exit code, stdout, stderr, timed out)."""
         return pod_exec.stream_exec(self._apis, pod, argv, timeout)
 
-    def logs(self, deployment: str, *, tail: Union[int, str] = "all") -> str:
+    def logs(self, deployment: str, *, tail: int | str = "all") -> str:
         return pod_exec.logs(self._apis, deployment, tail=tail)
 
-    def pids_in_use(self, deployment: str) -> Optional[int]:
+    def pids_in_use(self, deployment: str) -> int | None:
         """The PIDs of a one-container pod (as every pod of the course): pids.current of the
         container's cgroup (cgroup v1 or v2), read by one exec'd `head`; None when they
         cannot be read (e.g. no PID left for the reader itself)."""
@@ -163,7 +165,7 @@ class KubernetesTarget:
         the pod's latest events (which stop after a burst of about 25)."""
         return probes.describe(self._apis, deployment, events=events)
 
-    def failed_probes(self, deployment: str) -> Set[str]:
+    def failed_probes(self, deployment: str) -> set[str]:
         """One identifier per failed liveness run of the current pod, from the kubelet's count."""
         return probes.failed_probes(self._apis, deployment)
 
@@ -178,21 +180,35 @@ class KubernetesTarget:
         return probes.pids_limit(self._apis, deployment, self._pids_limits)
 
     # -- the watch (watching.py) -------------------------------------------------------------------
-    def watch(self, seconds: float, *, until: Optional[Callable[[], bool]] = None,
-              on_tick: Optional[Callable[[float], None]] = None, on_event: Optional[Callable[[Row], None]] = None,
-              interval: float = 1, deployments: Optional[Iterable[str]] = None) -> List[Row]:
+    def watch(
+        self,
+        seconds: float,
+        *,
+        until: Callable[[], bool] | None = None,
+        on_tick: Callable[[float], None] | None = None,
+        on_event: Callable[[Row], None] | None = None,
+        interval: float = 1,
+        deployments: Iterable[str] | None = None,
+    ) -> list[Row]:
         """Follow probe failures, restarts and events of every deployment (or those
         ``deployments``) for at most ``seconds``. Failures are counted by the kubelet
         (prober_probe_total), so the count stays true after it stops recording Events."""
-        return watching.watch(self._apis, seconds, until=until, on_tick=on_tick, on_event=on_event,
-                              interval=interval, deployments=deployments)
+        return watching.watch(
+            self._apis,
+            seconds,
+            until=until,
+            on_tick=on_tick,
+            on_event=on_event,
+            interval=interval,
+            deployments=deployments,
+        )
 
     # -- addresses (services.py) ---------------------------------------------------------------------
     def url(self, service: str, port: int = 80) -> str:
         """The Service on this machine, through the lab's own port-forward (every cluster alike)."""
         return services.url(self._apis, self._forwards, service, port)
 
-    def endpoints(self, service: str, *, quiet: bool = False) -> List[str]:
+    def endpoints(self, service: str, *, quiet: bool = False) -> list[str]:
         """`kubectl get endpoints`: the ready pod addresses behind a Service."""
         return services.endpoints(self._apis, service, quiet=quiet)
 
@@ -205,5 +221,5 @@ def standin_target() -> KubernetesTarget:
     return KubernetesTarget(StandinCluster())
 
 
-def shared_target(context: str, registry: Optional[str] = None) -> KubernetesTarget:
+def shared_target(context: str, registry: str | None = None) -> KubernetesTarget:
     return KubernetesTarget(SharedCluster(context, registry))

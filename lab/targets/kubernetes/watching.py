@@ -1,5 +1,6 @@
 """Watching the deployments: probe failures, restarts and new Events, noted into a Timeline as they come."""
-from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
+
+from collections.abc import Callable, Iterable
 
 from lab.core.json_types import Row
 from lab.targets.kubernetes import pods, probes
@@ -9,17 +10,24 @@ from lab.targets.timeline import Timeline
 
 
 @kube_call("watching the pods")
-def watch(apis: Apis, seconds: float, *, until: Optional[Callable[[], bool]] = None,
-          on_tick: Optional[Callable[[float], None]] = None, on_event: Optional[Callable[[Row], None]] = None,
-          interval: float = 1, deployments: Optional[Iterable[str]] = None) -> List[Row]:
+def watch(
+    apis: Apis,
+    seconds: float,
+    *,
+    until: Callable[[], bool] | None = None,
+    on_tick: Callable[[float], None] | None = None,
+    on_event: Callable[[Row], None] | None = None,
+    interval: float = 1,
+    deployments: Iterable[str] | None = None,
+) -> list[Row]:
     """Follow probe failures, restarts and events of every deployment (or those
     ``deployments``) for at most ``seconds``. Failures are counted by the kubelet
     (prober_probe_total), so the count stays true after it stops recording Events."""
     print(f"watching for up to {seconds:g}s (the kubelet runs the probes and restarts containers)")
     timeline = Timeline(on_event)
-    seen_failures: Dict[str, Set[str]] = {}
-    restarts: Dict[str, int] = {}
-    seen_events: Set[Tuple[str, int]] = set()
+    seen_failures: dict[str, set[str]] = {}
+    restarts: dict[str, int] = {}
+    seen_events: set[tuple[str, int]] = set()
     first_look = [True]
 
     def look() -> None:
@@ -29,7 +37,7 @@ def watch(apis: Apis, seconds: float, *, until: Optional[Callable[[], bool]] = N
         for name, found in pods_of.items():
             failures = probes.failed_ids(apis, found, counts)
             count = pods.restarts_of(found)
-            new_events: List[KubeObject] = []
+            new_events: list[KubeObject] = []
             for pod in found:
                 for event in pods.raw_pod_events(apis, pod):
                     key = (event.metadata.uid, event.count or 1)
@@ -41,8 +49,11 @@ def watch(apis: Apis, seconds: float, *, until: Optional[Callable[[], bool]] = N
                 continue
             unhealthy = [e.message for e in new_events if e.reason == "Unhealthy"]
             for index, _failure in enumerate(sorted(failures - seen_failures[name])):
-                detail = unhealthy[index] if index < len(unhealthy) else \
-                    "counted by the kubelet; no new Event (it records about 25 per pod, then stops)"
+                detail = (
+                    unhealthy[index]
+                    if index < len(unhealthy)
+                    else "counted by the kubelet; no new Event (it records about 25 per pod, then stops)"
+                )
                 timeline.note(name, "probe failed", " ".join(str(detail).split())[:120], count)
             seen_failures[name] |= failures
             for event in new_events:
