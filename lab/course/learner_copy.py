@@ -11,7 +11,7 @@ import yaml
 
 from lab.core import settings
 from lab.core.errors import LabError
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 
 REDIS_COPY = Path("work") / "k8s" / "redis.yaml"  # as the learner types it, from the repository's root
 START_OVER = "Fix: start over with: cp k8s/redis.yaml work/k8s/redis.yaml"
@@ -39,11 +39,11 @@ def read_redis_copy() -> str:
     return read_learner_file(REDIS_COPY, MAKE_IT)
 
 
-def _mapping(value: object) -> Manifest:
+def _mapping(value: object) -> KubeDict:
     return value if isinstance(value, dict) else {}
 
 
-def redis_container(text: str) -> Manifest:
+def redis_container(text: str) -> KubeDict:
     """The container named redis of the Deployment named redis, or a one-line LabError."""
     try:
         documents = [_mapping(d) for d in yaml.safe_load_all(text)]

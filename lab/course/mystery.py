@@ -42,7 +42,7 @@ YOUR_FIX_FILE = "05-redis-cache-fixed.yaml"
 MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 4.5 CLIENT PAUSE 2500 ALL >/dev/null"
 
 
-def pod_spec() -> json_types.Manifest:
+def pod_spec() -> json_types.KubeDict:
     """The pod spec as the other team wrote it."""
     return {
         "terminationGracePeriodSeconds": 5,
@@ -67,11 +67,11 @@ def spec_yaml() -> str:
     return yaml.safe_dump(pod_spec(), sort_keys=False, width=200).rstrip()
 
 
-def deployment(spec: json_types.Manifest) -> Manifest:
+def deployment(spec: json_types.KubeDict) -> Manifest:
     return deployments.deployment(NAME, copy.deepcopy(spec), source=NAME)
 
 
-def start(target: Target, spec: json_types.Manifest | None = None, work_file: str = WORK_FILE) -> None:
+def start(target: Target, spec: json_types.KubeDict | None = None, work_file: str = WORK_FILE) -> None:
     """Deploy redis-cache from work/FILE. Deleted first: server-side apply on Kubernetes 1.20
     cannot drop every field a fix removes (a probe's defaulted fields stay behind)."""
     if NAME in target.deployments():
@@ -162,7 +162,7 @@ def gather_clues(target: Target, timeline: list[Row], settle_seconds: float = 8)
 # -- the fix, measured -----------------------------------------------------------------------------
 
 
-def measure_fix(target: Target, spec: json_types.Manifest, seconds: float = 20) -> Row:
+def measure_fix(target: Target, spec: json_types.KubeDict, seconds: float = 20) -> Row:
     """Deploy the fixed spec as redis-cache and watch it for ``seconds`` while its job keeps
     pausing redis: restarts, probe failures (the pauses still time probes out), zombies."""
     start(target, spec, YOUR_FIX_FILE)
@@ -195,7 +195,7 @@ def _fail(mistake: str, what: str) -> NoReturn:
     fail(EXERCISE, mistake, what)
 
 
-def _static_checks(spec: json_types.Manifest) -> json_types.Manifest:
+def _static_checks(spec: json_types.KubeDict) -> json_types.KubeDict:
     """What can be seen without running it: the job kept, the probe kept as strict."""
     container = the_container(EXERCISE, spec)
     words = {name: container.get(name) for name in ("command", "args")}
@@ -226,7 +226,7 @@ def _static_checks(spec: json_types.Manifest) -> json_types.Manifest:
     return container
 
 
-def check_fix(answer: str, measure: Callable[[json_types.Manifest], Row] | None = None) -> Row:
+def check_fix(answer: str, measure: Callable[[json_types.KubeDict], Row] | None = None) -> Row:
     """Check a fixed pod spec for redis-cache; with ``measure``, deploy and watch it: passes
     only when the job still pauses redis (probes time out), nothing restarts and no zombie
     is left."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from lab.core import config, current_lesson, settings
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 
 if TYPE_CHECKING:
     from kubernetes.client import CoreV1Api
@@ -144,7 +144,7 @@ def _mirror(state: State) -> None:
     from lab.core.errors import LabError
     from lab.targets.kubernetes.kube_api import kube_errors, new_client
 
-    body: Manifest = {
+    body: KubeDict = {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {"name": CONFIGMAP, "labels": settings.labels()},

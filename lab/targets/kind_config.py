@@ -5,15 +5,15 @@ import functools
 
 import yaml
 
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 from lab.core.settings import REPO_ROOT
 
 PATH = REPO_ROOT / "kind-config.yaml"
 
 
 @functools.cache
-def _config() -> Manifest:
-    config: Manifest = yaml.safe_load(PATH.read_text())
+def _config() -> KubeDict:
+    config: KubeDict = yaml.safe_load(PATH.read_text())
     return config
 
 

@@ -27,7 +27,7 @@ def shown_path(path: str | Path) -> str:
 @dataclass
 class Manifest:
     source: str  # file name, for messages
-    body: json_types.Manifest
+    body: json_types.KubeDict
 
     @property
     def kind(self) -> str:
@@ -98,7 +98,7 @@ def load(paths: Iterable[Path] = ()) -> list[Manifest]:
     return manifests
 
 
-def _labelled(body: json_types.Manifest) -> json_types.Manifest:
+def _labelled(body: json_types.KubeDict) -> json_types.KubeDict:
     """The body with the participant's label, as the lab applies it: what you apply by hand
     from the file is then the lab's too (listed, and removed by reset)."""
     body = copy.deepcopy(body)

@@ -16,7 +16,7 @@ import yaml
 from lab.core import config, settings
 from lab.core.console import show_command, show_shell
 from lab.core.errors import LabError
-from lab.core.json_types import Manifests
+from lab.core.json_types import KubeDicts
 from lab.core.waiting import ticks, wait_until
 from lab.course import progress
 from lab.targets.kubernetes import kubelet_readings
@@ -239,7 +239,7 @@ class Room:
             )
         print(f"namespace {participant} exists in room {self.name}: bringing it up to date")
 
-    def _write_manifest(self, participant: str, objects: Manifests) -> Path:
+    def _write_manifest(self, participant: str, objects: KubeDicts) -> Path:
         """The objects as a file, so the printed kubectl command is one a person can run."""
         path = self.folder / f"{participant}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -264,7 +264,7 @@ class Room:
                 print(f"  {name}: the kubelet's configuration is not readable ({error.status}); limit unknown")
         return limits
 
-    def _apply(self, objects: Manifests) -> None:
+    def _apply(self, objects: KubeDicts) -> None:
         from kubernetes.dynamic import DynamicClient
 
         # kubernetes.dynamic, unlike kubernetes.client, has no annotations.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from lab.core import settings
 from lab.core.console import show_command, show_shell
 from lab.core.errors import LabTimeout
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes import kubelet_readings
 from lab.targets.kubernetes.kube_api import kube_call
@@ -47,7 +47,7 @@ def _pids_limit(room: Room, node: str) -> int | None:
         return None
 
 
-def _probe_pod(node: str, image: str, index: int) -> Manifest:
+def _probe_pod(node: str, image: str, index: int) -> KubeDict:
     return {
         "apiVersion": "v1",
         "kind": "Pod",

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
@@ -40,12 +40,12 @@ class Hole:
 
     name: str
     kind: str
-    spec: Manifest
+    spec: KubeDict
     fix: str
 
 
-def _pod(**spec: object) -> Manifest:
-    container: Manifest = {"name": "probe", "image": "redis:7.2.4-bookworm"}
+def _pod(**spec: object) -> KubeDict:
+    container: KubeDict = {"name": "probe", "image": "redis:7.2.4-bookworm"}
     if spec.pop("privileged", False):
         container["securityContext"] = {"privileged": True}
     return {"containers": [container], **spec}
@@ -71,7 +71,7 @@ HOLES = [
 ]
 
 
-def body(hole: Hole, namespace: str) -> Manifest:
+def body(hole: Hole, namespace: str) -> KubeDict:
     return {
         "apiVersion": "v1",
         "kind": hole.kind,

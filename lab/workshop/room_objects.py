@@ -16,7 +16,7 @@ namespace itself.
 import json
 
 from lab.core import settings
-from lab.core.json_types import JsonObject, Manifest, Manifests
+from lab.core.json_types import JsonObject, KubeDict, KubeDicts
 
 ACCOUNT = "participant"  # the ServiceAccount, Role, RoleBinding and token Secret's name
 TOKEN_SECRET = f"{ACCOUNT}-token"
@@ -93,7 +93,7 @@ def _meta(name: str, room: str, participant: str, **extra: object) -> JsonObject
 POD_SECURITY = {"pod-security.kubernetes.io/enforce": "baseline"}
 
 
-def namespace(room: str, participant: str) -> Manifest:
+def namespace(room: str, participant: str) -> KubeDict:
     meta = _meta(participant, room, participant)
     meta["labels"].update(POD_SECURITY)
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
@@ -101,7 +101,7 @@ def namespace(room: str, participant: str) -> Manifest:
 
 def namespaced_objects(
     room: str, participant: str, pids_limits: dict[str, int] | None = None, node_addresses: list[str] | None = None
-) -> Manifests:
+) -> KubeDicts:
     """Everything but the namespace, in the order they must be created. ``pids_limits`` is
     each node's podPidsLimit as the instructor read it: a participant may not read the
     kubelets' configuration, and lesson 5 shows PIDs in use beside that limit.

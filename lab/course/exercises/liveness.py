@@ -8,7 +8,7 @@ leaves behind when it times out, and says why; lesson 4 does not give that away.
 
 import os
 
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 from lab.course.exercises.registry import (
     UNKNOWN_FIELD_CONCEPT,
     YAML_CONCEPT,
@@ -180,7 +180,7 @@ def _pings_this_redis(options: list[str]) -> bool:
     return True
 
 
-def _probe_of(ex: Exercise, block: object) -> Manifest:
+def _probe_of(ex: Exercise, block: object) -> KubeDict:
     """The probe under the one key `livenessProbe`, its field names checked."""
     if not isinstance(block, dict) or len(block) != 1:
         fail(ex, "not-one-key", "write one key, livenessProbe, with the probe under it.")
@@ -201,7 +201,7 @@ def _probe_of(ex: Exercise, block: object) -> Manifest:
     return probe
 
 
-def _probe_command(ex: Exercise, probe: Manifest) -> list[str]:
+def _probe_command(ex: Exercise, probe: KubeDict) -> list[str]:
     """exec.command, as a list of strings that runs redis-cli ... ping directly."""
     if "exec" not in probe:
         handler = next((k for k in ("httpGet", "tcpSocket", "grpc") if k in probe), None)
@@ -235,7 +235,7 @@ def _what_tini_runs(ex: Exercise, command: list[str]) -> list[str]:
     return words
 
 
-def _check_timings(ex: Exercise, probe: Manifest) -> tuple[int, int, int]:
+def _check_timings(ex: Exercise, probe: KubeDict) -> tuple[int, int, int]:
     """periodSeconds, timeoutSeconds, failureThreshold (Kubernetes' defaults where absent)."""
     for field in (f for f in TIMING_FIELDS if f in probe):  # present but null is a mistake too
         value = probe[field]
@@ -260,7 +260,7 @@ def _check_timings(ex: Exercise, probe: Manifest) -> tuple[int, int, int]:
     return period, timeout, threshold
 
 
-def _initial_delay_note(probe: Manifest) -> str:
+def _initial_delay_note(probe: KubeDict) -> str:
     """Accepted, but said once: a long initialDelaySeconds also holds the probe off after
     every restart (the lecture's 30 s is for a redis that loads data at start)."""
     delay = probe.get("initialDelaySeconds", 0)
@@ -287,7 +287,7 @@ def _why_this_command(command: list[str]) -> str:
     return " (`redis-cli -e ping` would also fail on an error reply such as NOAUTH, where plain ping exits 0)"
 
 
-def check_liveness_probe(answer: str) -> Manifest:
+def check_liveness_probe(answer: str) -> KubeDict:
     """Check a `livenessProbe:` block for the redis container; return the probe when right."""
     ex = LIVENESS
     probe = _probe_of(ex, load_yaml(ex, answer_or_solution(ex, answer)))

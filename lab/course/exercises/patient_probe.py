@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from lab.core import config, settings
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 from lab.course.exercises.registry import SOLUTIONS_DIR, Exercise, Mistake, fail, passed
 from lab.course.learner_copy import read_learner_file, replace_learner_file
 from lab.course.load_demo import WORST_WAIT_MS
@@ -53,7 +53,7 @@ PATIENT_PROBE = Exercise(
 )
 
 
-def _probe(text: str) -> Manifest:
+def _probe(text: str) -> KubeDict:
     try:
         documents = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
     except yaml.YAMLError as error:
@@ -73,7 +73,7 @@ def _with_solution(text: str) -> str:
     return re.sub(r"(?m)^(\s*timeoutSeconds:)\s*1\s*$", rf"\g<1> {solution}", text)
 
 
-def check_patient_probe(slowest_ms: int) -> Manifest:
+def check_patient_probe(slowest_ms: int) -> KubeDict:
     """PASS when work/06-loaded-redis.yaml's probe outlasts twice over the longest a PING can
     wait under load: the slowest measured (``slowest_ms``) or the load's own bound
     (load_demo.WORST_WAIT_MS: one script from each client), whichever is longer. A sample

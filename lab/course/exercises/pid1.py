@@ -9,7 +9,7 @@ import shlex
 from typing import NoReturn
 
 from lab.core import config, settings
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 from lab.course.exercises.registry import Exercise, fail
 from lab.course.exercises.tini import (
     is_tini,
@@ -43,7 +43,7 @@ def is_plain_redis(image: str) -> bool:
     return _is_official_redis(image) or image in (base.standin, config.current().base_images.get(base.build_arg))
 
 
-def _image_start(ex: Exercise, container: Manifest) -> ImageStart:
+def _image_start(ex: Exercise, container: KubeDict) -> ImageStart:
     """The image's (ENTRYPOINT, CMD), for the images whose start the check knows."""
     image = container.get("image")
     if not image:
@@ -55,7 +55,7 @@ def _image_start(ex: Exercise, container: Manifest) -> ImageStart:
     fail(ex, "unknown-image", f"the image {image} is neither the course's image nor the official redis image.")
 
 
-def _started_argv(ex: Exercise, container: Manifest, image_start: ImageStart) -> list[str]:
+def _started_argv(ex: Exercise, container: KubeDict, image_start: ImageStart) -> list[str]:
     """What the container runs, by Kubernetes' rules: command replaces the image's ENTRYPOINT
     and, when set, drops the image's CMD too; args replace CMD."""
     for field in ("command", "args"):
@@ -102,7 +102,7 @@ def after_shell_exec(argv: list[str]) -> list[str]:
     return last[1:] if len(last) > 1 and last[0] == "exec" else argv
 
 
-def _pid1_is_not_a_reaper(ex: Exercise, container: Manifest, argv: list[str]) -> NoReturn:
+def _pid1_is_not_a_reaper(ex: Exercise, container: KubeDict, argv: list[str]) -> NoReturn:
     pid1 = "redis-server" if starts_redis_server(argv) else os.path.basename(argv[0])
     command = container.get("command")
     cause = (
@@ -113,7 +113,7 @@ def _pid1_is_not_a_reaper(ex: Exercise, container: Manifest, argv: list[str]) ->
     fail(ex, "no-reaper-pid1", f"PID 1 is {pid1} ({cause}), not tini, and the pod does not share its PID namespace.")
 
 
-def who_reaps(ex: Exercise, spec: Manifest, container: Manifest) -> tuple[str, str]:
+def who_reaps(ex: Exercise, spec: KubeDict, container: KubeDict) -> tuple[str, str]:
     """Check that the container starts redis and that PID 1 of the pod reaps; return how,
     and a note for the PASS line."""
     image_start = _image_start(ex, container)

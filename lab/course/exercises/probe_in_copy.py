@@ -12,7 +12,7 @@ import yaml
 
 from lab.core import config
 from lab.core.errors import LabError
-from lab.core.json_types import Manifest
+from lab.core.json_types import KubeDict
 from lab.course.exercises.liveness import LIVENESS, check_liveness_probe
 from lab.course.exercises.redis_image import LEARNERS_IMAGE
 from lab.course.exercises.registry import SOLUTIONS_DIR, did_you_mean, fail
@@ -77,7 +77,7 @@ def _with_solution(text: str) -> str:
     return "".join(lines[:end] + block + lines[end:])
 
 
-def check_probe_in_copy() -> Manifest:
+def check_probe_in_copy() -> KubeDict:
     """PASS when work/k8s/redis.yaml's redis container has a good livenessProbe; return it."""
     text = read_redis_copy()
     if "livenessProbe" not in redis_container(text) and config.current().solutions:
@@ -92,7 +92,7 @@ def check_probe_in_copy() -> Manifest:
     return check_liveness_probe(yaml.safe_dump({"livenessProbe": probe}, sort_keys=False))
 
 
-def _tini_path_in(container: Manifest, probe: object) -> None:
+def _tini_path_in(container: KubeDict, probe: object) -> None:
     """The lecture's /tini exists in the lecture's image and the course's, not in the learner's
     lesson 2 image (Debian's tini is at /usr/bin/tini there)."""
     command = (
@@ -108,7 +108,7 @@ def _tini_path_in(container: Manifest, probe: object) -> None:
         )
 
 
-def _no_liveness_probe(container: Manifest) -> NoReturn:
+def _no_liveness_probe(container: KubeDict) -> NoReturn:
     """Name what the container has instead: a readiness probe, a misspelt key, or nothing."""
     if "readinessProbe" in container:
         fail(LIVENESS, "readiness-probe", "the redis container has a readinessProbe, and no livenessProbe.")

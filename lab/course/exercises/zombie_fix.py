@@ -8,7 +8,7 @@ import copy
 from collections.abc import Callable
 
 from lab.core import settings
-from lab.core.json_types import Manifest, Row
+from lab.core.json_types import KubeDict, Row
 from lab.course.exercises.pid1 import is_plain_redis, who_reaps
 from lab.course.exercises.registry import (
     Exercise,
@@ -39,13 +39,13 @@ CONTAINER_FIELDS = """
 SHELLS = ("sh", "/bin/sh")
 
 
-def _expect_known_fields(ex: Exercise, fields: Manifest, known: list[str], where: str) -> None:
+def _expect_known_fields(ex: Exercise, fields: KubeDict, known: list[str], where: str) -> None:
     for field in fields:
         if field not in known:
             fail(ex, "unknown-field", f"'{field}' is not a field of {where}.{did_you_mean(field, known)}")
 
 
-def load_pod_spec(ex: Exercise, answer: str) -> Manifest:
+def load_pod_spec(ex: Exercise, answer: str) -> KubeDict:
     """The answer (or, under CI, the solution) as a pod spec: a mapping with 'containers:'."""
     spec = load_yaml(ex, answer_or_solution(ex, answer))
     if not isinstance(spec, dict) or "containers" not in spec:
@@ -53,18 +53,18 @@ def load_pod_spec(ex: Exercise, answer: str) -> Manifest:
     return spec
 
 
-def the_container(ex: Exercise, spec: Manifest) -> Manifest:
+def the_container(ex: Exercise, spec: KubeDict) -> KubeDict:
     """The pod spec's one container, field names checked."""
     _expect_known_fields(ex, spec, POD_SPEC_FIELDS, "a pod spec")
     containers = spec["containers"]
     if not isinstance(containers, list) or len(containers) != 1 or not isinstance(containers[0], dict):
         fail(ex, "containers-not-one", "containers must be a list with the one redis container.")
-    container: Manifest = containers[0]
+    container: KubeDict = containers[0]
     _expect_known_fields(ex, container, CONTAINER_FIELDS, "a container")
     return container
 
 
-def _expect_shell_form_probe(ex: Exercise, container: Manifest) -> None:
+def _expect_shell_form_probe(ex: Exercise, container: KubeDict) -> None:
     probe = container.get("livenessProbe")
     handler = probe.get("exec") if isinstance(probe, dict) else None
     command = handler.get("command") if isinstance(handler, dict) else None
@@ -77,7 +77,7 @@ def _expect_shell_form_probe(ex: Exercise, container: Manifest) -> None:
         )
 
 
-def _spec_to_measure(spec: Manifest) -> Manifest:
+def _spec_to_measure(spec: KubeDict) -> KubeDict:
     """The answer as `measure` deploys it. An official redis image becomes the course image
     started the way the official one starts (command docker-entrypoint.sh: redis-server as
     PID 1, tini unused), because the course image is the one every target has: no Docker Hub
@@ -94,7 +94,7 @@ def _spec_to_measure(spec: Manifest) -> Manifest:
     return measured
 
 
-def check_zombie_fix(answer: str, measure: Callable[[Manifest], Row] | None = None) -> Row:
+def check_zombie_fix(answer: str, measure: Callable[[KubeDict], Row] | None = None) -> Row:
     """Check a pod `spec:` for redis with the shell-form probe kept. With ``measure``, also
     deploy it and stall redis: the check passes only if no zombie is left."""
     ex = ZOMBIE_FIX

@@ -15,7 +15,7 @@ from lab.targets.kubernetes.namespaces import ensure_namespace, namespace
 FIELD_MANAGER = "redis-tini-lab"
 
 
-def _default_protocols(body: json_types.Manifest) -> None:
+def _default_protocols(body: json_types.KubeDict) -> None:
     """Server-side apply on Kubernetes < 1.21 rejects a port without `protocol` ("associative
     list with keys has an element that omits key field protocol", fixed by kubernetes PR
     98576). TCP is the API's own default, so writing it changes nothing on newer clusters."""
@@ -27,14 +27,14 @@ def _default_protocols(body: json_types.Manifest) -> None:
         port.setdefault("protocol", "TCP")
 
 
-def _label(metadata: json_types.Manifest) -> None:
+def _label(metadata: json_types.KubeDict) -> None:
     """The course's label (how the lab finds its objects in the namespace) and the participant's."""
     labels = metadata.setdefault("labels", {})
     labels[settings.PART_OF[0]] = settings.PART_OF[1]
     labels[settings.LABEL] = settings.prefix()
 
 
-def for_cluster(manifest: manifests.Manifest, ns: str, registry: str | None = None) -> json_types.Manifest:
+def for_cluster(manifest: manifests.Manifest, ns: str, registry: str | None = None) -> json_types.KubeDict:
     """The object to apply: in the participant's namespace, with the course's and the
     participant's labels on it and its pods, ports with their protocol, and images from
     ``registry`` when one is named."""
