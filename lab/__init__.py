@@ -9,11 +9,10 @@ lab.reset()                             # remove what the lab labelled, nothing 
 """
 
 from lab.core import settings
-from lab.core.errors import LabError, LabTimeout
+from lab.core.errors import CheckFailed, LabError, LabTimeout
 from lab.core.waiting import wait_until
 from lab.course import exercises, progress
 from lab.course.checks import (
-    CheckFailed,
     expect,
     expect_log_count,
     expect_pid1,

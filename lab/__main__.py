@@ -22,7 +22,6 @@ from pathlib import Path
 
 from lab.core import config
 from lab.core.errors import LabError
-from lab.course.checks import CheckFailed
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -197,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.use(config.with_participant(args.participant))  # this call only; the environment stays
     try:
         return run(args)
-    except (LabError, CheckFailed) as error:  # a check that failed is one line with its fix, too
+    except LabError as error:  # a check that failed (CheckFailed) is one line with its fix, too
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Checks the lessons call: a clear PASS line, or CheckFailed with what is wrong and a hint.
+"""Checks the lessons call: a clear PASS line, or CheckFailed (lab.core.errors) with what is wrong and a hint.
 
 Under nbval a failed check fails the notebook's test, so the same call teaches and tests.
 """
@@ -6,7 +6,7 @@ Under nbval a failed check fails the notebook's test, so the same call teaches a
 from dataclasses import dataclass
 
 from lab.core.console import passed as print_pass
-from lab.core.errors import LabTimeout
+from lab.core.errors import CheckFailed, LabTimeout
 from lab.core.waiting import wait_until
 from lab.course import progress
 from lab.engine.containers import ContainerRef, get, logs
@@ -17,13 +17,6 @@ def passed(message: str) -> None:
     """PASS, and counted in this participant's progress for the lesson."""
     print_pass(message)
     progress.record_check(message)
-
-
-class CheckFailed(AssertionError):
-    """A lesson's expectation did not hold; the message says what and hints why."""
-
-    mistake: str | None = None  # an exercise's: which kind of wrong answer (lab.course.exercises)
-    hint_level: int | None = None  # and the hint shown with it, 1 to 3
 
 
 @dataclass

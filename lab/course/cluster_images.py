@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypedDict
 
 from lab.core.console import show_command
-from lab.core.errors import LabTimeout
+from lab.core.errors import CheckFailed, LabTimeout
 from lab.core.waiting import wait_until
-from lab.course.checks import CheckFailed, passed
+from lab.course.checks import passed
 from lab.targets import kind_config
 from lab.targets.kubernetes.kube_api import kube_errors
 

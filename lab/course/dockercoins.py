@@ -6,10 +6,10 @@ import urllib.request
 from collections.abc import Callable
 
 from lab.core.console import show_command
-from lab.core.errors import LabTimeout
+from lab.core.errors import CheckFailed, LabTimeout
 from lab.core.json_types import JsonObject
 from lab.core.waiting import ticks, wait_until
-from lab.course.checks import CheckFailed, passed
+from lab.course.checks import passed
 from lab.targets.contract import Target
 
 

@@ -8,10 +8,10 @@ answers again."""
 
 import functools
 
-from lab.core.errors import LabError, LabTimeout
+from lab.core.errors import CheckFailed, LabError, LabTimeout
 from lab.core.json_types import Row
 from lab.core.waiting import wait_until
-from lab.course.checks import CheckFailed, passed
+from lab.course.checks import passed
 from lab.engine.containers import exec_in, named
 from lab.engine.docker_client import docker_errors
 from lab.engine.processes import ProcessTable, process_table

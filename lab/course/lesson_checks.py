@@ -4,9 +4,9 @@ or a CheckFailed that lists every part that did not hold."""
 import os
 from collections.abc import Sequence
 
-from lab.core.errors import LabError
+from lab.core.errors import CheckFailed, LabError
 from lab.core.json_types import Row
-from lab.course.checks import CheckFailed, passed
+from lab.course.checks import passed
 from lab.course.experiments import AccidentalReaping, ExhaustionResult, MatrixResult
 from lab.course.learner_copy import REDIS_COPY, read_redis_copy, redis_container
 from lab.course.load_demo import LOADED_MS, LoadResult

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from lab.core import config
 from lab.core.console import passed as print_pass
+from lab.core.errors import CheckFailed
 from lab.course import progress
-from lab.course.checks import CheckFailed
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from lab.core.errors import LabError
-from lab.course.checks import CheckFailed
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
@@ -34,4 +33,4 @@ def show_lab_errors_as_one_line() -> None:
         shell._showtraceback(etype, value, short_traceback)
         return short_traceback
 
-    shell.set_custom_exc((LabError, CheckFailed), one_line)
+    shell.set_custom_exc((LabError,), one_line)  # CheckFailed is one

@@ -48,7 +48,7 @@ def test_every_wait_ends_within_its_bound(scenario):
 
     redis = lab.run_redis("redis", lab.redis_image(), quiet=True)
     started = time.monotonic()
-    with pytest.raises(lab.course.checks.CheckFailed, match="expected 2 zombies in .*, found 0 after 1s"):
+    with pytest.raises(lab.CheckFailed, match="expected 2 zombies in .*, found 0 after 1s"):
         lab.expect_zombies(redis, 2, timeout=1)
     with pytest.raises(lab.LabTimeout, match="did not finish within 1s"):
         lab.exec_in(redis, ["sleep", "20"], timeout=1, quiet=True)

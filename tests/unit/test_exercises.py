@@ -5,8 +5,8 @@ import pytest
 import yaml
 
 from lab.core import settings
+from lab.core.errors import CheckFailed
 from lab.course import exercises, progress
-from lab.course.checks import CheckFailed
 from lab.course.exercises import (
     ENTRYPOINT,
     LIVENESS,

@@ -7,9 +7,8 @@ import pytest
 import yaml
 
 from lab.core import settings
-from lab.core.errors import LabError
+from lab.core.errors import CheckFailed, LabError
 from lab.course import exercises
-from lab.course.checks import CheckFailed
 from lab.course.exercises import PLACEHOLDER
 from lab.course.learner_copy import REDIS_COPY
 from lab.targets import manifests

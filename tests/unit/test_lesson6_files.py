@@ -5,9 +5,8 @@ LAB_SOLUTIONS=1 writes the solution's timeout into an unchanged copy, comments k
 import pytest
 
 from lab.core import settings
-from lab.core.errors import LabError
+from lab.core.errors import CheckFailed, LabError
 from lab.course import exercises
-from lab.course.checks import CheckFailed
 from lab.course.exercises.patient_probe import PATIENT_COPY
 
 UPSTREAM = (settings.REPO_ROOT / "k8s" / "lesson-06" / "loaded-redis.yaml").read_text()

@@ -2,8 +2,8 @@
 
 import pytest
 
+from lab.core.errors import CheckFailed
 from lab.course import lesson_checks
-from lab.course.checks import CheckFailed
 from lab.course.experiments import ExhaustionResult
 
 

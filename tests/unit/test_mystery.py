@@ -7,8 +7,8 @@ import copy
 import pytest
 import yaml
 
+from lab.core.errors import CheckFailed
 from lab.course import exercises, mystery
-from lab.course.checks import CheckFailed
 
 
 @pytest.fixture(autouse=True)

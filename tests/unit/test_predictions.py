@@ -4,8 +4,8 @@ the prediction and a measurement that disagrees fails the lesson's claim."""
 
 import pytest
 
+from lab.core.errors import CheckFailed
 from lab.course import predictions, progress
-from lab.course.checks import CheckFailed
 
 
 @pytest.fixture(autouse=True)

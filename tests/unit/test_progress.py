@@ -6,6 +6,7 @@ import json
 import pytest
 
 from lab.core import current_lesson
+from lab.core.errors import CheckFailed
 from lab.course import checks, exercises, progress
 
 
@@ -25,7 +26,7 @@ def test_checks_count_per_lesson_once_each(capsys):
     assert progress.checks_passed() == {"04": 2}
     assert "lesson 04: 2 checks passed" in exercises.summary()
     assert capsys.readouterr().out.count("PASS:") == 4
-    with pytest.raises(checks.CheckFailed):
+    with pytest.raises(CheckFailed):
         checks.expect(False, "-", "not ready")
     assert progress.checks_passed() == {"04": 2}
 

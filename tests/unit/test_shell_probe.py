@@ -4,8 +4,8 @@ and, with a measurement, a probe that never failed or still leaked."""
 
 import pytest
 
+from lab.core.errors import CheckFailed
 from lab.course import exercises
-from lab.course.checks import CheckFailed
 from lab.course.exercises import SHELL_PROBE, SOLUTIONS_DIR
 
 

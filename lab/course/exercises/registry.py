@@ -11,8 +11,8 @@ import yaml
 
 from lab.core import config, settings
 from lab.core.console import passed as print_pass
+from lab.core.errors import CheckFailed
 from lab.course import progress
-from lab.course.checks import CheckFailed
 
 PLACEHOLDER = "# your answer here"
 SOLUTIONS_DIR = settings.REPO_ROOT / "solutions"
