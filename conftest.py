@@ -2,7 +2,8 @@
 
 - The notebooks' exercises are checked with the course's own solutions (solutions/) when
   the learner's answer is still the placeholder, so CI proves every exercise solvable.
-- Every command a notebook prints is checked on the engine that ran it (lab/core/command_check.py).
+- Every command a notebook prints is checked on the engine that ran it
+  (tests/printed_commands/checker.py, installed in each notebook's kernel).
 - Lessons 0-2 (notebooks/) run on Docker; lessons 3-6 (notebooks/ too) and lesson 0 again
   (tests/kubernetes/notebooks/) run on the real Kubernetes this machine has: kind, or the CI
   stand-in, which the first of them starts when it is not up yet.
@@ -16,7 +17,7 @@ import pytest
 os.environ.setdefault("LAB_SOLUTIONS", "1")
 _LAB_TARGET_GIVEN = os.environ.get("LAB_TARGET")
 
-# Every command a notebook prints is checked as it is printed (lab/core/command_check.py);
+# Every command a notebook prints is checked as it is printed (tests/printed_commands/checker.py);
 # tests/printed_commands reads this file at the end of the run.
 PRINTED_COMMANDS = Path(__file__).parent / "tests" / "artifacts" / "printed-commands.jsonl"
 
@@ -30,6 +31,24 @@ def pytest_sessionstart(session):
     PRINTED_COMMANDS.parent.mkdir(parents=True, exist_ok=True)
     PRINTED_COMMANDS.write_text("")
     PRINTED_COMMANDS.with_suffix(".txt").write_text("")
+    _kernels_install_the_checker()
+
+
+def _kernels_install_the_checker() -> None:
+    """Every kernel this run starts (nbval's, and those of the tests' own runs) reads its
+    IPython startup files from IPYTHONDIR: one of them installs the command checker when
+    LAB_CHECK_COMMANDS is set (tests/printed_commands/ipython_startup.py)."""
+    import shutil
+    import tempfile
+
+    ipython_dir = Path(tempfile.mkdtemp(prefix="lab-tests-ipython-"))
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    shutil.copy(
+        Path(__file__).parent / "tests" / "printed_commands" / "ipython_startup.py", startup / "00-lab-tests.py"
+    )
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
+    os.environ["LAB_REPO_ROOT"] = str(Path(__file__).parent)
 
 
 KUBERNETES_LESSONS = ("03-", "04-", "05-", "06-")

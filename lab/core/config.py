@@ -6,7 +6,6 @@
     LAB_REGISTRY        the room's registry, for the course images
     LAB_KUBERNETES      kind | standin: which cluster the Kubernetes tests use (and auto picks)
     LAB_SOLUTIONS       1: the exercises' cells fill in the solutions (instructors, CI)
-    LAB_CHECK_COMMANDS  a file: check every printed command and record the verdicts there
     REDIS_IMAGE, PYTHON_IMAGE   another base image for the course's Dockerfiles
     KUBECONFIG, XDG_STATE_HOME  as everywhere else
 
@@ -31,7 +30,6 @@ class Config:
     registry: str | None = None
     kubernetes: str | None = None
     solutions: bool = False
-    check_commands: str | None = None
     base_images: dict[str, str] = field(default_factory=dict)  # build argument -> image
     kubeconfig: list[Path] = field(default_factory=list)  # KUBECONFIG's files, else ~/.kube/config
     state_home: Path = Path.home() / ".local" / "state"
@@ -45,7 +43,6 @@ class Config:
             registry=environ.get("LAB_REGISTRY") or None,
             kubernetes=environ.get("LAB_KUBERNETES") or None,
             solutions=environ.get("LAB_SOLUTIONS") == "1",
-            check_commands=environ.get("LAB_CHECK_COMMANDS") or None,
             base_images={name: environ[name] for name in BASE_IMAGE_VARIABLES if environ.get(name)},
             kubeconfig=[Path(p).expanduser() for p in environ.get("KUBECONFIG", "").split(os.pathsep) if p]
             or [Path.home() / ".kube" / "config"],  # as kubectl reads them

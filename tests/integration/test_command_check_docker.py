@@ -3,7 +3,8 @@ is not there, or a `$(docker ps ...)` that finds nothing to act on, fails the ch
 would fail the person typing it."""
 
 import lab
-from lab.core import command_check, settings
+from lab.core import settings
+from tests.printed_commands import checker as command_check
 
 
 def test_docker_rm_of_a_container_that_exists_passes(participant):

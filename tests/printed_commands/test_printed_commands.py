@@ -3,7 +3,7 @@ the learner types in the %%bash cells are shell a terminal takes, with programs 
 
 The notebooks ran earlier in this session with LAB_CHECK_COMMANDS set (see conftest.py):
 the lab checked each distinct printed command on the engine that ran it, at the moment it
-printed it (lab/core/command_check.py says how: read-only commands for real, mutating kubectl
+printed it (tests/printed_commands/checker.py says how: read-only commands for real, mutating kubectl
 with --dry-run=server, mutating docker through the CLI's parser). Here: every lesson on
 every engine printed commands, and every one of them passed. The table of what was checked
 is written to tests/artifacts/printed-commands.txt.

@@ -1,10 +1,11 @@
-"""How lab/core/command_check.py decides to check a printed command. The worst bug it could have
+"""How tests/printed_commands/checker.py decides to check a printed command. The worst bug it could have
 is running a command that changes what a lesson measures, so what counts as read-only is
 tested word by word. (The checks themselves run on the real engines: tests/printed_commands.)"""
 
 import pytest
 
-from lab.core import command_check, command_words
+from tests.printed_commands import checker as command_check
+from tests.printed_commands import command_words
 
 
 @pytest.mark.parametrize(

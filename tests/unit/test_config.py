@@ -21,7 +21,6 @@ def test_every_variable_lands_in_its_field():
             "LAB_REGISTRY": "reg:5000",
             "LAB_KUBERNETES": "standin",
             "LAB_SOLUTIONS": "1",
-            "LAB_CHECK_COMMANDS": "/tmp/x.jsonl",
             "REDIS_IMAGE": "my/redis:7",
             "KUBECONFIG": f"/a{os.pathsep}/b",
             "XDG_STATE_HOME": "/state",
@@ -29,7 +28,7 @@ def test_every_variable_lands_in_its_field():
     )
     assert read.prefix == "ada" and read.target == "kind" and read.kube_context == "room"
     assert read.registry == "reg:5000" and read.kubernetes == "standin" and read.solutions
-    assert read.check_commands == "/tmp/x.jsonl" and read.base_images == {"REDIS_IMAGE": "my/redis:7"}
+    assert read.base_images == {"REDIS_IMAGE": "my/redis:7"}
     assert read.kubeconfig == [Path("/a"), Path("/b")] and read.state_home == Path("/state")
 
 

@@ -85,3 +85,14 @@ def test_no_cycles_between_modules():
     for module in graph:
         cycle = cycle_from(module, module, set())
         assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_the_lowest_layer_starts_no_process_and_knows_no_tests():
+    """lab/core is what every other layer stands on: no subprocess, and no test machinery
+    (the printed-command checker lives in tests/ and listens to lab.core.console)."""
+    for path in sorted((LAB / "core").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "subprocess" not in imported, f"{path.name} starts processes"
+        assert not any(name.startswith("tests") for name in imported), f"{path.name} imports the tests"

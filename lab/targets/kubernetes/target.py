@@ -15,7 +15,7 @@ from typing import (
     TYPE_CHECKING,
 )
 
-from lab.core import command_check
+from lab.core import console
 from lab.core.json_types import Row
 from lab.engine.exec_result import ExecResult
 from lab.targets import manifests
@@ -64,7 +64,7 @@ class KubernetesTarget:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.name = cluster.name
-        command_check.engine_is(cluster.name, cluster.context, cluster.kubeconfig)
+        console.kubernetes_chosen(cluster.name, cluster.context, cluster.kubeconfig)
         self._apis = Apis(cluster)
         self._forwards: dict[str, PortForward] = {}
         self._pids_limits: dict[str, int] = {}

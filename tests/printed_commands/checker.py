@@ -1,10 +1,12 @@
 """Every command the lab prints, checked on the engine that ran it.
 
 The course promises that each `$ ...` line it prints is one a person can type as shown.
-With LAB_CHECK_COMMANDS=<file> (the test suite sets it for every notebook run), the lab
-checks each distinct command at the moment it prints it, when the cluster or the Docker
-Engine is in the state the person would type it in, and appends one JSON line per
-command to that file. tests/printed_commands reads the file and fails on any bad line.
+With LAB_CHECK_COMMANDS=<file> (the test suite sets it for every notebook run), each
+notebook's kernel installs this checker as the lab's console listener (ipython_startup.py,
+through IPYTHONDIR), which checks each distinct command at the moment the lab prints it,
+when the cluster or the Docker Engine is in the state the person would type it in, and
+appends one JSON line per command to that file. test_printed_commands.py reads the file
+and fails on any bad line. Test machinery: it lives here, not in lab/.
 
 How a command is checked, so that checking never changes what the lesson measures:
 - read-only commands (kubectl get/describe/logs/wait, docker ps/logs/inspect/stats, curl)
@@ -33,9 +35,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.core import command_words, config, current_lesson, settings
+from lab.core import current_lesson, settings
 from lab.core.json_types import JsonObject
 from lab.core.waiting import ticks
+from tests.printed_commands import command_words
 
 ENV_VAR = "LAB_CHECK_COMMANDS"
 TIMEOUT_SECONDS = 60  # every check is bounded; `kubectl wait` gets its own --timeout on top
@@ -65,14 +68,27 @@ _engine = Engine()
 _checked: set[tuple[str, object]] = set()  # (engine, line or argv): checked once
 
 
-def engine_is(name: str, context: str | None = None, kubeconfig: str | None = None) -> None:
-    """Called when a Kubernetes target is chosen: later kubectl lines are checked against it."""
-    global _engine
-    _engine = Engine(name, context, kubeconfig)
+class Listener:
+    """What the lab's console tells this checker (lab.core.console.listen)."""
+
+    def command_printed(self, argv: list[str], shell_line: str | None) -> None:
+        check_printed(argv, shell_line)
+
+    def kubernetes_chosen(self, name: str, context: str, kubeconfig: str | None) -> None:
+        """Later kubectl lines are checked against the cluster the lab now uses."""
+        global _engine
+        _engine = Engine(name, context, kubeconfig)
 
 
-def enabled() -> bool:
-    return config.current().check_commands is not None
+def install() -> None:
+    """Check every command the lab prints from now on, in this process (a kernel)."""
+    from lab.core import console
+
+    console.listen(Listener())
+
+
+def log_path() -> str:
+    return os.environ.get(ENV_VAR, "")
 
 
 def check_printed(argv: list[str], shell_line: str | None = None) -> None:
@@ -103,7 +119,7 @@ def check_printed(argv: list[str], shell_line: str | None = None) -> None:
 
 
 def _record(line: JsonObject) -> None:
-    path = config.current().check_commands or ""
+    path = log_path()
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)  # a fresh copy of the course has no artifacts yet
     with open(path, "a", encoding="utf-8") as log:
         log.write(json.dumps(line) + "\n")
