@@ -6,6 +6,10 @@ redis = lab.run_redis("redis", lab.redis_image())
 lab.make_orphans(redis, 3)              # docker exec lab-redis sh -c 'sleep 1 & exit 0'
 lab.expect_zombies(redis, 3)            # PASS: lab-redis has exactly 3 zombies ...
 lab.reset()                             # remove what the lab labelled, nothing else
+
+Importing it has one side effect, inside IPython only: a LabError (CheckFailed among them)
+is shown as its one line with the fix, not as a traceback (lab.views.notebook). Nothing
+else happens at import: no engine is reached, no file written, no listener installed.
 """
 
 from lab.core import settings
