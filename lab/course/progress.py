@@ -163,12 +163,6 @@ def _mirror(state: State) -> None:
 
 
 def _exists(core: "CoreV1Api") -> bool:
-    from kubernetes.client.exceptions import ApiException
+    from lab.targets.kubernetes.kube_api import read_or_none
 
-    try:
-        core.read_namespaced_config_map(CONFIGMAP, settings.prefix())
-        return True
-    except ApiException as error:
-        if error.status == 404:
-            return False
-        raise
+    return read_or_none(core.read_namespaced_config_map, CONFIGMAP, settings.prefix()) is not None

@@ -20,7 +20,7 @@ from lab.core.json_types import KubeDicts
 from lab.core.waiting import ticks, wait_until
 from lab.course import progress
 from lab.targets.kubernetes import kubelet_readings
-from lab.targets.kubernetes.kube_api import kube_call, new_client
+from lab.targets.kubernetes.kube_api import kube_call, new_client, read_or_none
 from lab.views.tables import Table
 from lab.workshop import room_isolation, room_kubeconfig, room_objects
 
@@ -207,13 +207,9 @@ class Room:
 
     def _create_namespace(self, participant: str) -> None:
         from kubernetes import client
-        from kubernetes.client.exceptions import ApiException
 
-        try:
-            found = self.core().read_namespace(participant)
-        except ApiException as error:
-            if error.status != 404:
-                raise
+        found = read_or_none(self.core().read_namespace, participant)
+        if found is None:
             body = room_objects.namespace(self.name, participant)
             show_command("kubectl", "create", "namespace", participant)
             show_command(
@@ -336,14 +332,8 @@ class Room:
         )
 
     def _status_row(self, participant: str) -> dict[str, str]:
-        from kubernetes.client.exceptions import ApiException
-
-        try:
-            data = self.core().read_namespaced_config_map(progress.CONFIGMAP, participant).data or {}
-        except ApiException as error:
-            if error.status != 404:
-                raise
-            data = {}
+        config_map = read_or_none(self.core().read_namespaced_config_map, progress.CONFIGMAP, participant)
+        data = (config_map.data if config_map is not None else None) or {}
         pods = self.core().list_namespaced_pod(participant).items
         running = sum(1 for pod in pods if pod.status is not None and pod.status.phase == "Running")
         row = {"participant": participant}

@@ -10,7 +10,7 @@ from lab.core.errors import LabError
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes import pods
 from lab.targets.kubernetes.apis import Apis
-from lab.targets.kubernetes.kube_api import kube_call
+from lab.targets.kubernetes.kube_api import kube_call, read_or_none
 from lab.targets.kubernetes.namespaces import (
     DELETE_TIMEOUT,
     namespace,
@@ -24,13 +24,7 @@ def _delete_ignoring_gone(call: Callable[..., Any], *args: Any, **kwargs: Any) -
     """Run a delete call; a 404 is fine. The calls pass _preload_content=False: the reply
     is not needed, and a 1.20 API server answers a Service deletion with a Status
     object that the current client fails to read as a Service."""
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        call(*args, **kwargs)
-    except ApiException as error:
-        if error.status != 404:  # already gone: that is what we wanted
-            raise
+    read_or_none(call, *args, **kwargs)  # a 404: already gone, which is what we wanted
 
 
 @kube_call("restarting the pod")

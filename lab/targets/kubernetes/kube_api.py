@@ -145,3 +145,16 @@ def kube_call(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapper
 
     return decorate
+
+
+def read_or_none(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
+    """``call(*args, **kwargs)``, or None when the API server answers 404 (the object is not
+    there, or already gone): the one place the lab tells "absent" from a real error."""
+    from kubernetes.client.exceptions import ApiException
+
+    try:
+        return call(*args, **kwargs)
+    except ApiException as error:
+        if error.status == 404:
+            return None
+        raise

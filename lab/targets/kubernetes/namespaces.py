@@ -9,6 +9,7 @@ from lab.core.errors import LabError
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes import kube_context
 from lab.targets.kubernetes.apis import Apis
+from lab.targets.kubernetes.kube_api import read_or_none
 
 DELETE_TIMEOUT = 120  # seconds for pods and a namespace to be gone
 
@@ -84,16 +85,9 @@ def ensure_namespace(apis: Apis, ns: str) -> None:
 
 
 def wait_namespace_gone(apis: Apis, ns: str) -> None:
-    from kubernetes.client.exceptions import ApiException
 
     def gone() -> bool:
-        try:
-            apis.core().read_namespace(ns)
-            return False
-        except ApiException as error:
-            if error.status == 404:
-                return True
-            raise
+        return read_or_none(apis.core().read_namespace, ns) is None
 
     started = time.monotonic()
     wait_until(gone, timeout=DELETE_TIMEOUT, interval=0.5, what=f"namespace {ns} to be deleted")

@@ -7,7 +7,7 @@ from lab.core.console import show_command
 from lab.core.errors import LabError, LabTimeout
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes.apis import Apis
-from lab.targets.kubernetes.kube_api import KubeObject, kube_call
+from lab.targets.kubernetes.kube_api import KubeObject, kube_call, read_or_none
 from lab.targets.kubernetes.namespaces import namespace
 from lab.targets.pod_lifetime import PodLifetime
 
@@ -140,14 +140,10 @@ def _why_not_ready(apis: Apis, names: list[str]) -> list[str]:
 
 def selector(apis: Apis, deployment: str) -> str | None:
     """The deployment's pod selector as a label selector string; None if it does not exist."""
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        labels = apis.apps().read_namespaced_deployment(deployment, namespace()).spec.selector.match_labels
-    except ApiException as error:
-        if error.status == 404:
-            return None
-        raise
+    found = read_or_none(apis.apps().read_namespaced_deployment, deployment, namespace())
+    if found is None:
+        return None
+    labels = found.spec.selector.match_labels
     return ",".join(f"{key}={value}" for key, value in sorted((labels or {}).items()))
 
 
