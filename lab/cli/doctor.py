@@ -3,7 +3,6 @@
 import platform
 import shlex
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from lab.core import config, settings
 from lab.core.errors import LabError
 from lab.engine.docker_client import server_version
 from lab.engine.images import image_exists, resolve_base
+from lab.engine.tools import run_tool
 from lab.targets import kind_config
 from lab.targets.kubernetes import kind_load
 
@@ -33,9 +33,9 @@ class Finding:
 
 def _tool_version(argv: list[str]) -> str:
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return f"installed, but '{' '.join(argv)}' failed: {error}"
+        result = run_tool(argv, timeout=10, check=False)
+    except LabError as error:
+        return f"installed, but {error}"
     return (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else "installed"
 
 

@@ -11,6 +11,7 @@ import subprocess
 
 from lab.core.console import show_command
 from lab.core.waiting import wait_until
+from lab.engine.tools import run_tool
 
 
 def local_state(pid: int) -> str | None:
@@ -22,7 +23,7 @@ def local_state(pid: int) -> str | None:
                 return f.read().rsplit(")", 1)[1].split()[0]
         except (FileNotFoundError, ProcessLookupError):
             return None
-    result = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True, timeout=10)
+    result = run_tool(["ps", "-o", "stat=", "-p", str(pid)], timeout=10, check=False)
     return result.stdout.strip()[:1] or None
 
 

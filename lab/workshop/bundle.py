@@ -9,7 +9,6 @@ side from bundle/wheels with pip --no-index, and `python -m lab load bundle` loa
 """
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from lab.core.console import show_command
 from lab.core.errors import LabError
 from lab.engine.docker_client import client, docker_errors
 from lab.engine.images import build_course_images, build_image, resolve_base
+from lab.engine.tools import run_tool
 
 
 def kind_node_images() -> list[str]:
@@ -39,19 +39,7 @@ DOCKER_CLI_TIMEOUT = 900  # seconds: `docker save` of every image, to a slow dis
 
 
 def _docker_cli(argv: list[str], what: str) -> str:
-    if shutil.which("docker") is None:
-        raise LabError("the docker command is not installed. Fix: install Docker's CLI (it comes with Docker Desktop).")
-    show_command(*argv)
-    try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=DOCKER_CLI_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise LabError(
-            f"{what} took longer than {DOCKER_CLI_TIMEOUT // 60} minutes, and was stopped. "
-            "Fix: check that Docker answers (docker info), then run the command again."
-        ) from None
-    if result.returncode != 0:
-        raise LabError(f"{what} failed: {(result.stderr or result.stdout).strip().splitlines()[-1]}")
-    return result.stdout
+    return run_tool(argv, timeout=DOCKER_CLI_TIMEOUT, show=True, cwd=Path.cwd(), what=what).stdout
 
 
 BUNDLE = settings.REPO_ROOT / "bundle"  # where ./course looks for wheels (git-ignored)
@@ -90,13 +78,7 @@ def download_wheels(wheels: Path) -> list[Path]:
         *INSTALL_REQUIREMENTS,
     ]
     show_command("pip", "download", "--dest", str(wheels), "-r", "requirements-test.txt", *INSTALL_REQUIREMENTS)
-    try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=900)
-    except subprocess.TimeoutExpired:
-        raise LabError("pip download did not finish within 900s. Fix: check the network, then run it again.") from None
-    if result.returncode != 0:
-        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise LabError(f"pip download failed: {last[0]}")
+    run_tool(argv, timeout=900, what="pip download")
     found = sorted(wheels.glob("*"))
     print(
         f"{wheels}: {len(found)} packages, {sum(f.stat().st_size for f in found) / 2**20:.0f} MiB "

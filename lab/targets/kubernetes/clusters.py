@@ -10,15 +10,13 @@ Each lifecycle says:
 
 import os
 import shutil
-import subprocess
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
 from lab.core import settings
-from lab.core.console import show_command
-from lab.core.errors import LabError, LabTimeout
+from lab.core.errors import LabError
+from lab.engine.tools import run_tool, run_tool_showing_output
 from lab.targets import kind_config
 from lab.targets.kubernetes import kind_load
 from lab.targets.kubernetes.steps import Steps
@@ -57,57 +55,8 @@ class Cluster(Protocol):
 
 
 def _run(argv: list[str], *, timeout: float, show: list[str] | None = None) -> str:
-    """Run a lifecycle command from the repository's root, printed as a person would type it
-    there; one-line errors."""
-    show_command(*(show or argv))
-    try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=settings.REPO_ROOT)
-    except subprocess.TimeoutExpired:
-        raise LabTimeout(f"'{' '.join(show or argv)}' did not finish within {timeout:g}s") from None
-    if result.returncode != 0:
-        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise LabError(f"'{' '.join(show or argv)}' failed: {last[0]}")
-    return result.stdout
-
-
-def _run_showing_output(argv: list[str], *, timeout: float, show: list[str]) -> None:
-    """Like _run, for the one slow command (kind create cluster): its own progress lines
-    are printed as they come, so a learner sees it working for the minute it takes."""
-    show_command(*show)
-    process = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=settings.REPO_ROOT
-    )
-    lines: list[str] = []
-
-    def relay() -> None:
-        for line in process.stdout or ():
-            lines.append(line.rstrip())
-            print("  " + line.rstrip(), flush=True)
-
-    reader = threading.Thread(target=relay, daemon=True)
-    reader.start()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        raise LabTimeout(f"'{' '.join(show)}' did not finish within {timeout:g}s") from None
-    except BaseException:  # interrupted: a kernel interrupt reaches only the kernel, not the command
-        _stop(process)
-        raise
-    finally:
-        reader.join(timeout=5)
-    if process.returncode != 0:
-        raise LabError(f"'{' '.join(show)}' failed: {(lines[-1:] or ['no output'])[0]}")
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """SIGTERM, so that the command can tidy up; SIGKILL after 10 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    """A lifecycle command, printed as a person would type it at the repository's root."""
+    return run_tool(argv, timeout=timeout, show=show or True).stdout
 
 
 class KindCluster:
@@ -145,7 +94,7 @@ class KindCluster:
             print(f"  cluster {self.cluster} exists: reusing it")
             return
         try:
-            _run_showing_output(
+            run_tool_showing_output(
                 ["kind", "create", "cluster", "--config", str(kind_config.PATH), "--wait", "300s"],
                 timeout=420,
                 show=["kind", "create", "cluster", "--config", "kind-config.yaml", "--wait", "300s"],
