@@ -50,17 +50,39 @@ class Config:
         )
 
 
-_installed: list[Config | None] = [None]
+@dataclass
+class Session:
+    """The lab's state in this process (a notebook's kernel, a CLI run): one object, reached
+    one way (``session()``). Everything the lab remembers between calls, apart from caches of
+    connections, is here:
+    - ``config``: the configuration ``use()`` installed; None: the environment's, read afresh
+      at each call;
+    - ``lesson``: the lesson the notebook's first cell named (``lab.lesson("03")``), under
+      which the checks count their PASS lines;
+    - ``progress_mirror_failed``: writing the room's progress ConfigMap failed once in this
+      process, so it is not tried again at every check."""
+
+    config: Config | None = None
+    lesson: str | None = None
+    progress_mirror_failed: bool = False
+
+
+_SESSION = Session()
+
+
+def session() -> Session:
+    """This process's session state."""
+    return _SESSION
 
 
 def current() -> Config:
     """The configuration in force: the one ``use()`` installed, else the environment's."""
-    return _installed[0] or Config.from_environment(os.environ)
+    return session().config or Config.from_environment(os.environ)
 
 
 def use(config: Config | None) -> None:
     """Install ``config`` for this process (None: back to the environment)."""
-    _installed[0] = config
+    session().config = config
 
 
 def with_participant(prefix: str) -> Config:

@@ -4,12 +4,12 @@ The checks count their PASS lines under it and the printed-commands record files
 command under it. It lives here, below both, so that neither has to import the other.
 """
 
-_lesson: list[str | None] = [None]
+from lab.core.config import session
 
 
 def set_to(number: str) -> None:
-    _lesson[0] = str(number)
+    session().lesson = str(number)
 
 
 def get() -> str | None:
-    return _lesson[0]
+    return session().lesson

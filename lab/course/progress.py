@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from lab.core import config, current_lesson, settings
+from lab.core.config import session
 from lab.core.json_types import KubeDict
 
 if TYPE_CHECKING:
     from kubernetes.client import CoreV1Api
 
 CONFIGMAP = "redis-tini-lab-progress"
-_mirror_failed: list[bool] = [False]
 
 
 class Guess(TypedDict):
@@ -137,7 +137,7 @@ def configmap_data(state: State) -> dict[str, str]:
 def _mirror(state: State) -> None:
     """Into the room's ConfigMap, when the lab runs in a room; a failure is a note, once."""
     context = config.current().kube_context
-    if not context or _mirror_failed[0]:
+    if not context or session().progress_mirror_failed:
         return
     from kubernetes import client
 
@@ -158,7 +158,7 @@ def _mirror(state: State) -> None:
             else:  # the client would turn the dict into a V1ConfigMap itself; this says so to mypy
                 core.create_namespaced_config_map(settings.prefix(), client.V1ConfigMap.model_validate(body))
     except LabError as error:
-        _mirror_failed[0] = True
+        session().progress_mirror_failed = True
         print(f"note: your progress is saved on this machine only ({error})")
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from lab.core import current_lesson
+from lab.core import config as session_module
 from lab.core.errors import CheckFailed
 from lab.course import checks, exercises, progress
 
@@ -14,7 +14,7 @@ from lab.course import checks, exercises, progress
 def own_progress_file(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     monkeypatch.delenv("LAB_KUBE_CONTEXT", raising=False)
-    monkeypatch.setattr(current_lesson, "_lesson", [None])
+    monkeypatch.setattr(session_module, "_SESSION", session_module.Session())
 
 
 def test_checks_count_per_lesson_once_each(capsys):
