@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import (
     Protocol,
+    TypedDict,
     runtime_checkable,
 )
 
@@ -19,10 +20,29 @@ from lab.targets.manifests import Manifest
 from lab.targets.pod_lifetime import PodLifetime
 
 
+class NodeImages(TypedDict):
+    """One node, as Target.node_images reads it."""
+
+    ready: bool
+    missing: list[str]  # the images it lacks ([] also when ``full``: unknown)
+    full: bool  # its status lists the kubelet's maximum of images: the lab's may be left out
+
+
 @runtime_checkable
 class Target(Protocol):
     name: str
     """Which cluster: "kind", "standin" or "kubernetes" (a shared cluster)."""
+
+    @property
+    def shared(self) -> bool:
+        """A shared cluster (a workshop room): the participant cannot read its nodes."""
+
+    @property
+    def registry(self) -> str | None:
+        """Where the nodes pull the lab's images from; None: loaded onto the nodes."""
+
+    def node_images(self, images: list[str], *, quiet: bool = False) -> dict[str, NodeImages]:
+        """Per node: Ready or not, and which of ``images`` it lacks (as `kubectl get nodes` shows)."""
 
     def prepare(self, images: Iterable[str]) -> None:
         """Make the lab's images available to the pods (kind load, stand-in load, registry)."""

@@ -42,6 +42,21 @@ def target(docker_engine):
         chosen.delete()
 
 
+def test_node_images_names_the_images_a_node_lacks(target):
+    """The lab's images were loaded onto the nodes (prepare): each node is Ready, has them,
+    and lacks an image nobody loaded (unless its status lists the kubelet's maximum)."""
+    ours = [spec.tag for spec in settings.ALL_IMAGES]
+    lab.wait_until(
+        lambda: all(not node["missing"] for node in target.node_images(ours, quiet=True).values()),
+        timeout=90,
+        interval=3,
+        what="the nodes' status to list the images just loaded (the kubelet refreshes it about every 30 s)",
+    )
+    nodes = target.node_images([*ours, "redis-tini-lab/never-loaded:1"], quiet=True)
+    assert nodes and all(node["ready"] for node in nodes.values())
+    assert all(node["missing"] == ["redis-tini-lab/never-loaded:1"] or node["full"] for node in nodes.values())
+
+
 def fail_probe(target, name: str, failing: bool) -> None:
     command = ["touch", "/tmp/fail"] if failing else ["rm", "-f", "/tmp/fail"]
     assert target.exec(name, command, quiet=True).exit_code == 0

@@ -19,10 +19,12 @@ from lab.core import console
 from lab.core.json_types import Row
 from lab.engine.exec_result import ExecResult
 from lab.targets import manifests
+from lab.targets.contract import NodeImages
 from lab.targets.kubernetes import (
     applying,
     deleting,
     kubectl_here,
+    nodes,
     pod_exec,
     pods,
     probes,
@@ -87,6 +89,9 @@ class KubernetesTarget:
         """Get the lab's images to the nodes: kind load, the stand-in's load, or a registry."""
         self.cluster.prepare(images)
         self._apis.forget()  # a cluster just created has a new kubeconfig entry
+
+    def node_images(self, images: list[str], *, quiet: bool = False) -> dict[str, NodeImages]:
+        return nodes.node_images(self._apis, images, quiet=quiet)
 
     def point_kubectl_here(self) -> None:
         """Make the learner's own `kubectl` (a %%bash cell, a terminal) reach this cluster and
