@@ -11,14 +11,12 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 from lab.core import config, current_lesson, settings
 from lab.core.config import session
-from lab.core.json_types import KubeDict
-
-if TYPE_CHECKING:
-    from kubernetes.client import CoreV1Api
+from lab.core.errors import LabError
+from lab.targets import room_progress
 
 CONFIGMAP = "redis-tini-lab-progress"
 
@@ -139,30 +137,8 @@ def _mirror(state: State) -> None:
     context = config.current().kube_context
     if not context or session().progress_mirror_failed:
         return
-    from kubernetes import client
-
-    from lab.core.errors import LabError
-    from lab.targets.kubernetes.kube_api import kube_errors, new_client
-
-    body: KubeDict = {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": {"name": CONFIGMAP, "labels": settings.labels()},
-        "data": configmap_data(state),
-    }
     try:
-        with kube_errors("recording your progress for the instructor"):
-            core = client.CoreV1Api(new_client(context))
-            if _exists(core):
-                core.patch_namespaced_config_map(CONFIGMAP, settings.prefix(), body)
-            else:  # the client would turn the dict into a V1ConfigMap itself; this says so to mypy
-                core.create_namespaced_config_map(settings.prefix(), client.V1ConfigMap.model_validate(body))
+        room_progress.write(context, settings.prefix(), CONFIGMAP, configmap_data(state), settings.labels())
     except LabError as error:
         session().progress_mirror_failed = True
         print(f"note: your progress is saved on this machine only ({error})")
-
-
-def _exists(core: "CoreV1Api") -> bool:
-    from lab.targets.kubernetes.kube_api import read_or_none
-
-    return read_or_none(core.read_namespaced_config_map, CONFIGMAP, settings.prefix()) is not None

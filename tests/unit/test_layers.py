@@ -96,3 +96,13 @@ def test_the_lowest_layer_starts_no_process_and_knows_no_tests():
         imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert "subprocess" not in imported, f"{path.name} starts processes"
         assert not any(name.startswith("tests") for name in imported), f"{path.name} imports the tests"
+
+
+def test_the_course_speaks_only_the_target_contract():
+    """lab/course and lab/views use a target through lab/targets/contract.py (and the
+    targets layer's own modules), never a Kubernetes internal, nor a target's name."""
+    for folder in ("course", "views"):
+        for path in sorted((LAB / folder).rglob("*.py")):
+            inside = [m for m in lab_imports(path) if m.startswith("lab.targets.kubernetes")]
+            assert not inside, f"{path.relative_to(LAB.parent)} imports {inside}"
+            assert "target.name ==" not in path.read_text(), f"{path.name} tests which target it runs on"
