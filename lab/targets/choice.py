@@ -30,7 +30,7 @@ def target_name() -> str:
         raise LabError(DOCKER_RETIRED)
     if wanted not in TARGETS:
         raise LabError(f"LAB_TARGET={wanted!r} is not a target. Fix: LAB_TARGET=kind, LAB_TARGET=standin, or unset it.")
-    found = wanted if wanted != "auto" else kubernetes_target_name()
+    found = kubernetes_target_name()
     if found is None:
         raise LabError(NONE_HERE)
     return found

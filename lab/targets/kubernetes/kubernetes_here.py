@@ -21,11 +21,13 @@ NONE_HERE = f"no Kubernetes for lessons 3-6. Fix: {GET_KUBERNETES}"
 
 
 def kubernetes_target_name() -> str | None:
-    """ "kind" or "standin": the one LAB_KUBERNETES names, else kind when it is installed, else
-    the stand-in when it is up; None when neither is there yet."""
-    wanted = config.current().kubernetes
-    if wanted in ("kind", "standin"):
-        return wanted
+    """The one decision of which Kubernetes the lab and the tests use, "kind" or "standin":
+    the one LAB_TARGET names, else the one LAB_KUBERNETES names (the tests' setting, as the
+    kind workflow sets it), else kind when it is installed, else the stand-in when it is up;
+    None when neither is there yet."""
+    for wanted in (config.current().target, config.current().kubernetes):
+        if wanted in ("kind", "standin"):
+            return wanted
     if shutil.which("kind"):
         return "kind"
     return "standin" if StandinCluster.is_up() else None
