@@ -2,6 +2,7 @@
 of lessons 4 and 5 on the Kubernetes here, and each notebook under nbval.
 
     .venv/bin/python benchmarks/run.py            # prints a Markdown table
+    .venv/bin/python benchmarks/run.py --only experiments    # lessons 4 and 5's, with ratios
 
 Not a test: it measures, it does not assert. Needs Docker and a Kubernetes (kind, or the
 stand-in: ./course test sets both up).
@@ -20,6 +21,8 @@ from lab.engine.processes import SNAPSHOT_COMMAND
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_ROUNDS = 30
+PROBE_PERIOD, PROBE_THRESHOLD, PROBE_TIMEOUT = 5, 3, 1  # lesson 4's probe (timeoutSeconds: the default)
+MATRIX_PAUSE_S, MATRIX_SETTLE_S = 5, 4  # probe_timeout_matrix's defaults: what it must wait, at least
 
 
 def timed(action) -> float:
@@ -103,8 +106,8 @@ def redis_with_liveness_probe() -> list:
     deployment = next(m for m in redis if m.kind == "Deployment")
     deployment.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"] = {
         "exec": {"command": ["redis-cli", "ping"]},
-        "periodSeconds": 5,
-        "failureThreshold": 3,
+        "periodSeconds": PROBE_PERIOD,
+        "failureThreshold": PROBE_THRESHOLD,
     }
     return redis
 
@@ -121,8 +124,18 @@ def experiment_times() -> dict:
     results = {}
     liveness = experiments.stall_until_restart(target, url)
     results["experiment: stall until restart and recovery (lesson 4)"] = liveness.seconds
+    restarted_at = next((row["t"] for row in liveness.timeline if row["event"] == "restarted"), float("nan"))
+    bound = PROBE_THRESHOLD * PROBE_PERIOD + PROBE_TIMEOUT
+    results["stall to restart (s)"] = restarted_at
+    results[f"ratio: stall to restart / (failureThreshold x periodSeconds + timeoutSeconds = {bound} s)"] = (
+        restarted_at / bound
+    )
     matrix = experiments.probe_timeout_matrix(target)
     results["experiment: probe-timeout matrix, 6 variants at once"] = matrix.seconds
+    minimum = MATRIX_PAUSE_S + MATRIX_SETTLE_S
+    results[f"ratio: matrix / its measuring time (pause {MATRIX_PAUSE_S} s + settle {MATRIX_SETTLE_S} s)"] = (
+        matrix.seconds / minimum
+    )
     exhaustion = experiments.pid_exhaustion(target)
     results["experiment: PID exhaustion until restart"] = exhaustion.seconds
     reaping = experiments.accidental_reaping(target)
@@ -160,19 +173,29 @@ def notebook_times() -> dict:
     return times
 
 
+PARTS = {
+    "builds": build_times,
+    "snapshots": snapshot_times,
+    "dockercoins": dockercoins_times,
+    "experiments": experiment_times,
+    "notebooks": notebook_times,
+}
+
+
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=list(PARTS), action="append", help="these parts only (default: all)")
     results = {}
-    results.update(build_times())
-    snapshots = snapshot_times()
-    results.update(snapshots)
-    results.update(dockercoins_times())
-    results.update(experiment_times())
-    results.update(notebook_times())
-    print("| measurement | seconds |\n|---|---|")
+    for name in parser.parse_args().only or list(PARTS):
+        results.update(PARTS[name]())
+    print("| measurement | seconds (or ratio) |\n|---|---|")
     for name, seconds in results.items():
         print(f"| {name} | {seconds:.3f} |")
-    ratio = snapshots["lab.process_table (SDK, one exec)"] / snapshots["docker exec C ps -eo ... (CLI)"]
-    print(f"\nsnapshot ratio lab / `docker exec ps`: {ratio:.2f} (median of {SNAPSHOT_ROUNDS})")
+    if "lab.process_table (SDK, one exec)" in results:
+        ratio = results["lab.process_table (SDK, one exec)"] / results["docker exec C ps -eo ... (CLI)"]
+        print(f"\nsnapshot ratio lab / `docker exec ps`: {ratio:.2f} (median of {SNAPSHOT_ROUNDS})")
     lab.reset(images=False)
 
 
