@@ -1,8 +1,7 @@
 """A learner opens a lesson first, after a reset, and the lesson prepares what it needs and
 passes. Lessons 1 and 2 run on Docker Engine after `lab.reset()` (no images, no containers:
-lesson 1 needs only the base image, 2 builds). Lessons 3 and 4 run on the real Kubernetes
-here after the participant's namespace is deleted (`lab.target().delete()`, nothing
-deployed): 3 deploys DockerCoins, 4 deploys it when it is missing."""
+lesson 1 needs only the base image, 2 builds). Lesson 4's run on its own is in the main run
+(see below)."""
 
 from pathlib import Path
 
@@ -15,12 +14,13 @@ import lab
 from conftest import KUBERNETES_LESSONS  # noqa: E402  (the lessons that run on Kubernetes)
 from lab.core import settings
 
-# Lessons 1, 2 and 4. Lesson 3 starts from an empty namespace in the main run too (lesson 0
-# deploys nothing), so on its own it proved nothing new for 80 s of CI; lesson 5 prepares
-# what it needs the way lesson 4 does (DockerCoins deployed when missing,
-# dockercoins.ensure_running); lesson 6 runs in the main run after lesson 5 deleted the
-# namespace, so that run is already "on its own".
-LESSONS = sorted(path for path in (settings.REPO_ROOT / "notebooks").glob("0[124]-*.ipynb"))
+# Lessons 1 and 2. Lesson 4 runs on its own in the main run (pytest.ini: right after
+# tests/kubernetes/test_lesson_4_starts_alone.py empties its namespace), which saves CI a
+# second run of it; lesson 3 starts from an empty namespace in the room's run
+# (test_two_participants.py); lesson 5 prepares what it needs the way lesson 4 does
+# (DockerCoins deployed when missing, dockercoins.ensure_running); lesson 6 runs in the main
+# run after lesson 5 deleted the namespace, so that run is already "on its own".
+LESSONS = sorted(path for path in (settings.REPO_ROOT / "notebooks").glob("0[12]-*.ipynb"))
 
 
 def reset_for(path: Path, request, monkeypatch) -> None:

@@ -1,7 +1,8 @@
-"""Lessons in a learner's order, with no reset: pytest.ini runs lessons 3 and 4 under
-nbval, then this runs 3 and 4 again, then lesson 5 runs under nbval: 3, 4, 3, 4, 5.
+"""Lessons in a learner's order, with no reset: pytest.ini runs lesson 4 (on its own), then
+lesson 3 under nbval, then this runs 3 and 4 again, then lesson 5 runs under nbval:
+4, 3, 3, 4, 5.
 
-Going back is the hard part: when lesson 3 runs again, lesson 4's liveness probe is still on
+Going back is the hard part: when lesson 3 runs after lesson 4, lesson 4's liveness probe is still on
 the live redis Deployment, and lesson 3's `kubectl apply -f k8s/` must take it off (on
 Kubernetes 1.20, a server-side apply could not: "livenessProbe: Required value: must
 specify a handler")."""
