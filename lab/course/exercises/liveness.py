@@ -21,7 +21,7 @@ from lab.course.exercises.registry import (
     load_yaml,
     passed,
 )
-from lab.course.exercises.tini import TINI_PATHS, is_tini
+from lab.course.exercises.tini import TINI_OPTIONS_WITH_VALUE, TINI_PATHS, is_tini, tini_options
 
 PROBE_FIELDS = [
     "exec",
@@ -224,15 +224,21 @@ def _probe_command(ex: Exercise, probe: KubeDict) -> list[str]:
 
 
 def _what_tini_runs(ex: Exercise, command: list[str]) -> list[str]:
-    """The lecture's form, tini [-s] [--] redis-cli ... ping: what tini runs."""
-    words = command[1:]
-    if words[:1] == ["-s"]:
-        words = words[1:]
-    if words[:1] == ["--"]:
-        words = words[1:]
-    if command[0] not in TINI_PATHS | {"/tini"} or not words or words[0].startswith("-"):
+    """The lecture's form, tini [-s] [--] redis-cli ... ping: what tini runs. With '--', the
+    words after it (tini_options, as lesson 2 reads an ENTRYPOINT). Without it, tini's getopt
+    (glibc's, which permutes) still finds the program, unless one of its arguments looks like
+    an option: then tini would read that as its own."""
+    options = tini_options(command)
+    if options is not None:
+        program = command[len(options) + 2 :]
+    else:
+        i = 1
+        while i < len(command) and command[i].startswith("-"):
+            i += 2 if command[i] in TINI_OPTIONS_WITH_VALUE else 1
+        program = [] if any(word.startswith("-") for word in command[i:]) else command[i:]
+    if command[0] not in TINI_PATHS | {"/tini"} or not program:
         fail(ex, "tini-in-probe", f"tini runs {' '.join(command[1:])!r} here ({' '.join(command)}).")
-    return words
+    return program
 
 
 def _check_timings(ex: Exercise, probe: KubeDict) -> tuple[int, int, int]:

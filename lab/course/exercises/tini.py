@@ -17,7 +17,7 @@ def is_tini(word: str) -> bool:
     return os.path.basename(word).startswith("tini")
 
 
-def _tini_options(argv: list[str]) -> list[str] | None:
+def tini_options(argv: list[str]) -> list[str] | None:
     """tini's own options, when '--' ends them; None when it does not."""
     i = 1
     while i < len(argv) and argv[i] != "--":
@@ -31,7 +31,7 @@ def what_tini_runs(exercise: Exercise, argv: list[str], where: str) -> list[str]
     """The program tini starts: after tini (at a path it has in the course's image), its options and '--'."""
     if argv[0] not in TINI_PATHS:
         fail(exercise, "tini-path", f"{where} starts tini as {argv[0]!r}, a path the course's image does not have.")
-    options = _tini_options(argv)
+    options = tini_options(argv)
     if options is None:
         fail(exercise, "tini-without-dashes", f"in {where} {json.dumps(argv)}, no '--' ends tini's options.")
     return argv[len(options) + 2 :]
@@ -39,7 +39,7 @@ def what_tini_runs(exercise: Exercise, argv: list[str], where: str) -> list[str]
 
 def redundant_subreaper_note(argv: list[str]) -> str:
     """-s is harmless as PID 1; say so rather than fail."""
-    if "-s" in (_tini_options(argv) or []):
+    if "-s" in (tini_options(argv) or []):
         return (
             " (-s is redundant here: -s registers tini as a child subreaper, which matters only when"
             " tini is not PID 1; as PID 1 it reaps every orphan already)"
