@@ -62,7 +62,7 @@ def test_wait_until_is_bounded_and_says_what_it_waited_for():
     started = time.monotonic()
     with pytest.raises(lab.LabTimeout, match="Gave up after 0.3s waiting for the moon"):
         lab.wait_until(lambda: False, timeout=0.3, what="the moon", interval=0.05)
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 0.3 + 2  # bounded, with room for a loaded machine
 
 
 def test_unreachable_docker_is_one_actionable_line(monkeypatch):

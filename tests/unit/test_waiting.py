@@ -37,4 +37,5 @@ def test_wait_until_says_what_it_waited_for():
     started = time.monotonic()
     with pytest.raises(LabTimeout, match=r"Gave up after 0.2s waiting for redis to answer PING\."):
         wait_until(lambda: False, timeout=0.2, what="redis to answer PING", interval=0.05)
-    assert time.monotonic() - started < 0.5
+    # Bounded: back soon after its 0.2 s, with room for a loaded machine's scheduling (not a timing test).
+    assert time.monotonic() - started < 0.2 + 2
