@@ -52,4 +52,4 @@ def test_every_wait_ends_within_its_bound(scenario):
         lab.expect_zombies(redis, 2, timeout=1)
     with pytest.raises(lab.LabTimeout, match="did not finish within 1s"):
         lab.exec_in(redis, ["sleep", "20"], timeout=1, quiet=True)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 2 + 8  # two 1 s bounds, with room for a loaded machine

@@ -55,7 +55,7 @@ def test_exec_timeout_is_bounded_and_kills_the_process(participant):
     started = time.monotonic()
     with pytest.raises(lab.LabTimeout, match=r"did not finish within 1s; it was killed"):
         lab.exec_in(box, ["sleep", "30"], timeout=1, quiet=True)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 1 + 5  # its 1 s, then one exec to kill it: bounded, on a loaded machine too
     lab.wait_until(
         lambda: not any(p.comm == "sleep" and p.pid != 1 and not p.is_zombie for p in lab.process_table(box).processes),
         timeout=5,
