@@ -16,6 +16,7 @@ import pytest
 
 os.environ.setdefault("LAB_SOLUTIONS", "1")
 _LAB_TARGET_GIVEN = os.environ.get("LAB_TARGET")
+_NESTED = False  # a pytest run inside this one (the room test's participants)
 
 # Every command a notebook prints is checked as it is printed (tests/printed_commands/checker.py);
 # tests/printed_commands reads this file at the end of the run.
@@ -25,7 +26,9 @@ PRINTED_COMMANDS = Path(__file__).parent / "tests" / "artifacts" / "printed-comm
 def pytest_sessionstart(session):
     """A new record per test run; a pytest a test starts inside it (the two participants'
     nbval runs) adds to the same record instead of wiping it."""
+    global _NESTED
     if os.environ.get("LAB_PRINTED_COMMANDS_RUN") == str(PRINTED_COMMANDS):
+        _NESTED = True
         return  # a nested run of this same checkout: keep adding to the outer run's record
     os.environ["LAB_PRINTED_COMMANDS_RUN"] = str(PRINTED_COMMANDS)
     PRINTED_COMMANDS.parent.mkdir(parents=True, exist_ok=True)
@@ -42,6 +45,7 @@ def _kernels_install_the_checker() -> None:
     import tempfile
 
     ipython_dir = Path(tempfile.mkdtemp(prefix="lab-tests-ipython-"))
+    os.environ["LAB_TESTS_IPYTHONDIR"] = str(ipython_dir)  # removed by the session that made it
     startup = ipython_dir / "profile_default" / "startup"
     startup.mkdir(parents=True)
     shutil.copy(
@@ -77,6 +81,15 @@ def pytest_runtest_setup(item):
         os.environ.pop("LAB_TARGET", None)
     else:
         os.environ["LAB_TARGET"] = _LAB_TARGET_GIVEN
+
+
+def pytest_sessionfinish(session):
+    """The kernels' IPython folder goes with the session that made it (not a nested run's)."""
+    import shutil
+
+    made = os.environ.get("LAB_TESTS_IPYTHONDIR")
+    if made and os.environ.get("LAB_PRINTED_COMMANDS_RUN") == str(PRINTED_COMMANDS) and not _NESTED:
+        shutil.rmtree(made, ignore_errors=True)
 
 
 def pytest_report_header(config):

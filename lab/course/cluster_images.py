@@ -50,7 +50,7 @@ def images_where_pods_start(target: Target, images: list[str]) -> None:
     if target.shared:
         print(
             f"a shared cluster pulls the images from {target.registry or 'its registry'} when a pod starts; "
-            "the instructor's `python -m lab room doctor` tries them on every node"
+            "the instructor's room doctor tries them on every node"
         )
         return
     nodes = _wait_for_the_node_status(target, images)

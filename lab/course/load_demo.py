@@ -18,7 +18,8 @@ from lab.targets.contract import Target
 
 DEPLOYMENT = "loaded-redis"
 LOADED_MS = 500  # a PING slower than this: the load is there (an idle redis answers in a few ms)
-IDLE_MS = 200  # a PING faster than this: the load is over
+IDLE_MS = 200  # a PING faster than this, IDLE_SAMPLES times in a row: the load is over
+IDLE_SAMPLES = 4
 # How long a PING waits behind this load at most, nominally: one ~0.5 s script from each of the
 # 4 clients (a busy machine stretches it: 3.3 s was measured). A single sample waits anywhere
 # from 0 to that, depending on when it arrives, so a probe's timeout is judged against the
@@ -81,7 +82,10 @@ def watch_load(
 
 
 def _load_over(rows: list[Row]) -> bool:
-    """A slow PING seen, then the last two fast: the load generator has finished."""
+    """A slow PING seen, then the last IDLE_SAMPLES fast: the load generator has finished.
+    (One sample under load may arrive as a script ends and be fast; four in a row, a second
+    apart, are not.)"""
     times = [row["ping_ms"] for row in rows]
     loaded = any(ms is not None and ms > LOADED_MS for ms in times)
-    return loaded and len(times) >= 2 and all(ms is not None and ms < IDLE_MS for ms in times[-2:])
+    recent = times[-IDLE_SAMPLES:]
+    return loaded and len(recent) == IDLE_SAMPLES and all(ms is not None and ms < IDLE_MS for ms in recent)

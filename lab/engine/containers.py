@@ -21,7 +21,7 @@ from lab.core.errors import LabError, LabTimeout
 from lab.core.json_types import JsonObject
 from lab.core.waiting import wait_until
 from lab.engine.docker_client import client, docker_errors
-from lab.engine.exec_result import EXEC_WRAPPER, ExecResult, ExecTimedOut, split_pid
+from lab.engine.exec_result import PID_GRACE_SECONDS, ExecResult, kill_command, split_pid, timed_out, wrapped
 
 ContainerRef: TypeAlias = str | Container  # docker has no types: TypeAlias tells mypy
 
@@ -253,62 +253,61 @@ def exec_in(ref: ContainerRef, command: str | Sequence[str], *, timeout: float =
     if not quiet:
         show_command("docker", "exec", container.name, *argv)
     with docker_errors(f"exec in {container.name}"):
-        exec_id, output = _start_exec(container, EXEC_WRAPPER + argv, timeout)
+        exec_id, output = _run_exec(container, wrapped(argv), timeout)
         pid, stderr = split_pid(output.stderr)
         if output.running:
             killed = pid is not None and _kill_in_container(container, pid)
-            outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
-            raise ExecTimedOut(
-                f"'{shlex.join(argv)}' in {container.name} did not finish within {timeout:g}s; {outcome}", killed=killed
-            )
+            raise timed_out(argv, container.name, timeout, killed)
         exit_code = client().api.exec_inspect(exec_id)["ExitCode"]
     return ExecResult(exit_code, output.stdout, stderr)
 
 
 @dataclass
 class _ExecOutput:
-    """What an exec printed so far, filled in by its reader thread."""
+    """What an exec printed (decoded once, whole), and whether it was still running."""
 
-    stdout: str = ""
-    stderr: str = ""
-    running: bool = True
-    error: BaseException | None = None
+    stdout: str
+    stderr: str
+    running: bool
 
 
-def _start_exec(container: Container, argv: list[str], timeout: float) -> tuple[str, _ExecOutput]:
+def _run_exec(container: Container, argv: list[str], timeout: float) -> tuple[str, _ExecOutput]:
     """Start ``argv`` and read its output for at most ``timeout`` seconds, in a daemon thread
-    (a stuck exec never blocks later ones). The output says whether it was still running."""
+    (a stuck exec never blocks later ones). Still running then: wait a little longer (at most
+    PID_GRACE_SECONDS) for the wrapper's PID line, so that the caller can kill it."""
     api = client().api
     exec_id: str = api.exec_create(container.id, argv)["Id"]
-    output = _ExecOutput()
+    out, err = bytearray(), bytearray()
+    failure: list[BaseException] = []
 
     def read() -> None:
         try:
-            for out, err in api.exec_start(exec_id, stream=True, demux=True):
-                output.stdout += (out or b"").decode(errors="replace")
-                output.stderr += (err or b"").decode(errors="replace")
-            output.running = False
+            for out_chunk, err_chunk in api.exec_start(exec_id, stream=True, demux=True):
+                out.extend(out_chunk or b"")
+                err.extend(err_chunk or b"")
         except Exception as error:  # handed to the caller below
-            output.error = error
+            failure.append(error)
 
     reader = threading.Thread(target=read, name="lab-exec", daemon=True)
     reader.start()
     reader.join(timeout)
-    if output.error is not None:
-        raise output.error
-    return exec_id, output
+    grace = time.monotonic() + PID_GRACE_SECONDS
+    while reader.is_alive() and b"\n" not in err and time.monotonic() < grace:
+        reader.join(0.1)
+    if failure:
+        raise failure[0]
+    running = reader.is_alive()  # decided before the output is read: a reader that ended has all of it
+    return exec_id, _ExecOutput(bytes(out).decode(errors="replace"), bytes(err).decode(errors="replace"), running)
 
 
 def _kill_in_container(container: Container, pid: str) -> bool:
-    """SIGKILL one process by its PID inside the container, with the shell's own kill (no
-    procps needed): the host's PIDs are not the container's, and under Docker Desktop or a
-    remote DOCKER_HOST not even this machine's."""
+    """SIGKILL the timed-out process inside its container, bounded like any exec: the host's
+    PIDs are not the container's, and under Docker Desktop or a remote DOCKER_HOST not even
+    this machine's."""
     try:
-        result = client().api.exec_create(container.id, ["sh", "-c", f"kill -KILL {int(pid)}"])
-        client().api.exec_start(result["Id"])
-        exit_code: int = client().api.exec_inspect(result["Id"])["ExitCode"]
-        return exit_code == 0
-    except (docker.errors.APIError, ValueError):
+        exec_id, output = _run_exec(container, kill_command(pid), 5)
+        return not output.running and client().api.exec_inspect(exec_id)["ExitCode"] == 0
+    except (docker.errors.APIError, LabError, ValueError, OSError):
         return False
 
 

@@ -1,6 +1,7 @@
 """What a command run inside a container returns, through `docker exec` (lessons 1 and 2) or
 `kubectl exec` (the Kubernetes target), and the error for a command that ran out of time."""
 
+import shlex
 from dataclasses import dataclass
 
 from lab.core.errors import LabTimeout
@@ -11,7 +12,24 @@ from lab.core.errors import LabTimeout
 # name another process where Docker runs in a VM or on a remote DOCKER_HOST; closing the
 # stream alone would leave the command running.
 PID_MARKER = "lab-exec-pid="
-EXEC_WRAPPER = ["sh", "-c", f'echo "{PID_MARKER}$$" >&2; exec "$@"', "lab-exec"]
+PID_GRACE_SECONDS = 5  # a busy machine may start the wrapper late: wait this long for its PID to kill it
+
+
+def wrapped(argv: list[str]) -> list[str]:
+    """``argv`` behind the wrapper; its $0 is the program's name, so that a missing program
+    reads as a shell would say it (`redis-cl: not found`)."""
+    return ["sh", "-c", f'echo "{PID_MARKER}$$" >&2; exec "$@"', argv[0], *argv]
+
+
+def kill_command(pid: str) -> list[str]:
+    """SIGKILL one process by its PID inside the container, with the shell's own kill (no
+    procps needed)."""
+    return ["sh", "-c", f"kill -KILL {int(pid)}"]
+
+
+def timed_out(argv: list[str], where: str, timeout: float, killed: bool) -> "ExecTimedOut":
+    outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
+    return ExecTimedOut(f"'{shlex.join(argv)}' in {where} did not finish within {timeout:g}s; {outcome}", killed=killed)
 
 
 def split_pid(stderr: str) -> tuple[str | None, str]:

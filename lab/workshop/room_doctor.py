@@ -194,7 +194,7 @@ def what_it_will_show(reports: list[NodeReport]) -> list[str]:
             if outcome != "starts":
                 lines.append(
                     f"{report.name}: {image} does not start ({outcome}). Fix: python -m lab push REGISTRY, "
-                    "then room create --registry REGISTRY (or load the images onto the nodes)."
+                    "then pass --registry REGISTRY to this room's create (or load the images onto the nodes)."
                 )
     return lines
 

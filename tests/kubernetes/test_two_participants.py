@@ -97,13 +97,15 @@ def test_two_participants_run_lessons_5_and_3_at_once_on_one_cluster(kube_target
                 process.wait()
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "room-status.txt").write_text("\n\n".join(looks) + "\n")
-        final = {row["participant"]: row for row in room.status(show=False).rows} if results else {}
-        apps = kubernetes.client.AppsV1Api(room.api())
-        left = {
-            participant: [d.metadata.name for d in apps.list_namespaced_deployment(participant).items]
-            for participant in PARTICIPANTS
-        }
-        room.delete()
+        try:
+            final = {row["participant"]: row for row in room.status(show=False).rows} if results else {}
+            apps = kubernetes.client.AppsV1Api(room.api())
+            left = {
+                participant: [d.metadata.name for d in apps.list_namespaced_deployment(participant).items]
+                for participant in PARTICIPANTS
+            }
+        finally:
+            room.delete()  # whatever the reading did
     print(f"two participants, lessons 5 and 3 at once: {time.monotonic() - started:.0f}s")
     for participant in PARTICIPANTS:
         output = logs[participant].read_text()

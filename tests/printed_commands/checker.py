@@ -153,7 +153,11 @@ def _check_kubectl(argv: list[str]) -> tuple[str, bool, str]:
     if verb == "config":  # it edits the local kubeconfig: check that the context it names is there
         context = next((word for word in argv[argv.index("config") + 2 :] if not word.startswith("-")), "")
         return _run("config: the context exists", reach[: reach.index("config")] + ["config", "get-contexts", context])
-    return "unknown verb", False, f"the checker does not know kubectl {verb}: add it to lab/core/command_check.py"
+    return (
+        "unknown verb",
+        False,
+        f"the checker does not know kubectl {verb}: add it to tests/printed_commands/command_words.py",
+    )
 
 
 def _reach_cluster(argv: list[str]) -> list[str]:

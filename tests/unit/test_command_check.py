@@ -153,9 +153,9 @@ def test_an_exec_that_never_gets_to_run_fails_when_its_time_is_up(monkeypatch):
         ),
     )
     monkeypatch.setattr(command_check, "NOT_YET_RETRY_SECONDS", 0.01)
-    monkeypatch.setattr(command_check, "NOT_YET_SECONDS", 0.05)
+    monkeypatch.setattr(command_check, "NOT_YET_SECONDS", 1)  # long enough for 2 tries on a loaded machine
     mode, ok, detail = command_check._check_exec(["kubectl", "exec", "deploy/redis-cache", "--", "cat", "/x"])
-    assert not ok and 2 <= len(calls) <= 10 and "container not found" in detail
+    assert not ok and len(calls) >= 2 and "container not found" in detail
 
 
 def test_an_exec_that_fails_otherwise_is_not_retried(monkeypatch):

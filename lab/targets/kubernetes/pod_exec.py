@@ -8,7 +8,7 @@ import yaml
 
 from lab.core.console import show_command
 from lab.core.errors import LabError
-from lab.engine.exec_result import EXEC_WRAPPER, ExecResult, ExecTimedOut, split_pid
+from lab.engine.exec_result import ExecResult, kill_command, split_pid, timed_out, wrapped
 from lab.targets.kubernetes.apis import Apis
 from lab.targets.kubernetes.kube_api import KubeObject, kube_call, kube_errors
 from lab.targets.kubernetes.namespaces import namespace
@@ -43,14 +43,11 @@ def exec_in(
     if not quiet:
         show_command("kubectl", "exec", "-n", namespace(), f"deploy/{deployment}", "--", *argv)
     pod = running_pod(apis, deployment).metadata.name
-    exit_code, stdout, stderr, timed_out = stream_exec(apis, pod, EXEC_WRAPPER + argv, timeout)
+    exit_code, stdout, stderr, ran_out = stream_exec(apis, pod, wrapped(argv), timeout)
     pid, stderr = split_pid(stderr)
-    if timed_out:
+    if ran_out:
         killed = pid is not None and _kill(apis, pod, pid)
-        outcome = "it was killed (SIGKILL)." if killed else "it may still be running (it could not be killed)."
-        raise ExecTimedOut(
-            f"'{shlex.join(argv)}' in deploy/{deployment} did not finish within {timeout:g}s; {outcome}", killed=killed
-        )
+        raise timed_out(argv, f"deploy/{deployment}", timeout, killed)
     assert exit_code is not None  # a stream that closed in time has its exit code (or _exit_code raised)
     return ExecResult(exit_code, stdout, stderr)
 
@@ -91,10 +88,10 @@ def _kill(apis: Apis, pod: str, pid: str) -> bool:
     """SIGKILL one process of the container, with the shell's own kill (no procps needed)."""
     try:
         with kube_errors("killing the exec"):
-            code, _, _, timed_out = stream_exec(apis, pod, ["sh", "-c", f"kill -KILL {int(pid)}"], 5)
+            code, _, _, ran_out = stream_exec(apis, pod, kill_command(pid), 5)
     except LabError:
         return False
-    return not timed_out and code == 0
+    return not ran_out and code == 0
 
 
 @kube_call("reading logs")
