@@ -8,6 +8,7 @@ Not a test: it measures, it does not assert. Needs Docker and a Kubernetes (kind
 stand-in: ./course test sets both up).
 """
 
+import math
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_ROUNDS = 30
 PROBE_PERIOD, PROBE_THRESHOLD, PROBE_TIMEOUT = 5, 3, 1  # lesson 4's probe (timeoutSeconds: the default)
 MATRIX_PAUSE_S, MATRIX_SETTLE_S = 5, 4  # probe_timeout_matrix's defaults: what it must wait, at least
+# pid_exhaustion's stall cycle, and the zombies each stall leaves (one per exec probe: liveness, readiness)
+EXHAUSTION_CYCLE_S, EXHAUSTION_ZOMBIES_PER_STALL = 3.2, 2
 
 
 def timed(action) -> float:
@@ -138,8 +141,15 @@ def experiment_times() -> dict:
     )
     exhaustion = experiments.pid_exhaustion(target)
     results["experiment: PID exhaustion until restart"] = exhaustion.seconds
+    free = exhaustion.pids_limit - (exhaustion.series[0]["pids"] or 0)
+    stalls = math.ceil(free / EXHAUSTION_ZOMBIES_PER_STALL)
+    bound = stalls * EXHAUSTION_CYCLE_S
+    results[
+        f"ratio: exhaustion / ({free} free PIDs / {EXHAUSTION_ZOMBIES_PER_STALL} zombies per stall "
+        f"x {EXHAUSTION_CYCLE_S} s a stall = {bound:.0f} s)"
+    ] = exhaustion.seconds / bound
     reaping = experiments.accidental_reaping(target)
-    results["experiment: accidental reaping by BGSAVE"] = reaping["experiment seconds"]
+    results["experiment: accidental reaping by BGSAVE"] = reaping.experiment_seconds
     target.delete()
     print("matrix as measured:")
     for row in matrix.rows:

@@ -4,7 +4,8 @@
     LAB_TARGET          auto | kind | standin: the Kubernetes lessons 3-6 run on (default: auto)
     LAB_KUBE_CONTEXT    a workshop room's context: the participant's namespace on a shared cluster
     LAB_REGISTRY        the room's registry, for the course images
-    LAB_KUBERNETES      kind | standin: which cluster the Kubernetes tests use (and auto picks)
+    LAB_KUBERNETES      retired (LAB_TARGET names the cluster for the lessons and the tests
+                        alike): read only to say so
     LAB_SOLUTIONS       1: the exercises' cells fill in the solutions (instructors, CI)
     REDIS_IMAGE, PYTHON_IMAGE   another base image for the course's Dockerfiles
     KUBECONFIG, XDG_STATE_HOME  as everywhere else
@@ -28,7 +29,7 @@ class Config:
     target: str = "auto"
     kube_context: str | None = None
     registry: str | None = None
-    kubernetes: str | None = None
+    retired_kubernetes: str | None = None  # LAB_KUBERNETES, set: an old setting to replace
     solutions: bool = False
     base_images: dict[str, str] = field(default_factory=dict)  # build argument -> image
     kubeconfig: list[Path] = field(default_factory=list)  # KUBECONFIG's files, else ~/.kube/config
@@ -41,7 +42,7 @@ class Config:
             target=environ.get("LAB_TARGET", "auto").lower(),
             kube_context=environ.get("LAB_KUBE_CONTEXT") or None,
             registry=environ.get("LAB_REGISTRY") or None,
-            kubernetes=environ.get("LAB_KUBERNETES") or None,
+            retired_kubernetes=environ.get("LAB_KUBERNETES") or None,
             solutions=environ.get("LAB_SOLUTIONS") == "1",
             base_images={name: environ[name] for name in BASE_IMAGE_VARIABLES if environ.get(name)},
             kubeconfig=[Path(p).expanduser() for p in environ.get("KUBECONFIG", "").split(os.pathsep) if p]

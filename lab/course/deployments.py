@@ -39,20 +39,25 @@ def redis_deployment(
     period: int = 2,
     timeout: int = 1,
     failure_threshold: int = 1000,
+    readiness_too: bool = False,
 ) -> Manifest:
-    """A one-replica redis Deployment with an exec liveness probe, as the learner would write it."""
+    """A one-replica redis Deployment with an exec liveness probe, as the learner would write it;
+    with ``readiness_too``, a readiness probe that runs the same command (as many charts have)."""
+    liveness = {
+        "exec": {"command": probe},
+        "periodSeconds": period,
+        "timeoutSeconds": timeout,
+        "failureThreshold": failure_threshold,
+    }
     container: JsonObject = {
         "name": "redis",
         "image": settings.REDIS_TINI.tag,
         "imagePullPolicy": "IfNotPresent",
         "args": REDIS_COMMAND,
-        "livenessProbe": {
-            "exec": {"command": probe},
-            "periodSeconds": period,
-            "timeoutSeconds": timeout,
-            "failureThreshold": failure_threshold,
-        },
+        "livenessProbe": liveness,
     }
+    if readiness_too:
+        container["readinessProbe"] = {**liveness, "failureThreshold": 3}
     if redis_is_pid1:
         container["command"] = REDIS_AS_PID1
     spec = {

@@ -3,8 +3,9 @@
 `redis-cache` is another team's redis in your namespace. Its container runs a maintenance
 job next to redis (a redis-cli that pauses redis for 2.5 s every few seconds, as a slow
 snapshot or compaction would), its `command` makes redis-server PID 1 (it replaces the
-image's tini ENTRYPOINT), and its liveness probe goes through a shell. Each pause times out
-a probe; containerd or Docker kills the probe's `sh`; its redis-cli is orphaned to
+image's tini ENTRYPOINT), and its liveness probe goes through a shell, as does a readiness
+probe with the same command (which one redis does not need: lesson 4). Each pause times
+out both probes; containerd or Docker kills each probe's `sh`; its redis-cli is orphaned to
 redis-server, which never reaps it; the zombies fill the pod's PIDs; a probe can no longer
 fork, fails three times in a row, and the container is restarted, which wipes the
 evidence. The learner finds this with the commands a person would type, then fixes the
@@ -42,8 +43,18 @@ YOUR_FIX_FILE = "05-redis-cache-fixed.yaml"
 MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 4.5 CLIENT PAUSE 2500 ALL >/dev/null"
 
 
+def _probe() -> json_types.KubeDict:
+    return {
+        "exec": {"command": ["sh", "-c", "redis-cli ping"]},
+        "periodSeconds": 1,
+        "timeoutSeconds": 1,
+        "failureThreshold": 3,
+    }
+
+
 def pod_spec() -> json_types.KubeDict:
-    """The pod spec as the other team wrote it."""
+    """The pod spec as the other team wrote it: the same shell-form probe for liveness and
+    readiness, so each pause leaves two zombies."""
     return {
         "terminationGracePeriodSeconds": 5,
         "containers": [
@@ -52,12 +63,8 @@ def pod_spec() -> json_types.KubeDict:
                 "image": settings.REDIS_TINI.tag,
                 "imagePullPolicy": "IfNotPresent",
                 "command": ["sh", "-c", f"({MAINTENANCE}) & exec docker-entrypoint.sh redis-server --save ''"],
-                "livenessProbe": {
-                    "exec": {"command": ["sh", "-c", "redis-cli ping"]},
-                    "periodSeconds": 1,
-                    "timeoutSeconds": 1,
-                    "failureThreshold": 3,
-                },
+                "livenessProbe": _probe(),
+                "readinessProbe": _probe(),
             }
         ],
     }
@@ -162,7 +169,7 @@ def gather_clues(target: Target, timeline: list[Row], settle_seconds: float = 8)
 # -- the fix, measured -----------------------------------------------------------------------------
 
 
-def measure_fix(target: Target, spec: json_types.KubeDict, seconds: float = 20) -> Row:
+def measure_fix(target: Target, spec: json_types.KubeDict, seconds: float = 15) -> Row:
     """Deploy the fixed spec as redis-cache and watch it for ``seconds`` while its job keeps
     pausing redis: restarts, probe failures (the pauses still time probes out), zombies."""
     start(target, spec, YOUR_FIX_FILE)

@@ -39,8 +39,6 @@ def target_name() -> str:
 def _why(name: str) -> str:
     if config.current().target != "auto":
         return "forced by LAB_TARGET"
-    if config.current().kubernetes == name:
-        return "forced by LAB_KUBERNETES"
     return {"kind": "kind is installed", "standin": "kind is not installed; the Kubernetes stand-in is up"}[name]
 
 

@@ -8,11 +8,7 @@ tests/contract/ proves each promise on the Kubernetes this machine has.
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import (
-    Protocol,
-    TypedDict,
-    runtime_checkable,
-)
+from typing import Protocol, TypedDict, Unpack, runtime_checkable
 
 from lab.core.json_types import Row
 from lab.engine.exec_result import ExecResult
@@ -26,6 +22,16 @@ class NodeImages(TypedDict):
     ready: bool
     missing: list[str]  # the images it lacks ([] also when ``full``: unknown)
     full: bool  # its status lists the kubelet's maximum of images: the lab's may be left out
+
+
+class WatchOptions(TypedDict, total=False):
+    """What Target.watch takes besides its seconds, each optional."""
+
+    until: Callable[[], bool] | None  # stop as soon as this is true
+    on_tick: Callable[[float], None] | None  # called every interval, with the seconds since the start
+    on_event: Callable[[Row], None] | None  # called with each new row, as it comes
+    interval: float  # seconds between two looks (default 1)
+    deployments: Iterable[str] | None  # only these (default: every Deployment)
 
 
 @runtime_checkable
@@ -106,16 +112,7 @@ class Target(Protocol):
     def pids_limit(self, deployment: str) -> int:
         """The pod's PID limit (the kubelet's podPidsLimit); 0 when none or unknown."""
 
-    def watch(
-        self,
-        seconds: float,
-        *,
-        until: Callable[[], bool] | None = None,
-        on_tick: Callable[[float], None] | None = None,
-        on_event: Callable[[Row], None] | None = None,
-        interval: float = 1,
-        deployments: Iterable[str] | None = None,
-    ) -> list[Row]:
+    def watch(self, seconds: float, **options: Unpack[WatchOptions]) -> list[Row]:
         """Follow every Deployment (or those `deployments`) for at most `seconds`, or until
         `until()`: one row per failed probe run ("probe failed") and per restart
         ("restarted"), counted from the source of truth, not from Events; and one row per

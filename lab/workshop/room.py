@@ -20,7 +20,7 @@ from lab.core.json_types import KubeDicts
 from lab.core.waiting import ticks, wait_until
 from lab.course import progress
 from lab.targets.kubernetes import kubelet_readings
-from lab.targets.kubernetes.kube_api import kube_call, new_client, read_or_none
+from lab.targets.kubernetes.kube_api import call_or_none, kube_call, new_client, read_or_none
 from lab.views.tables import Table
 from lab.workshop import room_isolation, room_kubeconfig, room_objects
 
@@ -382,13 +382,8 @@ class Room:
         return names
 
     def _delete_namespace(self, name: str) -> None:
-        from kubernetes.client.exceptions import ApiException
-
-        try:
-            self.core().delete_namespace(name, _preload_content=False)
-        except ApiException as error:
-            if error.status not in (404, 409):  # gone, or already being deleted: that is what we want
-                raise
+        # 404: gone, 409: already being deleted; either is what we want
+        call_or_none((404, 409), self.core().delete_namespace, name, _preload_content=False)
 
     def _remaining(self) -> list[str]:
         return [object_name(ns) for ns in self.core().list_namespace(label_selector=self.selector()).items]

@@ -53,7 +53,7 @@ def test_kind_cluster_is_the_one_the_lab_expects():
 def test_it_runs_the_readme_test_command_with_kind_as_the_kubernetes():
     run = next(s for s in STEPS if "run" in s and "course" in s["run"])
     assert run["run"].strip() == readme_test_command()
-    assert run["env"] == {"LAB_KUBERNETES": "kind"}  # lessons 3-6 and the Kubernetes tests, on kind
+    assert run["env"] == {"LAB_TARGET": "kind"}  # lessons 3-6 and the Kubernetes tests, on kind
     assert readme_test_command() in (ROOT / ".ci" / "run").read_text()  # the same command as CI here
 
 

@@ -19,7 +19,6 @@ def test_every_variable_lands_in_its_field():
             "LAB_TARGET": "Kind",
             "LAB_KUBE_CONTEXT": "room",
             "LAB_REGISTRY": "reg:5000",
-            "LAB_KUBERNETES": "standin",
             "LAB_SOLUTIONS": "1",
             "REDIS_IMAGE": "my/redis:7",
             "KUBECONFIG": f"/a{os.pathsep}/b",
@@ -27,7 +26,7 @@ def test_every_variable_lands_in_its_field():
         }
     )
     assert read.prefix == "ada" and read.target == "kind" and read.kube_context == "room"
-    assert read.registry == "reg:5000" and read.kubernetes == "standin" and read.solutions
+    assert read.registry == "reg:5000" and read.solutions
     assert read.base_images == {"REDIS_IMAGE": "my/redis:7"}
     assert read.kubeconfig == [Path("/a"), Path("/b")] and read.state_home == Path("/state")
 

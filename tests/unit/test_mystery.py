@@ -26,8 +26,14 @@ def spec_with(change) -> str:
     return yaml.safe_dump(spec)
 
 
-def exec_form_probe(spec, container):
+def exec_form_probes(spec, container):
     container["livenessProbe"]["exec"]["command"] = ["redis-cli", "ping"]
+    container["readinessProbe"]["exec"]["command"] = ["redis-cli", "ping"]
+
+
+def exec_form_liveness_and_no_readiness(spec, container):
+    container["livenessProbe"]["exec"]["command"] = ["redis-cli", "ping"]
+    del container["readinessProbe"]  # one redis needs none (lesson 4)
 
 
 def tini_pid1(spec, container):
@@ -47,7 +53,14 @@ def shell_execs_tini(spec, container):
     container["command"] = container["command"][:-1] + [script]
 
 
-FIXES = [exec_form_probe, tini_pid1, tini_s_pid1, shared_pid_namespace, shell_execs_tini]
+FIXES = [
+    exec_form_probes,
+    exec_form_liveness_and_no_readiness,
+    tini_pid1,
+    tini_s_pid1,
+    shared_pid_namespace,
+    shell_execs_tini,
+]
 
 
 def no_job(spec, container):
@@ -131,7 +144,7 @@ def test_each_wrong_fix_names_its_mistake(answer, mistake):
 @pytest.mark.parametrize("result,mistake", MEASURED_WRONG, ids=[m for _, m in MEASURED_WRONG])
 def test_a_measurement_that_shows_no_fix_fails(result, mistake):
     with pytest.raises(CheckFailed) as failed:
-        mystery.check_fix(spec_with(exec_form_probe), measure=RecordingMeasure(result))
+        mystery.check_fix(spec_with(exec_form_probes), measure=RecordingMeasure(result))
     assert failed.value.mistake == mistake
 
 

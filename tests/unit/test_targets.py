@@ -20,7 +20,7 @@ def no_standin(monkeypatch, tmp_path):
 
 @pytest.fixture
 def auto(monkeypatch):
-    """Neither LAB_TARGET nor LAB_KUBERNETES set: the lab decides."""
+    """LAB_TARGET unset (and the retired LAB_KUBERNETES): the lab decides."""
     monkeypatch.delenv("LAB_TARGET", raising=False)
     monkeypatch.delenv("LAB_KUBERNETES", raising=False)
 
@@ -82,12 +82,19 @@ def test_auto_picks_the_standin_when_it_is_up_and_kind_is_not_installed(monkeypa
     assert lab.target_name() == "standin"
 
 
-def test_auto_takes_the_cluster_the_tests_use(monkeypatch, tmp_path, no_standin, auto):
-    """One decision for the notebooks and the tests: LAB_KUBERNETES, when set, wins over
-    what is installed."""
+def test_lab_target_wins_over_what_is_installed(monkeypatch, tmp_path, no_standin):
+    """One variable for the notebooks and the tests: LAB_TARGET, when set, is the answer."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setenv("LAB_KUBERNETES", "standin")
+    monkeypatch.setenv("LAB_TARGET", "standin")
     assert lab.target_name() == "standin"
+
+
+def test_the_retired_variable_says_what_replaces_it(monkeypatch):
+    monkeypatch.setenv("LAB_KUBERNETES", "kind")
+    with pytest.raises(
+        lab.LabError, match="^LAB_KUBERNETES is gone: .* Fix: unset LAB_KUBERNETES and set LAB_TARGET=kind"
+    ):
+        lab.target_name()
 
 
 def test_unknown_target_is_a_clear_error(monkeypatch):

@@ -11,13 +11,12 @@ import os
 from lab.core.json_types import KubeDict
 from lab.course.exercises.registry import (
     UNKNOWN_FIELD_CONCEPT,
-    YAML_CONCEPT,
-    YAML_FIELD,
     Exercise,
     Mistake,
     answer_or_solution,
     did_you_mean,
     fail,
+    invalid_yaml,
     load_yaml,
     passed,
 )
@@ -53,7 +52,7 @@ LIVENESS_MISTAKES = {
         "with the probe's fields under it; then save the file.",
         PROBE_ANSWER,
     ),
-    "invalid-yaml": Mistake(YAML_CONCEPT, YAML_FIELD, PROBE_ANSWER),
+    "invalid-yaml": invalid_yaml(PROBE_ANSWER),
     "not-one-key": Mistake(
         "the block sits under the redis container in work/k8s/redis.yaml, next to image and ports: "
         "one key, whose value is the probe.",

@@ -42,6 +42,11 @@ class Mistake:
         return (self.concept, self.field, self.answer)[level - 1]
 
 
+def invalid_yaml(answer: str) -> Mistake:
+    """The mistake every YAML answer can make: text that does not parse."""
+    return Mistake(YAML_CONCEPT, YAML_FIELD, answer)
+
+
 @dataclass(frozen=True)
 class Exercise:
     key: str  # also the solution's file name in solutions/
@@ -78,6 +83,13 @@ def fail(exercise: Exercise, mistake_id: str, what: str) -> NoReturn:
     hint = exercise.mistakes[mistake_id].hint(level)
     more = " (run the cell again for a more specific hint)" if level < HINT_LEVELS else ""
     raise _check_failed(f"{exercise.title}: {what} Hint {level} of {HINT_LEVELS}: {hint}{more}", mistake_id, level)
+
+
+def fail_if_zombies_measured(exercise: Exercise, measured: Mapping[str, object], failed: str, detail: str = "") -> None:
+    """A measured stall's verdict on what it left: any zombie is the mistake "zombies-measured"."""
+    if measured["zombies"] != 0:
+        zombies = f"{measured['zombies']} zombies" + (f" ({detail})" if detail else "")
+        fail(exercise, "zombies-measured", f"measured {measured['timed_out_probes']} {failed} and {zombies}.")
 
 
 def passed(exercise: Exercise, message: str) -> None:

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from lab.core.json_types import Row
 from lab.course.exercises.registry import (
     UNKNOWN_FIELD_CONCEPT,
-    YAML_CONCEPT,
-    YAML_FIELD,
     Exercise,
     Mistake,
     answer_or_solution,
     fail,
+    fail_if_zombies_measured,
+    invalid_yaml,
     load_yaml,
     passed,
 )
@@ -29,7 +29,7 @@ SHELLS = ("sh", "bash", "dash")
 ANSWER = 'command: ["sh", "-c", "exec redis-cli ping"]'
 
 SHELL_PROBE_MISTAKES = {
-    "invalid-yaml": Mistake(YAML_CONCEPT, YAML_FIELD, ANSWER),
+    "invalid-yaml": invalid_yaml(ANSWER),
     "not-one-key": Mistake(
         UNKNOWN_FIELD_CONCEPT, "write one key, command, the probe's exec.command, with its list.", ANSWER
     ),
@@ -114,12 +114,6 @@ def check_shell_probe(answer: str, measure: Callable[[list[str]], Row] | None = 
     measured = measure(command)
     if measured["timed_out_probes"] == 0:
         fail(ex, "nothing-failed", "no probe failed during the 5 s stall.")
-    if measured["zombies"] != 0:
-        fail(
-            ex,
-            "zombies-measured",
-            f"measured {measured['timed_out_probes']} failed probes and "
-            f"{measured['zombies']} zombies ({measured['zombie_commands']}).",
-        )
+    fail_if_zombies_measured(ex, measured, "failed probes", str(measured["zombie_commands"]))
     passed(ex, f"{measured['timed_out_probes']} failed probes, 0 zombies, redis-server still PID 1: {_why(command)}")
     return command

@@ -15,6 +15,7 @@ from lab.course.exercises.registry import (
     answer_or_solution,
     did_you_mean,
     fail,
+    fail_if_zombies_measured,
     load_yaml,
     passed,
 )
@@ -108,11 +109,6 @@ def check_zombie_fix(answer: str, measure: Callable[[KubeDict], Row] | None = No
     measured = measure(_spec_to_measure(spec))
     if measured["timed_out_probes"] == 0:
         fail(ex, "nothing-timed-out", "no probe timed out during the stall, so nothing was tested.")
-    if measured["zombies"] != 0:
-        fail(
-            ex,
-            "zombies-measured",
-            f"measured {measured['timed_out_probes']} timed-out probes and {measured['zombies']} zombies.",
-        )
+    fail_if_zombies_measured(ex, measured, "timed-out probes")
     passed(ex, f"{how}: measured {measured['timed_out_probes']} timed-out probes, 0 zombies{note}")
     return measured

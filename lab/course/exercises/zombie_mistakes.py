@@ -6,10 +6,9 @@ from lab.core import settings
 from lab.course.exercises.entrypoint import ENTRYPOINT_MISTAKES
 from lab.course.exercises.registry import (
     UNKNOWN_FIELD_CONCEPT,
-    YAML_CONCEPT,
-    YAML_FIELD,
     Exercise,
     Mistake,
+    invalid_yaml,
 )
 
 FIX_ANSWER = (
@@ -22,11 +21,9 @@ SHELL_PROBE_ANSWER = (
 )
 
 ZOMBIE_FIX_MISTAKES = {
-    "invalid-yaml": Mistake(
-        YAML_CONCEPT,
-        YAML_FIELD,
+    "invalid-yaml": invalid_yaml(
         "start from solutions/05-zombie-fix.yaml's layout: containers:, then '- name: redis' and its fields "
-        "indented under it.",
+        "indented under it."
     ),
     "not-a-pod-spec": Mistake(
         "the answer is a pod spec: the fields under the Deployment template's 'spec:', whose main field is containers.",
@@ -124,7 +121,8 @@ ZOMBIE_FIX = Exercise(
 )
 
 MYSTERY_ANSWERS = (
-    "one of: the probe in exec form, livenessProbe: {exec: {command: [redis-cli, ping]}, ...}; "
+    "one of: every exec probe in exec form, livenessProbe: {exec: {command: [redis-cli, ping]}, ...}, and "
+    "the same for readinessProbe (or no readinessProbe: one redis needs none); "
     "or tini as PID 1, command: [tini, --, sh, -c, <the same line>]; "
     "or shareProcessNamespace: true beside containers:"
 )
@@ -163,8 +161,9 @@ MYSTERY_MISTAKES = {
     ),
     "still-leaking": Mistake(
         "each timed-out probe's sh is killed and its redis-cli orphaned to PID 1; zombies pile up when PID 1 "
-        "does not reap. The clues showed which process is PID 1 and whose children the zombies are.",
-        "change one of: the probe's command (no process between the runtime and redis-cli), the container's "
+        "does not reap. Every exec probe does this, the readiness probe too. The clues showed which process "
+        "is PID 1 and whose children the zombies are.",
+        "change one of: every probe's command (no process between the runtime and redis-cli), the container's "
         "command (a reaper as PID 1), or the pod (shareProcessNamespace).",
         MYSTERY_ANSWERS,
     ),

@@ -80,8 +80,8 @@ def delete(apis: Apis, forwards: dict[str, PortForward], deployments: Iterable[s
         else:
             print("  (their pods stop in the background)")
         return
-    # Pods first, so the namespace controller finds nothing left to wait for: deleting a
-    # namespace with pods in it waits their whole grace period before checking again.
+    # Pods first, so the namespace controller finds nothing left to wait for: a namespace
+    # that still holds pod objects waits out their grace period before it checks again.
     mine = settings.PART_OF_SELECTOR
     show_command("kubectl", "delete", "deployment,service", "-n", ns, "-l", mine)
     _delete_deployments(apis, pods.deployments(apis))
@@ -93,6 +93,7 @@ def delete(apis: Apis, forwards: dict[str, PortForward], deployments: Iterable[s
             f"namespace {ns} is the room's: kept, with your progress in it (the instructor's 'room delete' removes it)"
         )
     else:
+        _remove_stopped_pods(apis, ns, mine)
         show_command("kubectl", "delete", "namespace", ns)
         _delete_ignoring_gone(apis.core().delete_namespace, ns, _preload_content=False)
         wait_namespace_gone(apis, ns)
@@ -117,6 +118,15 @@ def _delete_deployments(apis: Apis, names: list[str]) -> list[str]:
             apis.core().delete_collection_namespaced_pod(ns, label_selector=selector, _preload_content=False)
             selectors.append(selector)
     return selectors
+
+
+def _remove_stopped_pods(apis: Apis, ns: str, selector: str) -> None:
+    """Remove the objects of pods whose containers have all stopped. The kubelet would, after
+    its cleanup (about 25 s on 1.20), and until then deleting the namespace waits their grace
+    period and more (60-75 s measured at the end of lesson 5, against 6 s without them)."""
+    show_command("kubectl", "delete", "pod", "-n", ns, "-l", selector, "--grace-period=0", "--force")
+    print("  (their containers have stopped: only the pod objects are left for the kubelet to remove)")
+    apis.core().delete_collection_namespaced_pod(ns, label_selector=selector, grace_period_seconds=0)
 
 
 def _wait_pods_stopped(apis: Apis, selectors: list[str], what: str) -> None:

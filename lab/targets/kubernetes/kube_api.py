@@ -150,11 +150,17 @@ def kube_call(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 def read_or_none(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
     """``call(*args, **kwargs)``, or None when the API server answers 404 (the object is not
     there, or already gone): the one place the lab tells "absent" from a real error."""
+    return call_or_none((404,), call, *args, **kwargs)
+
+
+def call_or_none(statuses: tuple[int, ...], call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
+    """``call(*args, **kwargs)``, or None when the API server answers one of ``statuses``
+    (an answer the caller expects, such as 409 for a namespace already being deleted)."""
     from kubernetes.client.exceptions import ApiException
 
     try:
         return call(*args, **kwargs)
     except ApiException as error:
-        if error.status == 404:
+        if error.status in statuses:
             return None
         raise

@@ -6,6 +6,7 @@ question for the notebooks (kubernetes_target_name)."""
 import shutil
 
 from lab.core import config
+from lab.core.errors import LabError
 from lab.targets import kind_config
 from lab.targets.kubernetes.clusters import (
     STANDIN_CONTEXT,
@@ -18,16 +19,21 @@ GET_KUBERNETES = (
     "devcontainer, or, as root on Debian, start the stand-in: scripts/k8s-standin.sh up"
 )
 NONE_HERE = f"no Kubernetes for lessons 3-6. Fix: {GET_KUBERNETES}"
+# LAB_KUBERNETES once chose the tests' cluster beside LAB_TARGET: one variable now.
+KUBERNETES_RETIRED = (
+    "LAB_KUBERNETES is gone: LAB_TARGET names the Kubernetes for the lessons and the tests alike. "
+    "Fix: unset LAB_KUBERNETES and set LAB_TARGET=kind or LAB_TARGET=standin"
+)
 
 
 def kubernetes_target_name() -> str | None:
     """The one decision of which Kubernetes the lab and the tests use, "kind" or "standin":
-    the one LAB_TARGET names, else the one LAB_KUBERNETES names (the tests' setting, as the
-    kind workflow sets it), else kind when it is installed, else the stand-in when it is up;
-    None when neither is there yet."""
-    for wanted in (config.current().target, config.current().kubernetes):
-        if wanted in ("kind", "standin"):
-            return wanted
+    the one LAB_TARGET names (as the kind workflow sets it for the tests), else kind when it
+    is installed, else the stand-in when it is up; None when neither is there yet."""
+    if config.current().retired_kubernetes:
+        raise LabError(KUBERNETES_RETIRED)
+    if config.current().target in ("kind", "standin"):
+        return config.current().target
     if shutil.which("kind"):
         return "kind"
     return "standin" if StandinCluster.is_up() else None

@@ -9,7 +9,7 @@ from lab.core.errors import LabError
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes import kube_context
 from lab.targets.kubernetes.apis import Apis
-from lab.targets.kubernetes.kube_api import read_or_none
+from lab.targets.kubernetes.kube_api import call_or_none, read_or_none
 
 DELETE_TIMEOUT = 120  # seconds for pods and a namespace to be gone
 
@@ -96,14 +96,10 @@ def wait_namespace_gone(apis: Apis, ns: str) -> None:
 
 def room_pids_limit(apis: Apis, node: str) -> int:
     """The limit as the room's instructor read it (lab/workshop/room_objects.py); 0 if unknown."""
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        facts = apis.core().read_namespaced_config_map(settings.ROOM_CONFIGMAP, namespace()).data or {}
-    except ApiException as error:
-        if error.status in (403, 404):
-            return 0
-        raise
+    found = call_or_none((403, 404), apis.core().read_namespaced_config_map, settings.ROOM_CONFIGMAP, namespace())
+    if found is None:  # no room here, or not this participant's to read
+        return 0
+    facts = found.data or {}
     try:  # written by the instructor, but in the participant's namespace: read it defensively
         return int(json.loads(facts.get("pod-pids-limits", "{}")).get(node, 0))
     except (ValueError, TypeError, AttributeError):

@@ -7,7 +7,7 @@ from lab.core.errors import LabError, LabTimeout
 from lab.core.waiting import wait_until
 from lab.targets.kubernetes import kubelet_readings
 from lab.targets.kubernetes.apis import Apis
-from lab.targets.kubernetes.kube_api import KubeObject, kube_call
+from lab.targets.kubernetes.kube_api import KubeObject, call_or_none, kube_call
 from lab.targets.kubernetes.namespaces import namespace, room_pids_limit
 from lab.targets.kubernetes.pods import (
     pod_events,
@@ -17,22 +17,19 @@ from lab.targets.kubernetes.pods import (
     selector,
 )
 
+# What a room's participant gets when reading a node's kubelet (nodes/proxy is not theirs)
+NOT_OURS_TO_READ = (401, 403, 404)
 ProbeCounts = dict[str, dict[str, int]]  # per pod UID: {"successful": n, "failed": m}
 
 
 def probe_counts(apis: Apis, pods: list[KubeObject]) -> ProbeCounts | None:
     """Liveness results per pod UID, {"successful": n, "failed": m}, read from each node's
     kubelet once; None when this account may not read them."""
-    from kubernetes.client.exceptions import ApiException
-
     counts: ProbeCounts = {pod.metadata.uid: {"successful": 0, "failed": 0} for pod in pods}
     for node in sorted({pod.spec.node_name for pod in pods if pod.spec.node_name}):
-        try:
-            readings = kubelet_readings.probe_counts(apis.core(), node)
-        except ApiException as error:
-            if error.status in (401, 403, 404):
-                return None
-            raise
+        readings = call_or_none(NOT_OURS_TO_READ, kubelet_readings.probe_counts, apis.core(), node)
+        if readings is None:
+            return None
         for (uid, probe_type, result), value in readings.items():
             if uid in counts and probe_type == "Liveness" and result in counts[uid]:
                 counts[uid][result] = value
@@ -153,14 +150,8 @@ def liveness_passing(apis: Apis, deployment: str) -> bool:
 def pids_limit(apis: Apis, deployment: str, known: dict[str, int]) -> int:
     """The podPidsLimit of the kubelet that runs the pod (its /configz); 0 if unknown.
     ``known``: the limits read already, per node (filled in here)."""
-    from kubernetes.client.exceptions import ApiException
-
     node = running_pod(apis, deployment).spec.node_name
     if node not in known:
-        try:
-            known[node] = kubelet_readings.pod_pids_limit(apis.core(), node)
-        except ApiException as error:
-            if error.status not in (401, 403, 404):
-                raise
-            known[node] = room_pids_limit(apis, node)  # not ours to read in a room
+        limit = call_or_none(NOT_OURS_TO_READ, kubelet_readings.pod_pids_limit, apis.core(), node)
+        known[node] = room_pids_limit(apis, node) if limit is None else limit  # a room's, read by its instructor
     return known[node]

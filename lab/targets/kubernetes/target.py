@@ -9,17 +9,18 @@ module of its concern: applying, pods, pod_exec, probes, watching, services, del
 namespaces, under them all).
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import (
     TYPE_CHECKING,
+    Unpack,
 )
 
 from lab.core import console
 from lab.core.json_types import Row
 from lab.engine.exec_result import ExecResult
 from lab.targets import manifests
-from lab.targets.contract import NodeImages
+from lab.targets.contract import NodeImages, WatchOptions
 from lab.targets.kubernetes import (
     applying,
     deleting,
@@ -185,28 +186,11 @@ class KubernetesTarget:
         return probes.pids_limit(self._apis, deployment, self._pids_limits)
 
     # -- the watch (watching.py) -------------------------------------------------------------------
-    def watch(
-        self,
-        seconds: float,
-        *,
-        until: Callable[[], bool] | None = None,
-        on_tick: Callable[[float], None] | None = None,
-        on_event: Callable[[Row], None] | None = None,
-        interval: float = 1,
-        deployments: Iterable[str] | None = None,
-    ) -> list[Row]:
+    def watch(self, seconds: float, **options: Unpack[WatchOptions]) -> list[Row]:
         """Follow probe failures, restarts and events of every deployment (or those
         ``deployments``) for at most ``seconds``. Failures are counted by the kubelet
         (prober_probe_total), so the count stays true after it stops recording Events."""
-        return watching.watch(
-            self._apis,
-            seconds,
-            until=until,
-            on_tick=on_tick,
-            on_event=on_event,
-            interval=interval,
-            deployments=deployments,
-        )
+        return watching.watch(self._apis, seconds, **options)
 
     # -- addresses (services.py) ---------------------------------------------------------------------
     def url(self, service: str, port: int = 80) -> str:
