@@ -24,8 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_ROUNDS = 30
 PROBE_PERIOD, PROBE_THRESHOLD, PROBE_TIMEOUT = 5, 3, 1  # lesson 4's probe (timeoutSeconds: the default)
 MATRIX_PAUSE_S, MATRIX_SETTLE_S = 5, 4  # probe_timeout_matrix's defaults: what it must wait, at least
-# pid_exhaustion's stall cycle, and the zombies each stall leaves (one per exec probe: liveness, readiness)
-EXHAUSTION_CYCLE_S, EXHAUSTION_ZOMBIES_PER_STALL = 3.2, 2
 
 
 def timed(action) -> float:
@@ -118,6 +116,7 @@ def redis_with_liveness_probe() -> list:
 def experiment_times() -> dict:
     """Wall time of each experiment of lessons 4 and 5 on the Kubernetes here, and its outcome."""
     from lab.course import dockercoins, experiments
+    from lab.course.experiments.pid_exhaustion import CYCLE_SECONDS, ZOMBIES_PER_STALL
 
     target = lab.target()
     url = dockercoins.ensure_running(target)
@@ -142,12 +141,12 @@ def experiment_times() -> dict:
     exhaustion = experiments.pid_exhaustion(target)
     results["experiment: PID exhaustion until restart"] = exhaustion.seconds
     free = exhaustion.pids_limit - (exhaustion.series[0]["pids"] or 0)
-    stalls = math.ceil(free / EXHAUSTION_ZOMBIES_PER_STALL)
-    bound = stalls * EXHAUSTION_CYCLE_S
-    results[
-        f"ratio: exhaustion / ({free} free PIDs / {EXHAUSTION_ZOMBIES_PER_STALL} zombies per stall "
-        f"x {EXHAUSTION_CYCLE_S} s a stall = {bound:.0f} s)"
-    ] = exhaustion.seconds / bound
+    results["PIDs free when the exhaustion started"] = free
+    bound = math.ceil(free / ZOMBIES_PER_STALL) * CYCLE_SECONDS
+    if bound > 0:  # 0: no limit or no reading
+        results[
+            "ratio: exhaustion / (free PIDs / zombies per stall x seconds a stall: the fewest stalls that fill them)"
+        ] = exhaustion.seconds / bound
     reaping = experiments.accidental_reaping(target)
     results["experiment: accidental reaping by BGSAVE"] = reaping.experiment_seconds
     target.delete()

@@ -4,6 +4,8 @@ Every pod the lessons deploy outside k8s/ is built here, so a Deployment's shape
 selector, grace period) is written once.
 """
 
+import copy
+
 from lab.core import settings
 from lab.core.json_types import JsonObject
 from lab.course.redis import REDIS_COMMAND
@@ -57,7 +59,7 @@ def redis_deployment(
         "livenessProbe": liveness,
     }
     if readiness_too:
-        container["readinessProbe"] = {**liveness, "failureThreshold": 3}
+        container["readinessProbe"] = {**copy.deepcopy(liveness), "failureThreshold": 3}  # no YAML alias
     if redis_is_pid1:
         container["command"] = REDIS_AS_PID1
     spec = {

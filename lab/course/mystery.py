@@ -1,4 +1,4 @@
-"""Lesson 5's last exercise: a redis that restarts every few minutes, and nobody knows why.
+"""Lesson 5's last exercise: a redis that keeps restarting, and nobody knows why.
 
 `redis-cache` is another team's redis in your namespace. Its container runs a maintenance
 job next to redis (a redis-cli that pauses redis for 2.5 s every few seconds, as a slow

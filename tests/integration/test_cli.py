@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import lab
-from lab.core import settings
+from lab.core import config, settings
 from lab.targets.kubernetes.kubernetes_here import kubernetes_target_name
 from lab.workshop.bundle import load, save_images
 
@@ -20,7 +20,11 @@ def test_doctor_passes_here_and_names_the_kubernetes_for_lessons_3_to_5(docker_e
     result = cli("doctor", env=auto)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[ok  ] docker engine: Docker Engine" in result.stdout
-    kubernetes = kubernetes_target_name()
+    config.use(config.Config.from_environment(auto))  # the same answer as the subprocess's
+    try:
+        kubernetes = kubernetes_target_name()
+    finally:
+        config.use(None)
     assert (
         f"[ok  ] target: lessons 3-6 will run on: {kubernetes}"
         if kubernetes

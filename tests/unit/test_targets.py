@@ -12,6 +12,11 @@ from lab.targets.kubernetes.kubernetes_here import NONE_HERE
 from lab.targets.kubernetes.target import for_cluster, kind_target
 
 
+@pytest.fixture(autouse=True)
+def no_retired_variable(monkeypatch):
+    monkeypatch.delenv("LAB_KUBERNETES", raising=False)  # set, it is an error of its own (tested below)
+
+
 @pytest.fixture
 def no_standin(monkeypatch, tmp_path):
     monkeypatch.setattr(clusters, "STANDIN_KUBECONFIG", tmp_path / "no-standin-kubeconfig")

@@ -168,6 +168,4 @@ MYSTERY_MISTAKES = {
         MYSTERY_ANSWERS,
     ),
 }
-MYSTERY = Exercise(
-    "05-mystery-restarts.yaml", "05", "redis-cache, which restarts every few minutes: the fix", MYSTERY_MISTAKES
-)
+MYSTERY = Exercise("05-mystery-restarts.yaml", "05", "redis-cache, which keeps restarting: the fix", MYSTERY_MISTAKES)

@@ -28,6 +28,8 @@ NO_PID = ("fork", "resource temporarily unavailable", "exec failed")  # how a mi
 # empty). The pod's restartCount lags the restart by a second or two, so a stall sent in
 # that time would pause the new container and leave zombies in it; the key tells them apart.
 FIRST_CONTAINER_KEY = "lab:first-container"
+CYCLE_SECONDS = 3.2  # a 2.5 s stall, then 0.7 s for a probe to pass: never failureThreshold timeouts in a row
+ZOMBIES_PER_STALL = 2  # one per exec probe: the liveness and the readiness probe
 
 
 @dataclass
@@ -75,8 +77,12 @@ class _Sampler:
             self.on_sample(row)
 
     def _first_container(self) -> bool:
+        """The first container's redis answers (1: it has the key; 0: a restarted one). An
+        exec that cannot run raises, as the stall's own would: it is a sign of no PID left."""
         found = self.target.exec(NAME, ["redis-cli", "EXISTS", FIRST_CONTAINER_KEY], quiet=True)
-        return found.exit_code == 0 and found.output.strip() == "1"
+        if found.exit_code != 0 or found.stdout.strip() not in ("0", "1"):
+            raise LabError(f"the exec failed: {found.output.strip()[:120]}")
+        return found.stdout.strip() == "1"
 
     def stall_now_and_then(self, elapsed: float, *, cycle_seconds: float, pause_ms: int) -> None:
         if elapsed >= self.next_stall and self.target.restart_count(NAME) == 0:
@@ -98,7 +104,7 @@ def pid_exhaustion(
     target: Target,
     *,
     pause_ms: int = 2500,
-    cycle_seconds: float = 3.2,
+    cycle_seconds: float = CYCLE_SECONDS,
     timeout: float = 120,
     on_sample: Callable[[Row], None] | None = None,
 ) -> ExhaustionResult:
@@ -111,7 +117,9 @@ def pid_exhaustion(
     )
     with deployed(target, [manifest], ready_timeout=60):
         limit = target.pids_limit(NAME)
-        target.exec(NAME, ["redis-cli", "SET", FIRST_CONTAINER_KEY, "1"], quiet=True)
+        marked = target.exec(NAME, ["redis-cli", "SET", FIRST_CONTAINER_KEY, "1"], quiet=True)
+        if marked.stdout.strip() != "OK":
+            raise LabError(f"could not mark the first container's redis: {marked.output.strip()[:120]}")
         print(f"pids limit of the pod: {limit}; redis paused for {pause_ms / 1000:g}s every {cycle_seconds:g}s")
 
         def tick(elapsed: float) -> None:

@@ -123,10 +123,12 @@ def _delete_deployments(apis: Apis, names: list[str]) -> list[str]:
 def _remove_stopped_pods(apis: Apis, ns: str, selector: str) -> None:
     """Remove the objects of pods whose containers have all stopped. The kubelet would, after
     its cleanup (about 25 s on 1.20), and until then deleting the namespace waits their grace
-    period and more (60-75 s measured at the end of lesson 5, against 6 s without them)."""
+    period and more (60-77 s measured at the end of lesson 5, against about 6 s without them)."""
     show_command("kubectl", "delete", "pod", "-n", ns, "-l", selector, "--grace-period=0", "--force")
     print("  (their containers have stopped: only the pod objects are left for the kubelet to remove)")
-    apis.core().delete_collection_namespaced_pod(ns, label_selector=selector, grace_period_seconds=0)
+    apis.core().delete_collection_namespaced_pod(
+        ns, label_selector=selector, grace_period_seconds=0, _preload_content=False
+    )
 
 
 def _wait_pods_stopped(apis: Apis, selectors: list[str], what: str) -> None:

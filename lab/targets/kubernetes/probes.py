@@ -71,22 +71,30 @@ def describe(apis: Apis, deployment: str, *, events: int = 6) -> str:
     last = status.last_state.terminated if status and status.last_state else None
     if last:
         lines.append(f"Last State:     Terminated (Reason: {last.reason}, Exit Code: {last.exit_code})")
-    probe = pod.spec.containers[0].liveness_probe
+    container = pod.spec.containers[0]
+    probe = container.liveness_probe
     if probe and probe._exec:
         counts = (probe_counts(apis, [pod]) or {}).get(pod.metadata.uid, {})
-        lines.append(
-            f"Liveness:       exec [{' '.join(probe._exec.command)}] delay={probe.initial_delay_seconds or 0}s "
-            f"timeout={probe.timeout_seconds}s period={probe.period_seconds}s "
-            f"#success={probe.success_threshold} #failure={probe.failure_threshold}"
-        )
+        lines.append(f"Liveness:       {_probe_line(probe)}")
         if counts:
             lines.append(
                 f"  (the kubelet's count of its runs: {counts.get('successful', 0)} passed, "
                 f"{counts.get('failed', 0)} failed)"
             )
+    if container.readiness_probe and container.readiness_probe._exec:
+        lines.append(f"Readiness:      {_probe_line(container.readiness_probe)}")
     lines.append("Events (latest):")
     lines += [f"  {line[:150]}" for line in pod_events(apis, pod)[-events:]] or ["  <none>"]
     return "\n".join(lines)
+
+
+def _probe_line(probe: KubeObject) -> str:
+    """An exec probe as `kubectl describe pod` shows it."""
+    return (
+        f"exec [{' '.join(probe._exec.command)}] delay={probe.initial_delay_seconds or 0}s "
+        f"timeout={probe.timeout_seconds}s period={probe.period_seconds}s "
+        f"#success={probe.success_threshold} #failure={probe.failure_threshold}"
+    )
 
 
 @kube_call("reading probe results")
