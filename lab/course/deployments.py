@@ -14,6 +14,10 @@ from lab.targets.manifests import Manifest
 # Overriding the image's ENTRYPOINT (tini) with the official entrypoint script keeps
 # redis-server as PID 1 while tini stays installed in the image, for the probe variants.
 REDIS_AS_PID1 = ["docker-entrypoint.sh"]
+# A probe as many compose files and charts write it: redis-cli exits 0 even when redis answers
+# with an error (LOADING, NOAUTH; its -e flag, since redis 6.2, changes that), so a shell checks
+# the answer. Under redis-server as PID 1 a timeout orphans both of the shell's children.
+CHECKED_PING = ["sh", "-c", "redis-cli ping | grep -q PONG"]
 
 
 def deployment(name: str, pod_spec: JsonObject, *, source: str) -> Manifest:

@@ -213,10 +213,11 @@ def loading_fools_plain_ping(rows: Sequence[Row]) -> None:
 EVENT_BURST = 25  # client-go's spam filter: about 25 events per object, then one per 5 minutes
 
 
-def events_stop_after_a_burst(exhaustion: ExhaustionResult) -> None:
-    """Never more Unhealthy Events than probe failures, and past the burst, fewer (the
-    kubelet's event filter dropped the rest)."""
-    failures, events = exhaustion.probe_failures, exhaustion.failure_events
+def events_stop_after_a_burst(target: Target, deployment: str) -> None:
+    """Never more Unhealthy Events than liveness failures the kubelet counted for the pod, and
+    past the burst, fewer (the kubelet's event filter dropped the rest)."""
+    events = target.unhealthy_events(deployment)  # read first: the count only grows after it
+    failures = len(target.failed_probes(deployment))
     problems = []
     if events > failures:
         problems.append(f"{events} Unhealthy events for {failures} failures")

@@ -3,11 +3,12 @@
 `redis-cache` is another team's redis in your namespace. Its container runs a maintenance
 job next to redis (a redis-cli that pauses redis for 2.5 s every few seconds, as a slow
 snapshot or compaction would), its `command` makes redis-server PID 1 (it replaces the
-image's tini ENTRYPOINT), and its liveness probe goes through a shell, as does a readiness
-probe with the same command (which one redis does not need: lesson 4). Each pause times
-out both probes; containerd or Docker kills each probe's `sh`; its redis-cli is orphaned to
-redis-server, which never reaps it; the zombies fill the pod's PIDs; a probe can no longer
-fork, fails three times in a row, and the container is restarted, which wipes the
+image's tini ENTRYPOINT), and its liveness probe is a shell that checks redis' answer
+(`redis-cli ping | grep -q PONG`), as is a readiness probe with the same command (which one
+redis does not need: lesson 4). Each pause times out both probes; containerd or Docker kills
+each probe's `sh`; its redis-cli and grep are orphaned to redis-server, which never reaps
+them; the zombies (four a pause) fill the pod's PIDs; a probe can no longer fork, fails
+three times in a row, and the container is restarted, about every 30 s, which wipes the
 evidence. The learner finds this with the commands a person would type, then fixes the
 pod spec, and the fix is measured: the job keeps pausing redis, yet nothing restarts and
 no zombie is left.
@@ -24,6 +25,7 @@ import yaml
 from lab.core import json_types, settings
 from lab.core.errors import LabError
 from lab.core.json_types import Row
+from lab.core.waiting import ticks
 from lab.course import deployments
 from lab.course.exercises import MYSTERY as EXERCISE
 from lab.course.exercises.registry import fail, passed
@@ -45,7 +47,7 @@ MAINTENANCE = "sleep 2; exec redis-cli -r -1 -i 4.5 CLIENT PAUSE 2500 ALL >/dev/
 
 def _probe() -> json_types.KubeDict:
     return {
-        "exec": {"command": ["sh", "-c", "redis-cli ping"]},
+        "exec": {"command": list(deployments.CHECKED_PING)},
         "periodSeconds": 1,
         "timeoutSeconds": 1,
         "failureThreshold": 3,
@@ -54,7 +56,7 @@ def _probe() -> json_types.KubeDict:
 
 def pod_spec() -> json_types.KubeDict:
     """The pod spec as the other team wrote it: the same shell-form probe for liveness and
-    readiness, so each pause leaves two zombies."""
+    readiness, so each pause leaves four zombies (redis-cli and grep, twice)."""
     return {
         "terminationGracePeriodSeconds": 5,
         "containers": [
@@ -138,12 +140,23 @@ def _process_table(target: Target, attempts: int = 3) -> ProcessTable:
     return pod_process_table(target, NAME)  # the last attempt: its error is the one to show
 
 
-def gather_clues(target: Target, timeline: list[Row], settle_seconds: float = 8) -> Clues:
+def _until_it_leaks_again(target: Target, seconds: float = 15) -> None:
+    """Wait (at most ``seconds``) until the restarted container shows zombies again: its job's
+    first pause ends about 4.5 s after it starts. Then the table has something to show."""
+    for _ in ticks(seconds, interval=1):
+        try:
+            if pod_process_table(target, NAME, quiet=True).zombies:
+                return
+        except LabError:
+            pass  # restarting again: the next look tells
+
+
+def gather_clues(target: Target, timeline: list[Row]) -> Clues:
     """What `kubectl describe pod` and a process table show a few seconds after a restart."""
     # After a few restarts the kubelet waits before the next start (back-off, 10 s doubling
     # up to 5 minutes): wait until the container runs again before looking inside it.
     target.wait_ready(timeout=330, names=[NAME])
-    time.sleep(settle_seconds)  # a few pauses, so that what leaks has leaked again
+    _until_it_leaks_again(target)
     described = target.describe(NAME)
     print(described)
     table = _process_table(target)

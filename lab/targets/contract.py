@@ -100,6 +100,10 @@ class Target(Protocol):
         """One identifier per failed liveness probe run of the current pod, stable across
         calls."""
 
+    def passed_probes(self, deployment: str) -> int | None:
+        """How many liveness probe runs of the current pod have passed; None when the
+        kubelet's count cannot be read (a participant without access to the node)."""
+
     def unhealthy_events(self, deployment: str) -> int:
         """How many failed liveness runs the pod's Events report (what `kubectl describe pod`
         shows): the kubelet stops recording them after a burst of about 25 per pod

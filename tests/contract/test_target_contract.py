@@ -10,6 +10,7 @@ import pytest
 
 import lab
 from lab.core import settings
+from lab.core.waiting import wait_until
 from lab.course import experiments
 from lab.engine.exec_result import ExecTimedOut
 from lab.engine.processes import pod_process_table
@@ -130,6 +131,25 @@ def test_the_watch_counts_every_failure_past_the_kubelets_event_burst(target):
     recorded = target.unhealthy_events(STEADY)
     assert recorded < len(failures), f"{recorded} Unhealthy events for {len(failures)} failures"
     assert target.restart_count(STEADY) == 0
+
+
+def test_passed_probes_count_each_passing_run(target):
+    """The kubelet's count of passing runs grows with each run (a probe every second), and
+    stands still while the probe fails: what lesson 5's sampling waits on after a pause."""
+    before = target.passed_probes(STEADY)
+    assert before is not None, "the kubelet's counts are readable here (kind, the stand-in)"
+    grown = wait_until(
+        lambda: (target.passed_probes(STEADY) or 0) > before, timeout=10, what="a passing run", interval=0.5
+    )
+    assert grown
+    fail_probe(target, STEADY, True)
+    try:
+        time.sleep(2)  # a run that had started before the file existed may still pass
+        failing_since = target.passed_probes(STEADY)
+        time.sleep(3)  # three runs, all failing
+        assert target.passed_probes(STEADY) == failing_since
+    finally:
+        fail_probe(target, STEADY, False)
 
 
 def test_failed_probes_restart_the_container_in_place(target):

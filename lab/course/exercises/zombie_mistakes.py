@@ -121,8 +121,9 @@ ZOMBIE_FIX = Exercise(
 )
 
 MYSTERY_ANSWERS = (
-    "one of: every exec probe in exec form, livenessProbe: {exec: {command: [redis-cli, ping]}, ...}, and "
-    "the same for readinessProbe (or no readinessProbe: one redis needs none); "
+    "one of: every exec probe in exec form, livenessProbe: {exec: {command: [redis-cli, -e, ping]}, ...} "
+    "(-e: exit 1 when redis answers an error, the grep's job), and the same for readinessProbe (or no "
+    "readinessProbe: one redis needs none); "
     "or tini as PID 1, command: [tini, --, sh, -c, <the same line>]; "
     "or shareProcessNamespace: true beside containers:"
 )
@@ -160,10 +161,10 @@ MYSTERY_MISTAKES = {
         MYSTERY_ANSWERS,
     ),
     "still-leaking": Mistake(
-        "each timed-out probe's sh is killed and its redis-cli orphaned to PID 1; zombies pile up when PID 1 "
-        "does not reap. Every exec probe does this, the readiness probe too. The clues showed which process "
+        "each timed-out probe's sh is killed and its redis-cli and grep orphaned to PID 1; zombies pile up "
+        "when PID 1 does not reap. Every exec probe does this, the readiness probe too. The clues showed which process "
         "is PID 1 and whose children the zombies are.",
-        "change one of: every probe's command (no process between the runtime and redis-cli), the container's "
+        "change one of: every probe's command (no shell: redis-cli alone, exec form), the container's "
         "command (a reaper as PID 1), or the pod (shareProcessNamespace).",
         MYSTERY_ANSWERS,
     ),

@@ -1,13 +1,14 @@
 """Lesson 5: zombies use up the pod's PIDs until the probe itself cannot fork.
 
-Shell-form probes under redis as PID 1, and short stalls (fewer timeouts in a row than
-failureThreshold) that each leave zombies behind. Each stall leaves one per exec probe:
-containerd or Docker kills the timed-out `sh`, but waits for the probe's output pipe to
-close, which the orphaned redis-cli holds until the pause ends. The pod has a readiness
+Shell probes that check redis' answer (`redis-cli ping | grep -q PONG`) under redis as PID 1,
+and short stalls (fewer timeouts in a row than failureThreshold) that each leave zombies
+behind. Each stall times out each exec probe once: containerd or Docker kills the timed-out
+`sh`, but waits for the probe's output pipe to close, which the orphaned redis-cli and grep
+hold until the pause ends; then both exit, and neither is reaped. The pod has a readiness
 probe with the same command beside its liveness probe (as many charts do), so each stall
-leaves two and the PIDs run out in about half the time (49 s against 92 s, measured on the
-stand-in). When no PID is left, the liveness probe fails three times and the restart
-"fixes" it.
+leaves four zombies, and the 26 free PIDs run out in about 25 s on the stand-in (with
+`sh -c "redis-cli ping"` and the liveness probe alone: 92 s). When no PID is left, the
+liveness probe fails three times and the restart "fixes" it.
 """
 
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from lab.core.errors import LabError
 from lab.core.json_types import Row
-from lab.course.deployments import redis_deployment
+from lab.course.deployments import CHECKED_PING, redis_deployment
 from lab.course.experiments.stall import stall
 from lab.engine.processes import pod_process_table
 from lab.targets.contract import Target
@@ -29,7 +30,7 @@ NO_PID = ("fork", "resource temporarily unavailable", "exec failed")  # how a mi
 # that time would pause the new container and leave zombies in it; the key tells them apart.
 FIRST_CONTAINER_KEY = "lab:first-container"
 CYCLE_SECONDS = 3.2  # a 2.5 s stall, then 0.7 s for a probe to pass: never failureThreshold timeouts in a row
-ZOMBIES_PER_STALL = 2  # one per exec probe: the liveness and the readiness probe
+ZOMBIES_PER_STALL = 4  # redis-cli and grep, from each exec probe: the liveness and the readiness probe
 
 
 @dataclass
@@ -112,9 +113,7 @@ def pid_exhaustion(
     restarts. The node's podPidsLimit applies (32 on kind-config.yaml's worker and on the stand-in)."""
     started = time.monotonic()
     sampler = _Sampler(target, on_sample)
-    manifest = redis_deployment(
-        NAME, ["sh", "-c", "redis-cli ping"], period=1, timeout=1, failure_threshold=3, readiness_too=True
-    )
+    manifest = redis_deployment(NAME, CHECKED_PING, period=1, timeout=1, failure_threshold=3, readiness_too=True)
     with deployed(target, [manifest], ready_timeout=60):
         limit = target.pids_limit(NAME)
         marked = target.exec(NAME, ["redis-cli", "SET", FIRST_CONTAINER_KEY, "1"], quiet=True)

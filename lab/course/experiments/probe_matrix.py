@@ -150,20 +150,25 @@ def measure_stall(
     work_file: str = "05-experiment.yaml",
 ) -> tuple[dict[str, Row], list[Row]]:
     """Deploy ``objects`` from work/``work_file``, pause every redis at once, sample zombies
-    every half second; return per deployment {PID 1, timed-out probes, zombies, zombie
-    commands} and the samples. Removes what it deployed, also when interrupted."""
+    every half second until every pod's probe has passed again after the pause (at most
+    ``settle_seconds`` after it); return per deployment {PID 1, timed-out probes, zombies,
+    zombie commands} and the samples. Removes what it deployed, also when interrupted."""
     with deployed(target, objects, work_file=work_file) as names:
         before = {name: target.failed_probes(name) for name in names}  # e.g. while redis started
         for name in names:
             stall(target, name, pause_ms, quiet=False)
         timeouts: dict[str, set[str]] = {name: set() for name in names}
         series: list[Row] = []
+        settled = _Settling(target, names, after_seconds=pause_ms / 1000)
         print(f"redis paused for {pause_ms / 1000:g}s in {len(names)} pod(s); sampling...")
         for elapsed in ticks(pause_ms / 1000 + settle_seconds, interval=0.5):
+            done = settled(elapsed)  # asked before sampling, so that the last sample counts everything
             for name in names:
                 timeouts[name] |= target.failed_probes(name) - before[name]  # all timeouts: redis is paused
                 table = pod_process_table(target, name, quiet=True)
                 series.append({"t": round(elapsed, 1), "deployment": name, "zombies": len(table.zombies)})
+            if done:
+                break
         measured = {}
         for name in names:
             table = pod_process_table(target, name, quiet=True)
@@ -174,6 +179,31 @@ def measure_stall(
                 "zombie_commands": ", ".join(sorted({z.comm for z in table.zombies})) or "-",
             }
     return measured, series
+
+
+class _Settling:
+    """Whether every pod's liveness probe has passed since the pauses ended. The kubelet runs
+    a pod's probe one run at a time, so a pass after the pause comes after every run the
+    pause timed out has been counted, and after its orphans have exited (the runtime waits
+    for them: they hold the probe's output pipe). Without the kubelet's counts (a room's
+    participant) it never says so, and the sampling runs its full time."""
+
+    def __init__(self, target: Target, names: list[str], *, after_seconds: float):
+        self.target, self.names, self.after_seconds = target, names, after_seconds
+        self.passed_when_paused_ended: dict[str, int | None] | None = None
+
+    def __call__(self, elapsed: float) -> bool:
+        if elapsed < self.after_seconds:
+            return False
+        passed = {name: self.target.passed_probes(name) for name in self.names}
+        if self.passed_when_paused_ended is None:
+            self.passed_when_paused_ended = passed
+            return False
+        return all(self._passed_again(passed[name], self.passed_when_paused_ended[name]) for name in self.names)
+
+    @staticmethod
+    def _passed_again(now: int | None, then: int | None) -> bool:
+        return now is not None and then is not None and now > then
 
 
 def measure_pod_spec(target: Target, spec: Row, *, pause_ms: int = 5000, settle_seconds: float = 4) -> Row:

@@ -104,6 +104,17 @@ def failed_probes(apis: Apis, deployment: str) -> set[str]:
     return failed_ids(apis, pods, probe_counts(apis, pods))
 
 
+@kube_call("reading the kubelet's probe counts")
+def passed_probes(apis: Apis, deployment: str) -> int | None:
+    """How many liveness runs of the current pod passed, from the kubelet's count; None when
+    this account may not read it."""
+    pods = pods_of(apis, deployment)
+    counts = probe_counts(apis, pods)
+    if counts is None:
+        return None
+    return sum(counts.get(pod.metadata.uid, {}).get("successful", 0) for pod in pods)
+
+
 def failed_ids(apis: Apis, pods: list[KubeObject], counts: ProbeCounts | None) -> set[str]:
     if counts is None:
         return _failures_from_events(apis, pods)

@@ -175,6 +175,10 @@ class KubernetesTarget:
         """One identifier per failed liveness run of the current pod, from the kubelet's count."""
         return probes.failed_probes(self._apis, deployment)
 
+    def passed_probes(self, deployment: str) -> int | None:
+        """How many liveness runs of the current pod passed, from the kubelet's count."""
+        return probes.passed_probes(self._apis, deployment)
+
     def liveness_passing(self, deployment: str) -> bool:
         """The latest liveness run succeeded. The kubelet keeps counts, not the last result,
         so this waits for the next run (at most initialDelaySeconds left, plus one period and
