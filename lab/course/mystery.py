@@ -141,7 +141,7 @@ def _process_table(target: Target, attempts: int = 3) -> ProcessTable:
 
 
 def _until_it_leaks_again(target: Target, seconds: float = 15) -> None:
-    """Wait (at most ``seconds``) until the restarted container shows zombies again: its job's
+    """Wait (about ``seconds`` at most) until the restarted container shows zombies again: its job's
     first pause ends about 4.5 s after it starts. Then the table has something to show."""
     for _ in ticks(seconds, interval=1):
         try:

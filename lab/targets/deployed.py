@@ -8,6 +8,7 @@ with deployed(target, [manifest], work_file="05-matrix.yaml") as names:
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from lab.core.errors import LabError
 from lab.targets.contract import Target
 from lab.targets.manifests import Manifest, write_work_file
 
@@ -33,5 +34,10 @@ def deployed(
         if wait_ready:
             target.wait_ready(timeout=ready_timeout, names=names)
         yield names
-    finally:
-        target.delete(names, wait=False)
+    except BaseException:  # failed or interrupted: delete, and let that error (not the delete's) through
+        try:
+            target.delete(names, wait=False)
+        except LabError as error:
+            print(f"(deleting {', '.join(names)} failed too: {error} Run the cell again, or python -m lab reset)")
+        raise
+    target.delete(names, wait=False)

@@ -31,6 +31,11 @@ def exec_form_probes(spec, container):
     container["readinessProbe"]["exec"]["command"] = ["redis-cli", "ping"]
 
 
+def exec_form_probes_that_check_the_answer(spec, container):
+    container["livenessProbe"]["exec"]["command"] = ["redis-cli", "-e", "ping"]
+    container["readinessProbe"]["exec"]["command"] = ["redis-cli", "-e", "ping"]
+
+
 def exec_form_liveness_and_no_readiness(spec, container):
     container["livenessProbe"]["exec"]["command"] = ["redis-cli", "ping"]
     del container["readinessProbe"]  # one redis needs none (lesson 4)
@@ -55,6 +60,7 @@ def shell_execs_tini(spec, container):
 
 FIXES = [
     exec_form_probes,
+    exec_form_probes_that_check_the_answer,
     exec_form_liveness_and_no_readiness,
     tini_pid1,
     tini_s_pid1,

@@ -150,7 +150,7 @@ MYSTERY_MISTAKES = {
     ),
     "probe-loosened": Mistake(
         "a looser probe hides the leak rather than fixing it: more failures before a restart only delay it "
-        "while every timed-out shell probe still leaves a zombie, and a timeout longer than the pause stops "
+        "while every timed-out shell probe still leaves zombies (a redis-cli and a grep), and a timeout longer than the pause stops "
         "the probe from noticing a stall at all.",
         "keep periodSeconds 1, timeoutSeconds 1 and failureThreshold 3; look at who the zombies' parent is.",
         MYSTERY_ANSWERS,

@@ -186,24 +186,28 @@ class _Settling:
     a pod's probe one run at a time, so a pass after the pause comes after every run the
     pause timed out has been counted, and after its orphans have exited (the runtime waits
     for them: they hold the probe's output pipe). Without the kubelet's counts (a room's
-    participant) it never says so, and the sampling runs its full time."""
+    participant) it never says so, and the sampling runs its full time. A pod that has
+    passed again is not asked again: each question is one read of the kubelet's counts."""
 
     def __init__(self, target: Target, names: list[str], *, after_seconds: float):
-        self.target, self.names, self.after_seconds = target, names, after_seconds
+        self.target, self.after_seconds = target, after_seconds
+        self.waiting_for = set(names)
         self.passed_when_paused_ended: dict[str, int | None] | None = None
 
     def __call__(self, elapsed: float) -> bool:
         if elapsed < self.after_seconds:
             return False
-        passed = {name: self.target.passed_probes(name) for name in self.names}
+        passed = {name: self.target.passed_probes(name) for name in self.waiting_for}
         if self.passed_when_paused_ended is None:
             self.passed_when_paused_ended = passed
             return False
-        return all(self._passed_again(passed[name], self.passed_when_paused_ended[name]) for name in self.names)
+        then = self.passed_when_paused_ended
+        self.waiting_for -= {name for name, now in passed.items() if _more(now, then[name])}
+        return not self.waiting_for
 
-    @staticmethod
-    def _passed_again(now: int | None, then: int | None) -> bool:
-        return now is not None and then is not None and now > then
+
+def _more(now: int | None, then: int | None) -> bool:
+    return now is not None and then is not None and now > then
 
 
 def measure_pod_spec(target: Target, spec: Row, *, pause_ms: int = 5000, settle_seconds: float = 4) -> Row:

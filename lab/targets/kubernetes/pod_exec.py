@@ -3,6 +3,7 @@
 import shlex
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import yaml
 
@@ -81,7 +82,18 @@ def stream_exec(apis: Apis, pod: str, argv: list[str], timeout: float) -> Stream
         stderr.append(session.read_stderr() if session.peek_stderr() else "")
         return _exit_code(session), "".join(stdout), "".join(stderr), False
     finally:
+        _close(session)
+
+
+def _close(session: Any) -> None:
+    """Close the websocket; a close that fails (the socket broken by an interrupt, say) must
+    not replace what is on its way out, the result or the KeyboardInterrupt."""
+    from websocket import WebSocketException
+
+    try:
         session.close()
+    except (WebSocketException, OSError):
+        pass
 
 
 def _kill(apis: Apis, pod: str, pid: str) -> bool:

@@ -42,7 +42,9 @@ def _failures_from_events(apis: Apis, pods: list[KubeObject]) -> set[str]:
     ids: set[str] = set()
     for pod in pods:
         for event in raw_pod_events(apis, pod):
-            if event.reason == "Unhealthy" and (event.message or "").startswith("Liveness probe"):
+            # "Liveness probe errored" (the exec could not run) is not a failed run: the
+            # kubelet's count leaves those out too (pkg/kubelet/prober/worker.go)
+            if event.reason == "Unhealthy" and (event.message or "").startswith("Liveness probe failed"):
                 ids.update(f"{event.metadata.uid}:{n}" for n in range(event.count or 1))
     return ids
 
