@@ -7,6 +7,7 @@ tests/contract/ proves each promise on the Kubernetes this machine has.
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypedDict, Unpack, runtime_checkable
 
@@ -22,6 +23,14 @@ class NodeImages(TypedDict):
     ready: bool
     missing: list[str]  # the images it lacks ([] also when ``full``: unknown)
     full: bool  # its status lists the kubelet's maximum of images: the lab's may be left out
+
+
+@dataclass(frozen=True)
+class LivenessRuns:
+    """A deployment's liveness probe runs of its current pod, as the kubelet counts them."""
+
+    failed: set[str]  # one identifier per failed run, stable across reads
+    passed: int | None  # how many passed; None when the count cannot be read (a room's participant)
 
 
 class WatchOptions(TypedDict, total=False):
@@ -100,9 +109,9 @@ class Target(Protocol):
         """One identifier per failed liveness probe run of the current pod, stable across
         calls."""
 
-    def passed_probes(self, deployment: str) -> int | None:
-        """How many liveness probe runs of the current pod have passed; None when the
-        kubelet's count cannot be read (a participant without access to the node)."""
+    def liveness_runs(self, deployments: Sequence[str]) -> dict[str, LivenessRuns]:
+        """Failed and passed liveness runs of each deployment's current pod, from one read
+        of the kubelet's counts (what a sampling loop asks on every tick)."""
 
     def unhealthy_events(self, deployment: str) -> int:
         """How many failed liveness runs the pod's Events report (what `kubectl describe pod`

@@ -133,21 +133,23 @@ def test_the_watch_counts_every_failure_past_the_kubelets_event_burst(target):
     assert target.restart_count(STEADY) == 0
 
 
-def test_passed_probes_count_each_passing_run(target):
+def test_liveness_runs_count_each_passing_run(target):
     """The kubelet's count of passing runs grows with each run (a probe every second), and
     stands still while the probe fails: what lesson 5's sampling waits on after a pause."""
-    before = target.passed_probes(STEADY)
+
+    def passed() -> int | None:
+        return target.liveness_runs([STEADY])[STEADY].passed
+
+    before = passed()
     assert before is not None, "the kubelet's counts are readable here (kind, the stand-in)"
-    grown = wait_until(
-        lambda: (target.passed_probes(STEADY) or 0) > before, timeout=10, what="a passing run", interval=0.5
-    )
+    grown = wait_until(lambda: (passed() or 0) > before, timeout=10, what="a passing run", interval=0.5)
     assert grown
     fail_probe(target, STEADY, True)
     try:
         time.sleep(2)  # a run that had started before the file existed may still pass
-        failing_since = target.passed_probes(STEADY)
+        failing_since = passed()
         time.sleep(3)  # three runs, all failing
-        assert target.passed_probes(STEADY) == failing_since
+        assert passed() == failing_since
     finally:
         fail_probe(target, STEADY, False)
 

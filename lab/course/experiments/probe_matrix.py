@@ -154,21 +154,25 @@ def measure_stall(
     ``settle_seconds`` after it); return per deployment {PID 1, timed-out probes, zombies,
     zombie commands} and the samples. Removes what it deployed, also when interrupted."""
     with deployed(target, objects, work_file=work_file) as names:
-        before = {name: target.failed_probes(name) for name in names}  # e.g. while redis started
+        before = target.liveness_runs(names)  # e.g. failures while redis started
         for name in names:
             stall(target, name, pause_ms, quiet=False)
         timeouts: dict[str, set[str]] = {name: set() for name in names}
         series: list[Row] = []
-        settled = _Settling(target, names, after_seconds=pause_ms / 1000)
+        passed_when_the_pause_ended: dict[str, int | None] | None = None
         print(f"redis paused for {pause_ms / 1000:g}s in {len(names)} pod(s); sampling...")
         for elapsed in ticks(pause_ms / 1000 + settle_seconds, interval=0.5):
-            done = settled(elapsed)  # asked before sampling, so that the last sample counts everything
+            runs = target.liveness_runs(names)  # one read of the kubelet's counts a tick
             for name in names:
-                timeouts[name] |= target.failed_probes(name) - before[name]  # all timeouts: redis is paused
+                timeouts[name] |= runs[name].failed - before[name].failed  # all timeouts: redis is paused
                 table = pod_process_table(target, name, quiet=True)
                 series.append({"t": round(elapsed, 1), "deployment": name, "zombies": len(table.zombies)})
-            if done:
-                break
+            if elapsed < pause_ms / 1000:
+                continue
+            if passed_when_the_pause_ended is None:
+                passed_when_the_pause_ended = {name: runs[name].passed for name in names}
+            elif all(_more(runs[name].passed, passed_when_the_pause_ended[name]) for name in names):
+                break  # every probe passed again: see _more
         measured = {}
         for name in names:
             table = pod_process_table(target, name, quiet=True)
@@ -181,32 +185,12 @@ def measure_stall(
     return measured, series
 
 
-class _Settling:
-    """Whether every pod's liveness probe has passed since the pauses ended. The kubelet runs
-    a pod's probe one run at a time, so a pass after the pause comes after every run the
-    pause timed out has been counted, and after its orphans have exited (the runtime waits
-    for them: they hold the probe's output pipe). Without the kubelet's counts (a room's
-    participant) it never says so, and the sampling runs its full time. A pod that has
-    passed again is not asked again: each question is one read of the kubelet's counts."""
-
-    def __init__(self, target: Target, names: list[str], *, after_seconds: float):
-        self.target, self.after_seconds = target, after_seconds
-        self.waiting_for = set(names)
-        self.passed_when_paused_ended: dict[str, int | None] | None = None
-
-    def __call__(self, elapsed: float) -> bool:
-        if elapsed < self.after_seconds:
-            return False
-        passed = {name: self.target.passed_probes(name) for name in self.waiting_for}
-        if self.passed_when_paused_ended is None:
-            self.passed_when_paused_ended = passed
-            return False
-        then = self.passed_when_paused_ended
-        self.waiting_for -= {name for name, now in passed.items() if _more(now, then[name])}
-        return not self.waiting_for
-
-
 def _more(now: int | None, then: int | None) -> bool:
+    """More passes than when the pause ended. The kubelet runs a pod's probe one run at a
+    time, so a pass after the pause comes after every run the pause timed out was counted,
+    and after its orphans exited (the runtime waits for them: they hold the probe's output
+    pipe). Without the kubelet's counts (None: a room's participant) never: the sampling
+    then runs its full time."""
     return now is not None and then is not None and now > then
 
 

@@ -1,10 +1,12 @@
 """Liveness probes as the kubelet counts them (Events as the fallback), `kubectl describe`, the PID limit."""
 
 import time
+from collections.abc import Sequence
 
 from lab.core.console import show_command
 from lab.core.errors import LabError, LabTimeout
 from lab.core.waiting import wait_until
+from lab.targets.contract import LivenessRuns
 from lab.targets.kubernetes import kubelet_readings
 from lab.targets.kubernetes.apis import Apis
 from lab.targets.kubernetes.kube_api import KubeObject, call_or_none, kube_call
@@ -100,21 +102,18 @@ def _probe_line(probe: KubeObject) -> str:
 
 
 @kube_call("reading probe results")
-def failed_probes(apis: Apis, deployment: str) -> set[str]:
-    """One identifier per failed liveness run of the current pod, from the kubelet's count."""
-    pods = pods_of(apis, deployment)
-    return failed_ids(apis, pods, probe_counts(apis, pods))
-
-
-@kube_call("reading the kubelet's probe counts")
-def passed_probes(apis: Apis, deployment: str) -> int | None:
-    """How many liveness runs of the current pod passed, from the kubelet's count; None when
-    this account may not read it."""
-    pods = pods_of(apis, deployment)
-    counts = probe_counts(apis, pods)
-    if counts is None:
-        return None
-    return sum(counts.get(pod.metadata.uid, {}).get("successful", 0) for pod in pods)
+def liveness_runs(apis: Apis, deployments: Sequence[str]) -> dict[str, LivenessRuns]:
+    """Each deployment's failed and passed liveness runs, from one read of each node's counts
+    (the failures from Events, and no passes, when this account may not read them)."""
+    pods = {name: pods_of(apis, name) for name in deployments}
+    counts = probe_counts(apis, [pod for found in pods.values() for pod in found])
+    return {
+        name: LivenessRuns(
+            failed=failed_ids(apis, found, counts),
+            passed=None if counts is None else sum(counts[pod.metadata.uid]["successful"] for pod in found),
+        )
+        for name, found in pods.items()
+    }
 
 
 def failed_ids(apis: Apis, pods: list[KubeObject], counts: ProbeCounts | None) -> set[str]:

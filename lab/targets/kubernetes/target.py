@@ -20,7 +20,7 @@ from lab.core import console
 from lab.core.json_types import Row
 from lab.engine.exec_result import ExecResult
 from lab.targets import manifests
-from lab.targets.contract import NodeImages, WatchOptions
+from lab.targets.contract import LivenessRuns, NodeImages, WatchOptions
 from lab.targets.kubernetes import (
     applying,
     deleting,
@@ -173,11 +173,11 @@ class KubernetesTarget:
 
     def failed_probes(self, deployment: str) -> set[str]:
         """One identifier per failed liveness run of the current pod, from the kubelet's count."""
-        return probes.failed_probes(self._apis, deployment)
+        return probes.liveness_runs(self._apis, [deployment])[deployment].failed
 
-    def passed_probes(self, deployment: str) -> int | None:
-        """How many liveness runs of the current pod passed, from the kubelet's count."""
-        return probes.passed_probes(self._apis, deployment)
+    def liveness_runs(self, deployments: Sequence[str]) -> dict[str, LivenessRuns]:
+        """Failed and passed liveness runs of each deployment's pod, from one read of the kubelet's counts."""
+        return probes.liveness_runs(self._apis, deployments)
 
     def liveness_passing(self, deployment: str) -> bool:
         """The latest liveness run succeeded. The kubelet keeps counts, not the last result,
