@@ -4,6 +4,7 @@ of lessons 4 and 5 on the Kubernetes here, and each notebook under nbval.
     .venv/bin/python benchmarks/run.py            # prints a Markdown table
     .venv/bin/python benchmarks/run.py --only experiments    # lessons 4 and 5's, with ratios
     .venv/bin/python benchmarks/run.py --only lesson-5       # lesson 5 under nbval (goal: 2 min)
+    .venv/bin/python benchmarks/run.py --only lesson-6-load  # lesson 6's load, strict and patient probe
 
 Not a test: it measures, it does not assert. Needs Docker and a Kubernetes (kind, or the
 stand-in: ./course test sets both up).
@@ -160,6 +161,58 @@ def experiment_times() -> dict:
     return results
 
 
+def load_runs(strict_runs: int = 5, patient_runs: int = 2) -> dict:
+    """Lesson 6's load on the Kubernetes here, as the learner runs it: how soon the strict
+    probe restarts a loaded redis (every run must), and whether the solution's patient probe
+    holds. The learner's kubectl commands, the lab's watch."""
+    import yaml
+
+    from lab.course import load_demo
+
+    target = lab.target()
+    target.prepare(lab.build_course_images())
+    target.point_kubectl_here()
+    lesson = ROOT / "k8s" / "lesson-06"
+    strict = (lesson / "loaded-redis.yaml").read_text()
+    timeout = yaml.safe_load((ROOT / "solutions" / "06-patient-probe.yaml").read_text())["timeoutSeconds"]
+    patient = strict.replace("timeoutSeconds: 1\n", f"timeoutSeconds: {timeout}\n")
+
+    def kubectl(*args: str, manifest: str | None = None) -> None:
+        subprocess.run(["kubectl", *args], input=manifest, text=True, check=True, capture_output=True, timeout=180)
+
+    def one_run(manifest: str) -> "load_demo.LoadResult":
+        kubectl("delete", "pod/redis-load", "deployment/loaded-redis", "--ignore-not-found", "--wait=true")
+        kubectl("wait", "--for=delete", "pod", "-l", "app=loaded-redis", "--timeout=60s")
+        kubectl("apply", "-f", "-", manifest=manifest)
+        kubectl("rollout", "status", "deployment/loaded-redis", "--timeout=120s")
+        before = target.restart_count("loaded-redis")
+        kubectl("apply", "-f", str(lesson / "load-generator.yaml"))
+        return load_demo.watch_load(target, restarts_before=before)
+
+    strict_results = [one_run(strict) for _ in range(strict_runs)]
+    patient_results = [one_run(patient) for _ in range(patient_runs)]
+    kubectl("delete", "pod/redis-load", "deployment/loaded-redis", "service/loaded-redis", "--ignore-not-found")
+    pipeline_s = load_demo.WORST_WAIT_MS / 1000
+    slowest_restart = max(run.seconds for run in strict_results)
+    slowest_wait_ms = max(run.slowest_ms for run in patient_results)
+    return {
+        f"lesson 6, strict probe: runs that restarted redis (of {strict_runs})": sum(
+            run.restarted for run in strict_results
+        ),
+        "lesson 6, strict probe: load applied to restart, median (s)": statistics.median(
+            run.seconds for run in strict_results
+        ),
+        "lesson 6, strict probe: load applied to restart, slowest (s)": slowest_restart,
+        f"ratio: slowest restart / one pipeline ({pipeline_s:.0f} s: redis stops at its end)": slowest_restart
+        / pipeline_s,
+        f"lesson 6, patient probe (timeoutSeconds {timeout}): runs that restarted redis (of {patient_runs})": sum(
+            run.restarted for run in patient_results
+        ),
+        "lesson 6, patient probe: slowest PING sampled (s)": slowest_wait_ms / 1000,
+        "ratio: patient timeout / slowest PING sampled": timeout * 1000 / max(slowest_wait_ms, 1),
+    }
+
+
 def notebook_times(pattern: str = "[0-9][0-9]-*.ipynb") -> dict:
     """Each notebook under nbval, as CI runs it (the exercises' solutions filled in), kernel
     start included."""
@@ -203,6 +256,7 @@ PARTS = {
     "experiments": experiment_times,
     "notebooks": notebook_times,
     "lesson-5": lesson_5_time,
+    "lesson-6-load": load_runs,
 }
 
 
@@ -212,7 +266,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=list(PARTS), action="append", help="these parts only (default: all)")
     results = {}
-    default = [name for name in PARTS if name != "lesson-5"]  # "notebooks" times lesson 5 too
+    default = [name for name in PARTS if name not in ("lesson-5", "lesson-6-load")]  # "notebooks" times both
     for name in parser.parse_args().only or default:
         results.update(PARTS[name]())
     print("| measurement | seconds (or ratio) |\n|---|---|")

@@ -340,7 +340,7 @@ def _load_problems(load: LoadResult, *, restart_expected: bool) -> list[str]:
     problems = []
     if load.slowest_ms <= LOADED_MS:
         problems.append(
-            f"the slowest PING took {load.slowest_ms} ms (loaded: over {LOADED_MS} ms): was the load generator running?"
+            f"the slowest PING waited {load.slowest_ms} ms (loaded: over {LOADED_MS} ms): was the load generator running?"
         )
     if load.restarted != restart_expected:
         problems.append(f"restartCount went {load.restarts_before} -> {load.restarts_after}")
@@ -351,7 +351,7 @@ def load_restarted_the_strict_probe(load: LoadResult) -> None:
     """Under load redis answered, late; the strict probe's timeouts got it restarted."""
     _verdict(
         _load_problems(load, restart_expected=True),
-        f"under load a PING took up to {load.slowest_ms} ms in the lab's samples (idle: a few ms); the "
+        f"under load a PING waited up to {load.slowest_ms} ms in the lab's samples (idle: a few ms); the "
         f"probe's runs, timed out after 1 s three times in a row, got redis, which answered every command, "
         f"restarted (restartCount {load.restarts_before} -> {load.restarts_after})",
         "apply k8s/lesson-06/load-generator.yaml (the cell above), then run this cell again",
@@ -362,6 +362,6 @@ def patient_probe_held(load: LoadResult) -> None:
     """The same load, the learner's probe: slow PINGs, and no restart."""
     _verdict(
         _load_problems(load, restart_expected=False),
-        f"the same load (a PING took up to {load.slowest_ms} ms), and your probe restarted nothing",
+        f"the same load (a PING waited up to {load.slowest_ms} ms), and your probe restarted nothing",
         "is your probe applied? kubectl describe pod -l app=loaded-redis | grep Liveness",
     )

@@ -1,7 +1,7 @@
 """Lesson 6: a liveness probe whose timeout is too short for a loaded redis. The learner
 applies k8s/lesson-06/loaded-redis.yaml (redis with lesson 4's strict probe) and starts
-the load generator, k8s/lesson-06/load-generator.yaml (slow Lua scripts from 4 clients);
-the lab samples how long a PING takes inside the pod, and the restart count, until redis
+the load generator, k8s/lesson-06/load-generator.yaml (pipelines of slow Lua scripts); the
+lab samples how long a PING takes inside the pod, and the restart count, until redis
 is restarted or the load is over.
 
 container.training teaches the same pitfall on DockerCoins' rng (slides/k8s/
@@ -20,21 +20,26 @@ DEPLOYMENT = "loaded-redis"
 LOADED_MS = 500  # a PING slower than this: the load is there (an idle redis answers in a few ms)
 IDLE_MS = 200  # a PING faster than this, IDLE_SAMPLES times in a row: the load is over
 IDLE_SAMPLES = 4
-# How long a PING waits behind this load at most, nominally: one ~0.5 s script from each of the
-# 4 clients (a busy machine stretches it: 3.3 s was measured). A single sample waits anywhere
-# from 0 to that, depending on when it arrives, so a probe's timeout is judged against the
-# longer of this and the slowest sample, never against a lucky sample alone.
-WORST_WAIT_MS = 2000
-# The PING's own time, measured inside the pod: `timeout` kills and reaps redis-cli itself if
-# redis takes longer than that, so the lab's sample never orphans anything in redis' container.
-PING_TIMER = "a=$(date +%s%N); timeout 12 redis-cli ping >/dev/null; echo $(( ($(date +%s%N) - a) / 1000000 ))"
+# How long a PING waits behind this load at most: one pipeline, 8 scripts that each keep redis
+# busy for 1 s of wall-clock time (they loop on TIME, so a slow or loaded machine does not
+# stretch them). A single sample waits anywhere from 0 to that, depending on when it
+# arrives, so a probe's timeout is judged against the longer of this and the slowest
+# sample, never against a lucky sample alone.
+WORST_WAIT_MS = 8000
+# The PING's own time and redis' reply, measured inside the pod: `timeout` kills and reaps
+# redis-cli itself if redis takes longer than that, so the lab's sample never orphans
+# anything in redis' container.
+PING_TIMER = (
+    'a=$(date +%s%N); reply=$(timeout 12 redis-cli ping 2>&1); echo "$(( ($(date +%s%N) - a) / 1000000 )) $reply"'
+)
+NO_ANSWER = "none"  # the sample's reply when redis answered nothing (restarted while it waited)
 
-LABELS = {"t": "t (s)", "ping_ms": "PING took (ms)", "restarts": "restartCount"}
+LABELS = {"t": "t (s)", "ping_ms": "PING waited (ms)", "reply": "reply", "restarts": "restartCount"}
 
 
 @dataclass
 class LoadResult:
-    rows: list[Row] = field(default_factory=list)  # t, ping_ms (None: no answer), restarts
+    rows: list[Row] = field(default_factory=list)  # t, ping_ms, reply, restarts
     restarts_before: int = 0
     restarts_after: int = 0
     seconds: float = 0.0
@@ -45,34 +50,38 @@ class LoadResult:
 
     @property
     def slowest_ms(self) -> int:
-        return max((row["ping_ms"] for row in self.rows if row["ping_ms"] is not None), default=0)
+        """The longest a sampled PING waited, answered or not (a PING that redis' restart cut
+        off had waited at least that long)."""
+        return max((row["ping_ms"] for row in self.rows), default=0)
 
 
-def ping_ms(target: Target, deployment: str = DEPLOYMENT) -> int | None:
-    """How long one PING takes inside the pod, in ms; None when the pod does not answer."""
+def time_ping(target: Target, deployment: str = DEPLOYMENT) -> tuple[int, str]:
+    """One PING inside the pod: how long it waited (ms) and redis' reply. When the exec ends
+    without a reply (the kubelet restarted redis while the PING waited: the container's
+    processes go with it), the wait is the lab's own clock up to then, and the reply NO_ANSWER."""
+    started = time.monotonic()
     try:
-        result = target.exec(deployment, ["sh", "-c", PING_TIMER], timeout=15, quiet=True)
-        return int(result.output.strip().splitlines()[-1])
+        output = target.exec(deployment, ["sh", "-c", PING_TIMER], timeout=15, quiet=True).output
+        waited, _, reply = output.strip().splitlines()[-1].partition(" ")
+        return int(waited), reply.strip() or NO_ANSWER
     except (LabError, ValueError, IndexError):
-        return None
+        return round((time.monotonic() - started) * 1000), NO_ANSWER
 
 
 def watch_load(
     target: Target, *, restarts_before: int, timeout: float = 90, deployment: str = DEPLOYMENT
 ) -> LoadResult:
     """Sample PING's time and the restart count every second (bounded by ``timeout``) until
-    redis is restarted, or the load has been seen and is over (two fast PINGs after a slow one)."""
+    redis is restarted, or the load has been seen and is over (IDLE_SAMPLES fast PINGs after a
+    slow one). A sample waits as long as its PING does, up to a pipeline: the rows are a second
+    apart at the least."""
     started = time.monotonic()
     result = LoadResult(restarts_before=restarts_before, restarts_after=restarts_before)
     for _ in ticks(timeout, interval=1):
-        result.restarts_after = target.restart_count(deployment)
-        result.rows.append(
-            {
-                "t": round(time.monotonic() - started),
-                "ping_ms": ping_ms(target, deployment),
-                "restarts": result.restarts_after,
-            }
-        )
+        t = round(time.monotonic() - started)
+        waited_ms, reply = time_ping(target, deployment)
+        result.restarts_after = target.restart_count(deployment)  # after the sample: a restart while it waited counts
+        result.rows.append({"t": t, "ping_ms": waited_ms, "reply": reply, "restarts": result.restarts_after})
         if result.restarted or _load_over(result.rows):
             break
     else:
@@ -82,10 +91,12 @@ def watch_load(
 
 
 def _load_over(rows: list[Row]) -> bool:
-    """A slow PING seen, then the last IDLE_SAMPLES fast: the load generator has finished.
-    (One sample under load may arrive as a script ends and be fast; four in a row, a second
-    apart, are not.)"""
-    times = [row["ping_ms"] for row in rows]
-    loaded = any(ms is not None and ms > LOADED_MS for ms in times)
-    recent = times[-IDLE_SAMPLES:]
-    return loaded and len(recent) == IDLE_SAMPLES and all(ms is not None and ms < IDLE_MS for ms in recent)
+    """A slow PING seen, then the last IDLE_SAMPLES answered fast: the load generator has
+    finished. (A sample between two pipelines is fast; four in a row, a second apart, are not.)"""
+    loaded = any(row["ping_ms"] > LOADED_MS for row in rows)
+    recent = rows[-IDLE_SAMPLES:]
+    return (
+        loaded
+        and len(recent) == IDLE_SAMPLES
+        and all(row["reply"] == "PONG" and row["ping_ms"] < IDLE_MS for row in recent)
+    )

@@ -3,14 +3,15 @@
 # (SIGNED-BY may be empty) for the first enabled `deb` source that serves Debian's
 # main archive (a suite named bookworm, or a URI ending in /debian; never -security).
 # Nothing here names a mirror: the answer comes from the machine's own apt sources.
-# An argument reads the sources under another root (the tests use that).
+# An argument reads the sources under another root (the tests use that). Callers may run
+# with pipefail and an ERR trap: nothing in here fails for a missing or unreadable file.
 debian_archive() {
   local root=${1:-}
   local parts=("$root"/etc/apt/sources.list.d/*.sources)
   local lists=("$root"/etc/apt/sources.list "$root"/etc/apt/sources.list.d/*.list)
   {
     # deb822 stanzas: "Types: deb", "URIs: ...", "Suites: ...", "Signed-By: ..."
-    for f in "${parts[@]}"; do [ -r "$f" ] && { cat "$f"; echo; }; done | awk '
+    for f in "${parts[@]}"; do if [ -r "$f" ]; then cat "$f"; echo; fi; done | awk '
       BEGIN { RS = ""; FS = "\n" }
       {
         types = uris = suites = key = ""; enabled = "yes"
@@ -27,7 +28,7 @@ debian_archive() {
             ((" " suites " ") ~ / bookworm / || u[1] ~ /\/debian\/?$/)) print u[1], key
       }'
     # one-line sources: "deb [signed-by=...] URI suite component..."
-    for f in "${lists[@]}"; do [ -r "$f" ] && cat "$f"; done | awk '
+    for f in "${lists[@]}"; do if [ -r "$f" ]; then cat "$f"; fi; done | awk '
       $1 == "deb" {
         key = ""; i = 2
         if ($2 ~ /^\[/) { while (i <= NF) { if ($i ~ /^\[?signed-by=/) { key = $i; sub(/^\[?signed-by=/, "", key); sub(/\]$/, "", key) }
@@ -35,5 +36,5 @@ debian_archive() {
         uri = $i; suite = $(i + 1)
         if (uri !~ /security/ && (suite == "bookworm" || uri ~ /\/debian\/?$/)) print uri, key
       }'
-  } | head -n 1
+  } | awk 'NR == 1'   # the first answer; awk reads to the end (head would end the pipe early: SIGPIPE)
 }

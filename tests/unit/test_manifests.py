@@ -10,6 +10,7 @@ import yaml
 
 import lab
 from lab.core import settings
+from lab.course import load_demo
 from lab.targets import kind_config, manifests
 
 ROOT = settings.REPO_ROOT
@@ -118,3 +119,15 @@ def test_unknown_field_names_its_path(tmp_path):
         match=r"redis.yaml: Deployment redis: spec.template.spec.containers.0: .*'imagePullPolcy' was unexpected",
     ):
         manifests.load([path])
+
+
+def test_the_load_generators_pipeline_fits_one_tcp_segment_and_the_labs_bound():
+    """Redis must read each pipeline whole (k8s/lesson-06/load-generator.yaml says why): 8
+    inline EVALs of 1 s each, within one 1448-byte segment (a 1500-byte MTU), and 8 s is the
+    bound lesson 6's exercise judges a probe against."""
+    load = {(m.kind, m.name): m for m in manifests.load(LESSON_FILES)}[("Pod", "redis-load")]
+    container = load.body["spec"]["containers"][0]
+    script = next(env["value"] for env in container["env"] if env["name"] == "SCRIPT")
+    assert 'for i in 1 2 3 4 5 6 7 8; do printf \'EVAL "%s" 0 1000\\r\\n\' "$SCRIPT"' in container["args"][0]
+    assert 8 * len(f'EVAL "{script}" 0 1000\r\n') <= 1448
+    assert load_demo.WORST_WAIT_MS == 8 * 1000
