@@ -11,9 +11,8 @@ password inside redis (as a rotation done wrong would): clients that still use t
 one are refused. The naive probe keeps passing; the checked probe starts failing.
 """
 
-import time
-
 from lab.core.json_types import Row
+from lab.core.waiting import ticks
 from lab.course.deployments import redis_deployment
 from lab.targets.contract import Target
 from lab.targets.deployed import deployed
@@ -23,6 +22,7 @@ PASSWORD = "lesson-06-secret"  # a demo value; in production it comes from a Sec
 ROTATED = "rotated-by-someone-else"
 NAIVE = "auth-naive"  # probe ["redis-cli", "ping"], no password
 CHECKED = "auth-checked"  # probe ["redis-cli", "-e", "ping"] with REDISCLI_AUTH
+CHECKED_FAILURES = 3  # the checked probe fails this often (about 6 s) while the naive one is watched too
 WORK_FILE = "06-auth-trap.yaml"
 
 
@@ -63,9 +63,11 @@ LABELS = {
 }
 
 
-def run(target: Target, *, watch_seconds: float = 8) -> list[Row]:
-    """Deploy both, read each probe's reply, rotate the password, count failures for a while.
-    Removes what it deployed, also when interrupted."""
+def run(target: Target, *, watch_seconds: float = 30) -> list[Row]:
+    """Deploy both, read each probe's reply, rotate the password, and count both probes'
+    failures until the checked one has failed CHECKED_FAILURES times (at most
+    ``watch_seconds``): the kubelet's count, not a fixed sleep, so a loaded machine only
+    takes longer. Removes what it deployed, also when interrupted."""
     objects = deployments()
     names = [manifest.name for manifest in objects]
     probes = {
@@ -88,8 +90,15 @@ def run(target: Target, *, watch_seconds: float = 8) -> list[Row]:
             target.exec(
                 name, ["env", f"REDISCLI_AUTH={PASSWORD}", "redis-cli", "CONFIG", "SET", "requirepass", ROTATED]
             )
-        print(f"password changed inside both redis; watching the probes for {watch_seconds:g}s...")
-        time.sleep(watch_seconds)
+        print(
+            f"password changed inside both redis; watching both probes until {CHECKED} has failed "
+            f"{CHECKED_FAILURES} times (at most {watch_seconds:g}s)..."
+        )
+        for _ in ticks(watch_seconds, interval=1):
+            if len(target.failed_probes(CHECKED) - failures_before[CHECKED]) >= CHECKED_FAILURES:
+                break
+        else:
+            print(f"(stopped watching after {watch_seconds:g}s: {CHECKED} had not failed {CHECKED_FAILURES} times)")
         for name in names:
             after = _probe_reply(target, name, probes[name])
             rows[name].update(

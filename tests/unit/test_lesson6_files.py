@@ -35,7 +35,8 @@ def mistake() -> str:
 PATIENT_WRONG = [
     ("", "", "timeout-below-load"),  # unchanged: 1 s
     ("timeoutSeconds: 1", "timeoutSeconds: 10", "timeout-below-load"),  # under 2 x 8 s
-    ("timeoutSeconds: 1", "timeoutSeconds: 58", "stall-not-caught"),  # 2 x 3 + 58 > 60
+    ("timeoutSeconds: 1", "timeoutSeconds: 58", "stall-not-caught"),
+    ("timeoutSeconds: 1", "timeoutSeconds: 20", "stall-not-caught"),  # runs one at a time: 2 + 3 x 20 > 60
     (
         "periodSeconds: 2\n            timeoutSeconds: 1",
         "periodSeconds: 30\n            timeoutSeconds: 20",
@@ -55,17 +56,18 @@ def test_a_wrong_timing_is_named(old, new, expected):
 
 
 def test_a_patient_probe_passes_and_says_by_how_much(capsys):
-    copy_with("timeoutSeconds: 1", "timeoutSeconds: 20")
-    assert exercises.check_patient_probe(SLOWEST_MS)["timeoutSeconds"] == 20
-    assert "2.5 times over" in capsys.readouterr().out
+    copy_with("timeoutSeconds: 1", "timeoutSeconds: 18")
+    assert exercises.check_patient_probe(SLOWEST_MS)["timeoutSeconds"] == 18
+    out = capsys.readouterr().out
+    assert "2.2 times over" in out and "after about 56 s" in out
 
 
 def test_under_solutions_an_unchanged_copy_gets_the_solution_and_keeps_its_comments(monkeypatch):
     monkeypatch.setenv("LAB_SOLUTIONS", "1")
     copy_with()
-    assert exercises.check_patient_probe(SLOWEST_MS)["timeoutSeconds"] == 20
+    assert exercises.check_patient_probe(SLOWEST_MS)["timeoutSeconds"] == 18
     text = (settings.REPO_ROOT / PATIENT_COPY).read_text()
-    assert text.startswith("# Lesson 6") and "timeoutSeconds: 20" in text
+    assert text.startswith("# Lesson 6") and "timeoutSeconds: 18" in text
 
 
 def test_a_missing_copy_says_how_to_make_it():

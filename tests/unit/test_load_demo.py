@@ -19,11 +19,13 @@ def test_no_load_seen_yet_is_not_the_end_of_it():
     assert not _load_over([sample(10)] * (IDLE_SAMPLES + 3))
 
 
-def test_a_ping_that_got_no_reply_is_not_a_fast_one():
+def test_a_fast_error_reply_is_not_an_idle_redis():
     rows = [sample(7600)] + [sample(10)] * (IDLE_SAMPLES - 1) + [sample(12, "Could not connect to Redis")]
     assert not _load_over(rows)
 
 
-def test_a_ping_cut_off_by_the_restart_counts_as_a_long_wait():
-    result = LoadResult(rows=[sample(9), sample(7320, NO_ANSWER), sample(8)])
-    assert result.slowest_ms == 7320
+def test_a_ping_cut_off_by_the_restart_shows_the_load_but_does_not_set_the_exercises_bar():
+    """Its wait is the lab's clock around the exec, not the PING's own: it shows that redis was
+    loaded, and the exercise judges a timeout against the waits timed inside the pod."""
+    result = LoadResult(rows=[sample(9), sample(7320, "Error: Connection reset by peer"), sample(9400, NO_ANSWER)])
+    assert result.longest_wait_ms == 9400 and result.slowest_ms == 7320

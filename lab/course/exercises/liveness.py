@@ -21,6 +21,7 @@ from lab.course.exercises.registry import (
     passed,
 )
 from lab.course.exercises.tini import TINI_OPTIONS_WITH_VALUE, TINI_PATHS, is_tini, tini_options
+from lab.course.probe_timing import seconds_to_restart_a_stall
 
 PROBE_FIELDS = [
     "exec",
@@ -148,7 +149,8 @@ LIVENESS_MISTAKES = {
     ),
     "too-slow": Mistake(
         "the restart comes after failureThreshold failed probes in a row, one every periodSeconds: about "
-        "periodSeconds x failureThreshold (+ timeoutSeconds) after redis stalls.",
+        "periodSeconds x failureThreshold (+ timeoutSeconds) after redis stalls (with a timeout longer than the "
+        "period, failureThreshold x timeoutSeconds: the kubelet runs one probe at a time).",
         "lower periodSeconds or failureThreshold so that their product stays under a minute.",
         "periodSeconds: 5, failureThreshold: 3 (a restart about 15 s after a stall)",
     ),
@@ -254,8 +256,9 @@ def _check_timings(ex: Exercise, probe: KubeDict) -> tuple[int, int, int]:
         probe.get("timeoutSeconds", 1),
         probe.get("failureThreshold", 3),
     )
-    if period * threshold + timeout > 60:
-        fail(ex, "too-slow", f"a stalled redis would be restarted only after about {period * threshold + timeout}s.")
+    reaction = seconds_to_restart_a_stall(period, timeout, threshold)
+    if reaction > 60:
+        fail(ex, "too-slow", f"a stalled redis would be restarted only after about {reaction}s.")
     if probe.get("initialDelaySeconds", 0) > MAX_INITIAL_DELAY:
         fail(
             ex,

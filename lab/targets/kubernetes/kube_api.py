@@ -107,6 +107,10 @@ def kube_errors(action: str) -> Iterator[None]:
     except LabError:
         raise
     except (ApiException, DynamicApiError) as error:
+        # The client's websocket calls (exec, port-forward) turn everything into ApiException
+        # with status 0, Ctrl-C included (kubernetes/stream/ws_client.py): an interrupt stays one.
+        if isinstance(error.__context__, (KeyboardInterrupt, SystemExit)):
+            raise error.__context__ from None
         status = getattr(error, "status", "?")
         if status == 0:  # the client's wrapper for a websocket that could not connect
             raise LabError(
