@@ -165,25 +165,30 @@ def load_runs(strict_runs: int = 5, patient_runs: int = 2) -> dict:
     """Lesson 6's load on the Kubernetes here, as the learner runs it: how soon the strict
     probe restarts a loaded redis (every run must), and whether the solution's patient probe
     holds. The learner's kubectl commands, the lab's watch."""
-    import yaml
+    import tempfile
 
     from lab.course import load_demo
+    from lab.course.exercises.patient_probe import with_the_solutions_timeout
+    from lab.engine.tools import run_tool
+    from lab.targets import manifests
 
     target = lab.target()
     target.prepare(lab.build_course_images())
     target.point_kubectl_here()
     lesson = ROOT / "k8s" / "lesson-06"
-    strict = (lesson / "loaded-redis.yaml").read_text()
-    timeout = yaml.safe_load((ROOT / "solutions" / "06-patient-probe.yaml").read_text())["timeoutSeconds"]
-    patient = strict.replace("timeoutSeconds: 1\n", f"timeoutSeconds: {timeout}\n")
+    strict = lesson / "loaded-redis.yaml"
+    patient = Path(tempfile.mkdtemp()) / "06-loaded-redis.yaml"  # as the exercise's solution writes it
+    patient.write_text(with_the_solutions_timeout(strict.read_text()))
+    deployment = next(m for m in manifests.load([patient]) if m.kind == "Deployment")
+    timeout = deployment.body["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["timeoutSeconds"]
 
-    def kubectl(*args: str, manifest: str | None = None) -> None:
-        subprocess.run(["kubectl", *args], input=manifest, text=True, check=True, capture_output=True, timeout=180)
+    def kubectl(*args: str) -> None:
+        run_tool(["kubectl", *args], timeout=180)
 
-    def one_run(manifest: str) -> "load_demo.LoadResult":
+    def one_run(manifest: Path) -> "load_demo.LoadResult":
         kubectl("delete", "pod/redis-load", "deployment/loaded-redis", "--ignore-not-found", "--wait=true")
         kubectl("wait", "--for=delete", "pod", "-l", "app=loaded-redis", "--timeout=60s")
-        kubectl("apply", "-f", "-", manifest=manifest)
+        kubectl("apply", "-f", str(manifest))
         kubectl("rollout", "status", "deployment/loaded-redis", "--timeout=120s")
         before = target.restart_count("loaded-redis")
         kubectl("apply", "-f", str(lesson / "load-generator.yaml"))

@@ -21,8 +21,8 @@ LOADED_MS = 500  # a PING slower than this: the load is there (an idle redis ans
 IDLE_MS = 200  # a PING faster than this, IDLE_SAMPLES times in a row: the load is over
 IDLE_SAMPLES = 4
 # How long a PING waits behind this load at most: one pipeline, 8 scripts that each keep redis
-# busy for 1 s of wall-clock time (they loop on TIME, so a slow or loaded machine does not
-# stretch them). A single sample waits anywhere from 0 to that, depending on when it
+# busy for 1 s of wall-clock time (they loop on TIME, so a fast machine does not shorten
+# them, and a loaded one stretches them only by what it preempts). A single sample waits anywhere from 0 to that, depending on when it
 # arrives, so a probe's timeout is judged against the longer of this and the slowest
 # sample, never against a lucky sample alone.
 WORST_WAIT_MS = 8000

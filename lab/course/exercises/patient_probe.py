@@ -70,7 +70,7 @@ def _probe(text: str) -> KubeDict:
     fail(PATIENT_PROBE, "probe-changed", f"{PATIENT_COPY} has no livenessProbe running [redis-cli, ping].")
 
 
-def _with_solution(text: str) -> str:
+def with_the_solutions_timeout(text: str) -> str:
     """The file with the solution's timeoutSeconds (the line is replaced, comments stay)."""
     solution = yaml.safe_load((SOLUTIONS_DIR / PATIENT_PROBE.key).read_text())["timeoutSeconds"]
     return re.sub(r"(?m)^(\s*timeoutSeconds:)\s*1\s*$", rf"\g<1> {solution}", text)
@@ -85,7 +85,7 @@ def check_patient_probe(slowest_ms: int) -> KubeDict:
     text = read_learner_file(PATIENT_COPY, MAKE_IT)
     probe = _probe(text)
     if probe.get("timeoutSeconds", 1) == 1 and config.current().solutions:
-        text = _with_solution(text)
+        text = with_the_solutions_timeout(text)
         replace_learner_file(settings.REPO_ROOT / PATIENT_COPY, text)
         print(f"(LAB_SOLUTIONS=1: the course's solution, solutions/{PATIENT_PROBE.key}, written into {PATIENT_COPY})")
         probe = _probe(text)
